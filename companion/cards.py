@@ -1,0 +1,219 @@
+"""Knowledge cards: Markdown files with YAML front matter under ``knowledge/cards``.
+
+A program director edits these files without touching code, so every problem is
+reported with the file, the field and what is wrong, and all problems are
+collected in one pass instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import frontmatter
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from companion import paths
+from companion.taxonomy import load_topics
+
+Audience = Literal["resident", "mentor", "both"]
+MIN_BODY_WORDS = 60
+MAX_BODY_WORDS = 250
+
+
+class CardMeta(BaseModel):
+    """The front matter of one card."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    title: str = Field(min_length=3, max_length=120)
+    topic: str
+    topics: list[str] = Field(default_factory=list)
+    audience: Audience
+    sources: list[str] = Field(min_length=1)
+    tags: list[str] = Field(default_factory=list)
+    reflect: list[str] = Field(min_length=1, max_length=3)
+    ask_mentor: list[str] = Field(min_length=1, max_length=3)
+
+    @field_validator("sources", "reflect", "ask_mentor", "tags")
+    @classmethod
+    def _no_blank_items(cls, items: list[str]) -> list[str]:
+        if any(not isinstance(item, str) or not item.strip() for item in items):
+            raise ValueError("items must be non-empty text")
+        return items
+
+
+@dataclass(frozen=True)
+class Card:
+    """One validated advice card."""
+
+    id: str
+    title: str
+    topic: str
+    topics: tuple[str, ...]
+    audience: str
+    sources: tuple[str, ...]
+    tags: tuple[str, ...]
+    reflect: tuple[str, ...]
+    ask_mentor: tuple[str, ...]
+    body: str
+    path: Path = field(compare=False)
+
+    @property
+    def all_topics(self) -> tuple[str, ...]:
+        """The primary topic followed by the secondary ones."""
+        return (self.topic, *[t for t in self.topics if t != self.topic])
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything that affects retrieval, to detect edited cards."""
+        text = "\x1f".join(
+            [self.id, self.title, self.topic, *self.topics, self.audience, *self.sources,
+             *self.tags, *self.reflect, *self.ask_mentor, self.body]
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "title": self.title, "topic": self.topic,
+            "topics": list(self.all_topics), "audience": self.audience,
+            "sources": list(self.sources), "tags": list(self.tags),
+            "reflect": list(self.reflect), "ask_mentor": list(self.ask_mentor),
+            "body": self.body,
+        }
+
+
+@dataclass(frozen=True)
+class CardProblem:
+    """One thing wrong with one card file."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: field '{self.field}': {self.message}"
+
+
+class CardError(ValueError):
+    """One or more cards are malformed; ``problems`` lists each with file and field."""
+
+    def __init__(self, problems: list[CardProblem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} problem(s) in the knowledge cards:\n{lines}{more}")
+
+
+@dataclass
+class CheckReport:
+    """What `companion kb check` prints."""
+
+    cards: list[Card]
+    errors: list[CardProblem]
+    by_topic: dict[str, int]
+    by_audience: dict[str, int]
+
+    def to_dict(self) -> dict:
+        return {
+            "cards": len(self.cards),
+            "errors": [p.__dict__ for p in self.errors],
+            "by_topic": self.by_topic,
+            "by_audience": self.by_audience,
+        }
+
+
+def cards_dir() -> Path:
+    return paths.knowledge_dir() / "cards"
+
+
+def _parse_file(path: Path, topics: dict[str, str]) -> tuple[Card | None, list[CardProblem]]:
+    name = path.name
+    try:
+        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return None, [CardProblem(name, "(file)", "is not UTF-8 text")]
+    except yaml.YAMLError as exc:
+        detail = str(exc).splitlines()[0]
+        return None, [CardProblem(name, "(front matter)", f"is not valid YAML: {detail}")]
+    if not post.metadata:
+        return None, [CardProblem(name, "(front matter)",
+                                  "is missing: start the file with a '---' YAML block")]
+    problems: list[CardProblem] = []
+    try:
+        meta = CardMeta.model_validate(post.metadata)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = ".".join(str(part) for part in err["loc"]) or "(front matter)"
+            message = err["msg"]
+            if err["type"] == "extra_forbidden":
+                message = "is not a known field"
+            elif err["type"] == "missing":
+                message = "is required"
+            problems.append(CardProblem(name, where, message))
+        meta = None
+    body = post.content.strip()
+    words = len(body.split())
+    if not body:
+        problems.append(CardProblem(name, "body", "is empty: write 60-250 words of advice"))
+    elif words < MIN_BODY_WORDS or words > MAX_BODY_WORDS:
+        problems.append(CardProblem(
+            name, "body", f"has {words} words; it must have {MIN_BODY_WORDS}-{MAX_BODY_WORDS}"))
+    if meta is not None:
+        if meta.topic not in topics:
+            problems.append(CardProblem(name, "topic", f"unknown topic '{meta.topic}'"))
+        for extra in meta.topics:
+            if extra not in topics:
+                problems.append(CardProblem(name, "topics", f"unknown topic '{extra}'"))
+    if problems or meta is None:
+        return None, problems
+    card = Card(
+        id=meta.id, title=meta.title, topic=meta.topic, topics=tuple(meta.topics),
+        audience=meta.audience, sources=tuple(meta.sources), tags=tuple(meta.tags),
+        reflect=tuple(meta.reflect), ask_mentor=tuple(meta.ask_mentor), body=body, path=path,
+    )
+    return card, []
+
+
+def check_cards(directory: Path | None = None) -> CheckReport:
+    """Validate every card file and count them per topic and audience."""
+    directory = directory or cards_dir()
+    topics = load_topics()
+    cards: list[Card] = []
+    errors: list[CardProblem] = []
+    if not directory.is_dir():
+        errors.append(CardProblem(str(directory), "(directory)", "cards directory not found"))
+        files: Iterable[Path] = []
+    else:
+        files = sorted(directory.glob("*.md"))
+    seen: dict[str, str] = {}
+    for path in files:
+        card, problems = _parse_file(path, topics)
+        errors.extend(problems)
+        if card is None:
+            continue
+        if card.id in seen:
+            errors.append(CardProblem(
+                path.name, "id", f"duplicate id '{card.id}' (also in {seen[card.id]})"))
+            continue
+        seen[card.id] = path.name
+        cards.append(card)
+    by_topic = {topic: 0 for topic in topics}
+    by_topic.update(Counter(card.topic for card in cards))
+    by_audience = {"resident": 0, "mentor": 0, "both": 0}
+    by_audience.update(Counter(card.audience for card in cards))
+    return CheckReport(cards=cards, errors=errors, by_topic=by_topic, by_audience=by_audience)
+
+
+def load_cards(directory: Path | None = None) -> list[Card]:
+    """Load all cards, raising :class:`CardError` if any card is malformed."""
+    report = check_cards(directory)
+    if report.errors:
+        raise CardError(report.errors)
+    return report.cards

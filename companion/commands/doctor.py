@@ -1,0 +1,63 @@
+"""`companion doctor`: is everything needed present, and does the model load offline?"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+import sys
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("doctor", help="check the installation (models, data, index)")
+    parser.add_argument("--no-load", action="store_true", help="skip loading the model")
+    parser.set_defaults(handler=doctor_command)
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "MISSING"
+
+
+def doctor_command(args) -> int:
+    from companion import __version__, models, paths
+
+    problems: list[str] = []
+    print(f"companion {__version__} on Python {platform.python_version()} ({sys.executable})")
+    for dist in ("textual", "transformers", "sentence-transformers", "faiss-cpu", "torch",
+                 models.EMBEDDING_PACKAGE, "cryptography", "bm25s"):
+        version = _version(dist)
+        print(f"  {dist:<22} {version}")
+        if version == "MISSING":
+            problems.append(f"package '{dist}' is not installed: run `make run` or "
+                            f"`pip install {dist}`")
+    print(f"data directory: {paths.data_dir()}")
+    print(f"knowledge base: {paths.knowledge_dir()}")
+    try:
+        model_dir = models.embedding_model_path()
+        print(f"embedding model: {models.EMBEDDING_MODEL_NAME} at {model_dir}")
+        if not args.no_load:
+            model = models.load_sentence_transformer(model_dir)
+            vector = model.encode(["doctor check"], normalize_embeddings=True)
+            print(f"  loads offline: yes (dimension {vector.shape[1]})")
+    except models.ModelMissingError as exc:
+        problems.append(str(exc))
+    except Exception as exc:  # a broken install shows here, not as a traceback
+        problems.append(f"the embedding model failed to load: {exc}")
+    try:
+        from companion.retrieval.index import index_status
+
+        print(f"search index: {index_status()}")
+    except ImportError:
+        print("search index: (retrieval not built yet)")
+    except Exception as exc:
+        problems.append(f"search index: {exc}")
+    print("network: not needed (all models load from installed package files; "
+          "HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 are set)")
+    if problems:
+        for problem in problems:
+            print(f"PROBLEM: {problem}", file=sys.stderr)
+        return 1
+    print("all good")
+    return 0

@@ -1,0 +1,40 @@
+"""`companion eval retrieval|safety|suggest FILE [--json]`: figures on labelled JSONL files."""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+from companion.cli import not_built
+
+# subcommand -> (module, function returning a JSON-ready dict, function printing it)
+EVALUATORS = {
+    "retrieval": ("companion.retrieval.evaluation", "evaluate_retrieval", "format_report"),
+    "safety": ("companion.safety.evaluation", "evaluate_safety", "format_report"),
+    "suggest": ("companion.dialogue.evaluation", "evaluate_suggest", "format_report"),
+}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("eval", help="measure retrieval, safety or suggestions on JSONL")
+    kinds = parser.add_subparsers(dest="eval_kind", metavar="KIND")
+    for kind in EVALUATORS:
+        sub = kinds.add_parser(kind, help=f"evaluate {kind} on a JSONL file")
+        sub.add_argument("file", help="JSONL file of labelled items")
+        sub.add_argument("--json", action="store_true", help="print one JSON object")
+        sub.set_defaults(handler=run_eval, eval_kind=kind)
+
+
+def run_eval(args) -> int:
+    module_name, evaluate_name, format_name = EVALUATORS[args.eval_kind]
+    try:
+        module = importlib.import_module(module_name)
+        evaluate = getattr(module, evaluate_name)
+    except (ImportError, AttributeError):
+        return not_built(f"companion eval {args.eval_kind}")
+    report = evaluate(args.file)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(getattr(module, format_name)(report))
+    return 0

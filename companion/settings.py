@@ -1,0 +1,70 @@
+"""The resident's settings: a typed dataclass stored as YAML in the data directory."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import yaml
+
+from companion import paths
+
+
+class SettingsError(ValueError):
+    """The settings file exists but cannot be read."""
+
+
+@dataclass
+class Settings:
+    resident_name: str = ""
+    """Name or initials printed on an exported agenda, as the resident types it."""
+
+    generator_enabled: bool = False
+    """Use a local generative model to rephrase reflections and questions (guarded)."""
+
+    generator_path: str = ""
+    """A local model directory or a ``.gguf`` file for the optional generator."""
+
+    auto_redact: bool = False
+    """Replace detected patient identifiers with tags without asking."""
+
+    idle_lock_minutes: int = 5
+    """With a passphrase set, lock the app after this many idle minutes (0 = never)."""
+
+    theme: str = "textual-dark"
+    """The app's colour theme."""
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        """Read settings, falling back to defaults when there is no file yet."""
+        path = path or paths.settings_path()
+        if not path.exists():
+            return cls()
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise SettingsError(f"{path}: not valid YAML ({exc})") from exc
+        if not isinstance(raw, dict):
+            raise SettingsError(f"{path}: expected a mapping of setting names to values")
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise SettingsError(f"{path}: unknown setting(s): {', '.join(unknown)}")
+        settings = cls()
+        for name, value in raw.items():
+            expected = type(getattr(settings, name))
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise SettingsError(
+                    f"{path}: setting '{name}' must be {expected.__name__}, got {value!r}"
+                )
+            setattr(settings, name, value)
+        return settings
+
+    def save(self, path: Path | None = None) -> Path:
+        """Write settings atomically (temp file + rename)."""
+        path = path or paths.settings_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(yaml.safe_dump(asdict(self), sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+        return path
