@@ -1,0 +1,84 @@
+"""Sentence embeddings: the bundled all-MiniLM-L6-v2, or a tiny hashing stand-in for tests.
+
+Every vector is float32 and L2-normalised, so inner product is cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from companion import models
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the index, the safety screen and the understanding layer need."""
+
+    name: str
+    fingerprint: str
+    dimension: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts as an (n, dimension) float32 array of unit vectors."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local directory."""
+
+    def __init__(self, model_dir=None, name: str = models.EMBEDDING_MODEL_NAME):
+        path = model_dir or models.embedding_model_path()
+        self._model = models.load_sentence_transformer(path)
+        self.name = name
+        self.fingerprint = models.model_fingerprint(path)
+        self.dimension = int(self._model.get_embedding_dimension()
+                             if hasattr(self._model, "get_embedding_dimension")
+                             else self._model.get_sentence_embedding_dimension())
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32,
+               show_progress_bar: bool = False) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts), batch_size=batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=show_progress_bar,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class HashingEmbedder:
+    """Deterministic bag-of-words hashing vectors: for unit tests of index logic only."""
+
+    def __init__(self, dimension: int = 64):
+        self.name = f"hashing-{dimension}"
+        self.fingerprint = f"hashing-{dimension}-v1"
+        self.dimension = dimension
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z0-9&]+", text.lower()):
+                bucket = int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension
+                out[row, bucket] += 1.0
+            norm = np.linalg.norm(out[row])
+            out[row] = out[row] / norm if norm else 1.0 / np.sqrt(self.dimension)
+        return out
+
+
+_lock = threading.Lock()
+_default: Embedder | None = None
+
+
+def get_embedder() -> Embedder:
+    """The bundled embedding model, loaded once per process (thread-safe)."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = SentenceTransformerEmbedder()
+        return _default
