@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 
 from companion.cli import not_built
 
@@ -32,7 +33,16 @@ def run_eval(args) -> int:
         evaluate = getattr(module, evaluate_name)
     except (ImportError, AttributeError):
         return not_built(f"companion eval {args.eval_kind}")
-    report = evaluate(args.file)
+    from pathlib import Path
+
+    if not Path(args.file).is_file():
+        print(f"companion: evaluation file not found: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        report = evaluate(args.file)
+    except ValueError as exc:
+        print(f"companion: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -1,0 +1,330 @@
+"""The conversational engine: one resident turn, end to end, without any UI.
+
+Every turn runs the same path: safety screen first (a crisis leaves the flow at
+once), then understanding (feeling and topics), a short reflection, advice cards
+from retrieval, mentor-topic suggestions, and the next question from the flow or
+from the cards' reflection questions, never repeated. Every word said comes from
+reviewed files (flows, cards, ``reflections.yaml``); an optional generator may
+only rephrase, behind guardrails (see :mod:`companion.dialogue.generator`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import Counter
+
+import numpy as np
+
+from companion.dialogue.flows import Flow, FlowError, load_flows
+from companion.dialogue.messages import clean_message
+from companion.dialogue.rumination import is_ruminating
+from companion.dialogue.session import Session, Summary, TurnResult
+from companion.dialogue.suggestions import SuggestedTopic, build_topic
+from companion.dialogue.texts import load_texts
+from companion.dialogue.understanding import Understanding, Understood
+
+log = logging.getLogger(__name__)
+
+CARDS_PER_TURN = 2
+TOPICS_PER_TURN = 2
+TOPIC_MIN_SCORE = 0.18
+MAX_SESSION_TOPICS = 6
+
+
+class Engine:
+    """Runs guided reflections. Pass collaborators in tests; defaults load the real ones."""
+
+    def __init__(self, *, retriever=None, embedder=None, screener=None, journal=None,
+                 flows: dict[str, Flow] | None = None, generator=None):
+        if embedder is None:
+            from companion.retrieval.embedding import get_embedder
+
+            embedder = get_embedder()
+        if retriever is None:
+            from companion.retrieval.search import Retriever
+
+            retriever = Retriever.open(embedder=embedder)
+        if screener is None:
+            from companion.safety import screen as screener
+        self.embedder = embedder
+        self.retriever = retriever
+        self.screen = screener
+        self.journal = journal
+        self.generator = generator
+        self._flows = flows if flows is not None else load_flows()
+        self.texts = load_texts()
+        self.understanding = Understanding(embedder, retriever)
+        self._topic_vectors = dict(zip(
+            self.understanding._topic_ids, self.understanding._topic_vectors, strict=True))
+        self._sessions: dict[int, Session] = {}
+        self._memory_ids = itertools.count(1)
+        self._memory_topic_ids = itertools.count(1)
+
+    # ----------------------------------------------------------------- flows
+    def flows(self) -> list[Flow]:
+        return list(self._flows.values())
+
+    def session(self, session_id: int) -> Session:
+        try:
+            return self._sessions[session_id]
+        except KeyError:
+            raise KeyError(f"no open session {session_id}") from None
+
+    def start(self, flow_id: str) -> TurnResult:
+        """Open a session on a flow and say its opening."""
+        if flow_id not in self._flows:
+            raise FlowError(f"unknown flow '{flow_id}'; choose one of: {', '.join(self._flows)}")
+        flow = self._flows[flow_id]
+        if self.journal is not None:
+            session_id = self.journal.start_session(flow_id)
+        else:
+            session_id = next(self._memory_ids)
+        session = Session(id=session_id, flow=flow, step=flow.start)
+        self._sessions[session_id] = session
+        step = session.current
+        question = self._flow_question(session, step)
+        reply = "\n\n".join(part for part in (step.say, question) if part)
+        self._save(session, "companion", reply)
+        return TurnResult(session_id=session_id, reply=reply, state="active", question=question)
+
+    # ------------------------------------------------------------------ turn
+    def turn(self, session_id: int, text: str) -> TurnResult:
+        """Answer one resident message (raises MessageError for unusable input)."""
+        session = self.session(session_id)
+        if session.state == "closed":
+            raise FlowError("this session has ended; start a new reflection")
+        text = clean_message(text)
+        history = list(session.resident_turns)
+        safety = self.screen(text, history)
+        safety_dict = safety.to_dict()
+        self._save(session, "resident", text, safety.level)
+        session.resident_turns.append(text)
+        session.turn_count += 1
+        if safety.level == "crisis":
+            return self._crisis(session, safety_dict)
+
+        hits = self.retriever.search(session.resident_turns[-4:], k=10)
+        understood = self.understanding.understand(text, history, hits=hits)
+        session.feelings.append(understood.feeling)
+        session.main_topics.append(understood.topic)
+        session.vectors.append(self.embedder.encode([text])[0])
+        if session.current.kind == "plan":
+            session.plans.append(text)
+
+        reflection = self.texts.reflection(understood.feeling, understood.topic,
+                                           session.turn_count)
+        cards = self._pick_cards(session, hits)
+        topics = self._update_topics(session, text, understood, hits)
+
+        parts = [reflection]
+        if safety.level == "concern":
+            parts.append(self.texts.concern[0])
+        if self._ruminating(session):
+            session.ruminations += 1
+            rumination = self.texts.rumination
+            parts.append(rumination[(session.ruminations - 1) % len(rumination)])
+            next_step = self._jump_to_action(session)
+        else:
+            next_step = self._advance(session, understood)
+        session.step = next_step
+        step = session.current
+        result = TurnResult(session_id=session.id, reply="", state="active",
+                            reflection=reflection, cards=cards,
+                            topics=[t.to_dict() for t in topics], safety=safety_dict,
+                            feeling=understood.feeling,
+                            understood_topics=[t for t, _ in understood.topics[:3]])
+        if step.kind == "closing":
+            parts.append(step.say)
+            result.state = "closed"
+            result.summary = self.end(session.id).to_dict()
+        elif step.kind == "checkin":
+            from companion.journal.checkin import CHECKIN_ITEMS
+
+            session.state = "checkin"
+            result.state = "checkin"
+            parts.append(step.say)
+            result.checkin = {"items": [item.to_dict() for item in CHECKIN_ITEMS]}
+        else:
+            if step.say:
+                parts.append(step.say)
+            result.question = self._question(session, step, hits)
+            parts.append(result.question)
+        result.reply = "\n\n".join(p for p in parts if p)
+        if result.state != "closed":
+            self._save(session, "companion", result.reply)
+        return result
+
+    def submit_checkin(self, session_id: int, answers: dict) -> TurnResult:
+        """Record the check-in answers and go on with the flow."""
+        session = self.session(session_id)
+        checkin = None
+        if self.journal is not None:
+            checkin = self.journal.add_checkin(answers)
+        step = session.current
+        session.step = step.next or session.step
+        session.state = "active"
+        nxt = session.current
+        question = self._flow_question(session, nxt)
+        reply = "\n\n".join(p for p in ("Thank you, your check-in is saved.", nxt.say, question)
+                            if p)
+        self._save(session, "companion", reply)
+        result = TurnResult(session_id=session.id, reply=reply, state="active", question=question)
+        if checkin is not None and hasattr(checkin, "to_dict"):
+            result.checkin = {"saved": checkin.to_dict()}
+        return result
+
+    def resume_after_crisis(self, session_id: int, safe: bool) -> TurnResult:
+        """After the resources: carry on with the flow if the resident is safe, else end."""
+        session = self.session(session_id)
+        if not safe:
+            reply = self.texts.crisis_end
+            self._save(session, "companion", reply)
+            summary = self.end(session_id)
+            return TurnResult(session_id=session_id, reply=reply, state="closed",
+                              summary=summary.to_dict())
+        session.state = "active"
+        step = session.current
+        question = self._question(session, step, [])
+        reply = f"{self.texts.crisis_resume}\n\n{question}"
+        self._save(session, "companion", reply)
+        return TurnResult(session_id=session_id, reply=reply, state="active", question=question)
+
+    def end(self, session_id: int) -> Summary:
+        """Close the session and save its summary."""
+        session = self.session(session_id)
+        themes = [t for t, _ in Counter(t for t in session.main_topics if t).most_common(3)]
+        summary = Summary(
+            flow=session.flow.id, themes=themes, feelings=list(session.feelings),
+            cards=[{"id": cid, "title": title} for cid, title in session.shown_cards.items()],
+            topics=[t.to_dict() for t in session.topics.values()], plans=list(session.plans),
+            text=self._summary_text(session, themes),
+        )
+        if session.state != "closed" and self.journal is not None:
+            self.journal.end_session(session.id, summary.to_dict())
+        session.state = "closed"
+        return summary
+
+    def suggestions(self, session_id: int) -> list[dict]:
+        return [t.to_dict() for t in self.session(session_id).topics.values()]
+
+    def suggest(self, text: str, k: int = 5) -> list[SuggestedTopic]:
+        """Mentor topics for a piece of text, best first (no session, nothing saved)."""
+        text = clean_message(text)
+        hits = self.retriever.search(text, k=10)
+        understood = self.understanding.understand(text, hits=hits)
+        return [
+            build_topic(topic_id, score, text, hits, self.retriever, self.texts.mentor_topics,
+                        self._topic_vectors.get(topic_id), self.embedder)
+            for topic_id, score in understood.topics[:k]
+        ]
+
+    # --------------------------------------------------------------- helpers
+    def _save(self, session: Session, role: str, text: str, level: str = "none") -> None:
+        if self.journal is not None:
+            self.journal.add_message(session.id, role, text, safety_level=level)
+
+    def _crisis(self, session: Session, safety: dict) -> TurnResult:
+        session.state = "crisis"
+        if self.journal is not None:
+            self.journal.record_safety_event(session.id, "crisis", safety["reasons"])
+        lines = [self.texts.crisis, ""]
+        for res in safety["resources"]:
+            lines.append(f"- **{res['name']}**: {res['contact']}. {res['what']} {res['when']}")
+        reply = "\n".join(lines).strip()
+        self._save(session, "companion", reply)
+        return TurnResult(session_id=session.id, reply=reply, state="crisis", safety=safety)
+
+    def _ruminating(self, session: Session) -> bool:
+        if session.current.kind in {"plan", "closing"}:
+            return False
+        vectors = np.stack(session.vectors) if session.vectors else None
+        if session.ruminations and session.turn_count - session.ruminations < 3:
+            return False
+        return is_ruminating(session.feelings, session.main_topics, vectors)
+
+    def _jump_to_action(self, session: Session) -> str:
+        for name, step in session.flow.steps.items():
+            if step.kind == "plan" and session.visits[name] == 0:
+                return name
+        return next(n for n, s in session.flow.steps.items() if s.kind == "closing")
+
+    def _advance(self, session: Session, understood: Understood) -> str:
+        name = session.step
+        step = session.current
+        session.visits[name] += 1
+        if step.kind == "advice" and session.visits[name] < step.repeat:
+            return name
+        top = {t for t, _ in understood.topics[:2]}
+        for branch in step.branches:
+            cond = branch.when
+            if ((cond.topic and top & set(cond.topic))
+                    or (cond.feeling and understood.feeling in cond.feeling)
+                    or (cond.answer and understood.answer == cond.answer)):
+                return branch.next
+        return step.next or name
+
+    def _flow_question(self, session: Session, step) -> str:
+        for question in step.ask:
+            if question not in session.asked:
+                session.asked.append(question)
+                return question
+        return ""
+
+    def _question(self, session: Session, step, hits) -> str:
+        question = self._flow_question(session, step)
+        if question:
+            return question
+        candidates = [q for hit in hits[:6] for q in hit.card.reflect if q not in session.asked]
+        candidates = list(dict.fromkeys(candidates))
+        if candidates:
+            context = self.embedder.encode([" ".join(session.resident_turns[-2:])])[0]
+            scores = self.embedder.encode(candidates) @ context
+            question = candidates[int(np.argmax(scores))]
+        else:
+            unused = [q for q in self.texts.fallback_questions if q not in session.asked]
+            question = unused[0] if unused else "What else is on your mind?"
+        session.asked.append(question)
+        return question
+
+    def _pick_cards(self, session: Session, hits) -> list[dict]:
+        fresh = [h for h in hits if h.card.id not in session.shown_cards] or hits
+        chosen = fresh[:CARDS_PER_TURN]
+        for hit in chosen:
+            session.shown_cards.setdefault(hit.card.id, hit.card.title)
+        return [hit.to_dict() for hit in chosen]
+
+    def _update_topics(self, session: Session, text: str, understood: Understood, hits):
+        for topic_id, score in understood.topics[:TOPICS_PER_TURN]:
+            if score < TOPIC_MIN_SCORE or len(session.topics) >= MAX_SESSION_TOPICS:
+                continue
+            if topic_id in session.topics:
+                session.topics[topic_id].score = max(session.topics[topic_id].score, score)
+                continue
+            topic = build_topic(topic_id, score, text, hits, self.retriever,
+                                self.texts.mentor_topics, self._topic_vectors.get(topic_id),
+                                self.embedder)
+            if self.journal is not None:
+                topic.id = self.journal.add_topic(
+                    session_id=session.id, topic_id=topic.topic_id, title=topic.title,
+                    rationale=topic.rationale, card_ids=[c["id"] for c in topic.cards],
+                    resident_words=topic.resident_words, questions=topic.questions)
+            else:
+                topic.id = next(self._memory_topic_ids)
+            session.topics[topic_id] = topic
+        return list(session.topics.values())
+
+    def _summary_text(self, session: Session, themes: list[str]) -> str:
+        theme_words = ", ".join(self.texts.themes.get(t, t) for t in themes) or "open reflection"
+        feelings = [f for f in dict.fromkeys(session.feelings)]
+        lines = [f"**{session.flow.title}**: {theme_words}."]
+        if feelings:
+            lines.append(f"Feelings along the way: {', '.join(feelings)}.")
+        if session.shown_cards:
+            lines.append(f"Advice shown: {', '.join(session.shown_cards.values())}.")
+        if session.topics:
+            lines.append("Topics for your mentor: "
+                         + "; ".join(t.title for t in session.topics.values()) + ".")
+        if session.plans:
+            lines.append(f"Your next step: {session.plans[-1]}")
+        return "\n".join(lines)

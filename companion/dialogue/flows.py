@@ -1,0 +1,190 @@
+"""Guided reflection flows: small graphs of steps, stored as YAML under ``knowledge/flows``.
+
+A flow is data a chief resident can edit. Loading validates it completely and
+names the file and the step of every problem, like the cards do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from companion import paths
+from companion.taxonomy import load_topics
+
+StepKind = Literal["prompt", "advice", "checkin", "plan", "closing"]
+FEELINGS = ("exhausted", "frustrated", "anxious", "sad", "hopeful", "neutral")
+
+
+class Condition(BaseModel):
+    """When a branch applies: any listed topic, any listed feeling, or a yes/no answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: list[str] = Field(default_factory=list)
+    feeling: list[Literal[FEELINGS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    answer: Literal["yes", "no"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_booleans(cls, data):
+        # YAML 1.1 reads a bare `yes`/`no` as a boolean; accept it as the word.
+        if isinstance(data, dict) and isinstance(data.get("answer"), bool):
+            data = {**data, "answer": "yes" if data["answer"] else "no"}
+        return data
+
+
+class Branch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    when: Condition
+    next: str
+
+
+class Step(BaseModel):
+    """One step: what the companion says and asks, and where the answer leads."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: StepKind = "prompt"
+    say: str = ""
+    ask: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    branches: list[Branch] = Field(default_factory=list)
+    next: str | None = None
+    repeat: int = Field(default=1, ge=1, le=5)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ask_as_list(cls, data):
+        if isinstance(data, dict) and isinstance(data.get("ask"), str):
+            data = {**data, "ask": [data["ask"]]}
+        return data
+
+
+class FlowSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    title: str = Field(min_length=3)
+    description: str = Field(min_length=3)
+    order: int = 100
+    topics: list[str] = Field(default_factory=list)
+    start: str
+    steps: dict[str, Step] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A validated flow."""
+
+    id: str
+    title: str
+    description: str
+    order: int
+    topics: tuple[str, ...]
+    start: str
+    steps: dict[str, Step]
+    path: Path
+
+    def step(self, name: str) -> Step:
+        return self.steps[name]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "description": self.description}
+
+
+class FlowError(ValueError):
+    """A flow file is malformed; the message names the file and the step."""
+
+
+def flows_dir() -> Path:
+    return paths.knowledge_dir() / "flows"
+
+
+def _problems(spec: FlowSpec, topics: dict[str, str]) -> list[str]:
+    problems = []
+    if spec.start not in spec.steps:
+        problems.append(f"field 'start': unknown step '{spec.start}'")
+    for topic in spec.topics:
+        if topic not in topics:
+            problems.append(f"field 'topics': unknown topic '{topic}'")
+    has_closing = False
+    for name, step in spec.steps.items():
+        where = f"step '{name}'"
+        has_closing |= step.kind == "closing"
+        targets = [b.next for b in step.branches] + ([step.next] if step.next else [])
+        for target in targets:
+            if target not in spec.steps:
+                problems.append(f"{where}: 'next' points to unknown step '{target}'")
+        for topic in [*step.topics, *(t for b in step.branches for t in b.when.topic)]:
+            if topic not in topics:
+                problems.append(f"{where}: unknown topic '{topic}'")
+        if step.kind == "closing":
+            if step.next or step.branches:
+                problems.append(f"{where}: a closing step cannot lead anywhere")
+            if not step.say.strip():
+                problems.append(f"{where}: a closing step needs 'say'")
+        else:
+            if not step.next and not step.branches:
+                problems.append(f"{where}: needs 'next' (or branches) to continue")
+            if step.kind in {"prompt", "plan"} and not step.ask:
+                problems.append(f"{where}: a {step.kind} step needs 'ask'")
+    if not has_closing:
+        problems.append("no step of kind 'closing'")
+    return problems
+
+
+def load_flow(path: Path, topics: dict[str, str] | None = None) -> Flow:
+    """Load and validate one flow file."""
+    topics = topics if topics is not None else load_topics()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise FlowError(f"{path.name}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(raw, dict):
+        raise FlowError(f"{path.name}: expected a mapping with id, title, start and steps")
+    try:
+        spec = FlowSpec.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = [str(p) for p in err["loc"]]
+            if len(loc) >= 2 and loc[0] == "steps":
+                where = f"step '{loc[1]}'" + (f" field '{'.'.join(loc[2:])}'" if loc[2:] else "")
+            else:
+                where = f"field '{'.'.join(loc)}'"
+            lines.append(f"{path.name}: {where}: {err['msg']}")
+        raise FlowError("\n".join(lines)) from exc
+    problems = _problems(spec, topics)
+    if problems:
+        raise FlowError("\n".join(f"{path.name}: {p}" for p in problems))
+    return Flow(id=spec.id, title=spec.title, description=spec.description, order=spec.order,
+                topics=tuple(spec.topics), start=spec.start, steps=dict(spec.steps), path=path)
+
+
+def load_flows(directory: Path | None = None) -> dict[str, Flow]:
+    """All flows by id, in menu order; raises :class:`FlowError` listing every problem."""
+    directory = directory or flows_dir()
+    topics = load_topics()
+    flows: dict[str, Flow] = {}
+    errors: list[str] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            flow = load_flow(path, topics)
+        except FlowError as exc:
+            errors.append(str(exc))
+            continue
+        if flow.id in flows:
+            errors.append(f"{path.name}: field 'id': duplicate flow id '{flow.id}'")
+            continue
+        flows[flow.id] = flow
+    if errors:
+        raise FlowError("\n".join(errors))
+    if not flows:
+        raise FlowError(f"{directory}: no flow files found")
+    return dict(sorted(flows.items(), key=lambda item: (item[1].order, item[0])))

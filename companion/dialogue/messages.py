@@ -1,0 +1,37 @@
+"""Checking a resident's message before anything else sees it.
+
+Empty, huge or control-character-laden input gets a specific error and the
+caller keeps the text, so nothing the resident typed is lost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_MESSAGE_CHARS = 8000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class MessageError(ValueError):
+    """The message cannot be used as it is; the text says why and what to do."""
+
+
+def clean_message(text: str) -> str:
+    """Normalise a message: NFC, no control characters, tidy line ends.
+
+    Raises:
+        MessageError: if the message is empty after cleaning or too long.
+    """
+    if not isinstance(text, str):
+        raise MessageError("A message must be text.")
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text).replace("\t", " ").strip()
+    if not text:
+        raise MessageError("The message is empty. Write a few words, then send it.")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise MessageError(
+            f"The message is {len(text):,} characters long; the limit is "
+            f"{MAX_MESSAGE_CHARS:,}. Split it into shorter messages (your text is kept)."
+        )
+    return text

@@ -1,0 +1,85 @@
+"""The state of one reflection session and what one turn returns."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from companion.dialogue.flows import Flow
+from companion.dialogue.suggestions import SuggestedTopic
+
+State = Literal["active", "checkin", "crisis", "closed"]
+
+
+@dataclass
+class Session:
+    """Everything the engine remembers during one conversation (in memory)."""
+
+    id: int
+    flow: Flow
+    step: str
+    state: State = "active"
+    visits: Counter = field(default_factory=Counter)
+    resident_turns: list[str] = field(default_factory=list)
+    feelings: list[str] = field(default_factory=list)
+    main_topics: list[str | None] = field(default_factory=list)
+    vectors: list[np.ndarray] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    shown_cards: dict[str, str] = field(default_factory=dict)  # id -> title, in order shown
+    topics: dict[str, SuggestedTopic] = field(default_factory=dict)  # by topic id
+    plans: list[str] = field(default_factory=list)
+    ruminations: int = 0
+    turn_count: int = 0
+
+    @property
+    def current(self):
+        return self.flow.step(self.step)
+
+
+@dataclass
+class Summary:
+    """What a session was about, saved to the journal at the end."""
+
+    flow: str
+    themes: list[str]
+    feelings: list[str]
+    cards: list[dict]
+    topics: list[dict]
+    plans: list[str]
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"flow": self.flow, "themes": self.themes, "feelings": self.feelings,
+                "cards": self.cards, "topics": self.topics, "plans": self.plans,
+                "text": self.text}
+
+
+@dataclass
+class TurnResult:
+    """What the companion answers to one resident turn."""
+
+    session_id: int
+    reply: str
+    state: State
+    reflection: str = ""
+    question: str = ""
+    cards: list[dict] = field(default_factory=list)
+    topics: list[dict] = field(default_factory=list)
+    safety: dict = field(default_factory=lambda: {"level": "none", "reasons": [],
+                                                  "resources": []})
+    feeling: str | None = None
+    understood_topics: list[str] = field(default_factory=list)
+    checkin: dict | None = None
+    summary: dict | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "session_id": self.session_id, "reply": self.reply, "state": self.state,
+            "reflection": self.reflection, "question": self.question, "cards": self.cards,
+            "topics": self.topics, "safety": self.safety, "feeling": self.feeling,
+            "understood_topics": self.understood_topics, "checkin": self.checkin,
+            "summary": self.summary,
+        }

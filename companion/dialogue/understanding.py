@@ -1,0 +1,118 @@
+"""Understanding a resident's message: its topics and a coarse feeling.
+
+Both are learned from examples rather than keywords: the feeling by comparing the
+message with labelled statements (``knowledge/understanding/feelings.yaml``), the
+topics by what the knowledge base returns for the conversation (each retrieved
+card votes for its topic, weighted by rank) blended with similarity to the topic
+descriptions. The previous turns count too, with less weight.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from companion import paths
+from companion.dialogue.flows import FEELINGS, FlowError
+from companion.taxonomy import load_topics
+
+NEUTRAL_FLOOR = 0.28  # below this best similarity, the feeling is "neutral"
+HISTORY_WEIGHT = 0.35
+YES = re.compile(r"^\s*(yes|yeah|yep|yup|sure|definitely|i think so|kind of|sort of|it did)\b",
+                 re.IGNORECASE)
+NO = re.compile(r"^\s*(no|nope|nah|not really|i don'?t think so|never)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What the companion understood of one message."""
+
+    feeling: str
+    feeling_score: float
+    topics: list[tuple[str, float]]
+    answer: str | None  # "yes", "no" or None
+
+    @property
+    def topic(self) -> str | None:
+        return self.topics[0][0] if self.topics else None
+
+
+def yes_no(text: str) -> str | None:
+    if YES.search(text):
+        return "yes"
+    if NO.search(text):
+        return "no"
+    return None
+
+
+def load_feeling_examples(path: Path | None = None) -> dict[str, list[str]]:
+    path = path or paths.knowledge_dir() / "understanding" / "feelings.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise FlowError(f"{path.name}: expected feeling -> list of examples")
+    for feeling in FEELINGS:
+        examples = raw.get(feeling)
+        if not isinstance(examples, list) or len(examples) < 3:
+            raise FlowError(f"{path.name}: field '{feeling}' needs at least 3 example statements")
+    unknown = set(raw) - set(FEELINGS)
+    if unknown:
+        raise FlowError(f"{path.name}: unknown feeling(s): {', '.join(sorted(unknown))}")
+    return {feeling: [str(x) for x in raw[feeling]] for feeling in FEELINGS}
+
+
+class Understanding:
+    """Feeling and topic classification with the bundled embedding model."""
+
+    def __init__(self, embedder, retriever=None):
+        self._embedder = embedder
+        self._retriever = retriever
+        examples = load_feeling_examples()
+        self._labels = [f for f, texts in examples.items() for _ in texts]
+        self._example_vectors = embedder.encode([t for texts in examples.values() for t in texts])
+        topics = load_topics()
+        self._topic_ids = list(topics)
+        self._topic_vectors = embedder.encode(
+            [f"{tid.replace('-', ' ')}: {desc}" for tid, desc in topics.items()])
+
+    def feeling_scores(self, vector: np.ndarray) -> dict[str, float]:
+        sims = self._example_vectors @ vector
+        scores: dict[str, list[float]] = {f: [] for f in FEELINGS}
+        for label, sim in zip(self._labels, sims, strict=True):
+            scores[label].append(float(sim))
+        return {f: float(np.mean(sorted(v, reverse=True)[:3])) for f, v in scores.items()}
+
+    def understand(self, text: str, history: Sequence[str] = (), hits=None) -> Understood:
+        """Classify one message in the context of the resident's earlier messages."""
+        vectors = self._embedder.encode([text, *history[-2:]])
+        scores = self.feeling_scores(vectors[0])
+        for weight, vector in zip((HISTORY_WEIGHT, HISTORY_WEIGHT / 2), vectors[1:][::-1],
+                                  strict=False):
+            for feeling, value in self.feeling_scores(vector).items():
+                scores[feeling] += weight * (value - scores[feeling]) * 0.5
+        best = max((f for f in FEELINGS if f != "neutral"), key=scores.__getitem__)
+        feeling = best if scores[best] >= max(NEUTRAL_FLOOR, scores["neutral"]) else "neutral"
+        if hits is None and self._retriever is not None:
+            hits = self._retriever.search([*history[-3:], text], k=10)
+        topics = self.topic_scores(vectors[0], hits or [])
+        return Understood(feeling=feeling, feeling_score=round(scores[feeling], 3),
+                          topics=topics, answer=yes_no(text))
+
+    def topic_scores(self, vector: np.ndarray, hits) -> list[tuple[str, float]]:
+        """Topics best first: retrieved cards vote by rank, topic descriptions add a prior."""
+        scores = dict.fromkeys(self._topic_ids, 0.0)
+        for rank, hit in enumerate(hits):
+            weight = 1.0 / (rank + 2)
+            scores[hit.card.topic] += weight
+            for secondary in hit.card.topics:
+                if secondary in scores and secondary != hit.card.topic:
+                    scores[secondary] += 0.25 * weight
+        similarity = self._topic_vectors @ vector
+        for topic_id, sim in zip(self._topic_ids, similarity, strict=True):
+            scores[topic_id] += 0.5 * max(float(sim), 0.0)
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        return [(topic, round(score, 4)) for topic, score in ranked if score > 0]
