@@ -79,6 +79,7 @@ def load_sentence_transformer(path: Path | None = None):
     import transformers
 
     transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)

@@ -89,7 +89,7 @@ class Engine:
         return TurnResult(session_id=session_id, reply=reply, state="active", question=question)
 
     # ------------------------------------------------------------------ turn
-    def turn(self, session_id: int, text: str) -> TurnResult:
+    def turn(self, session_id: int, text: str, on_token=None) -> TurnResult:
         """Answer one resident message (raises MessageError for unusable input)."""
         session = self.session(session_id)
         if session.state == "closed":
@@ -150,6 +150,13 @@ class Engine:
                 parts.append(step.say)
             result.question = self._question(session, step, hits)
             parts.append(result.question)
+            if self.generator is not None and safety.level == "none":
+                text_out, reason = self.generator.rephrase(
+                    reflection, result.question, [c["title"] for c in cards],
+                    safety.level, on_token=on_token)
+                result.generator_fallback = reason
+                if reason is None:
+                    parts = [text_out]
         result.reply = "\n\n".join(p for p in parts if p)
         if result.state != "closed":
             self._save(session, "companion", result.reply)

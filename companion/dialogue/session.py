@@ -74,6 +74,7 @@ class TurnResult:
     understood_topics: list[str] = field(default_factory=list)
     checkin: dict | None = None
     summary: dict | None = None
+    generator_fallback: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -81,5 +82,5 @@ class TurnResult:
             "reflection": self.reflection, "question": self.question, "cards": self.cards,
             "topics": self.topics, "safety": self.safety, "feeling": self.feeling,
             "understood_topics": self.understood_topics, "checkin": self.checkin,
-            "summary": self.summary,
+            "summary": self.summary, "generator_fallback": self.generator_fallback,
         }
