@@ -1,11 +1,64 @@
-"""`companion export agenda`: agenda export (not built yet)."""
+"""`companion export agenda [--format md|json] [-o FILE]`: the agenda for a mentor."""
 
 from __future__ import annotations
 
-from companion.cli import not_built
+import sys
+from pathlib import Path
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("export", help="agenda export (not built yet)")
-    parser.add_argument("rest", nargs="*", help="arguments")
-    parser.set_defaults(handler=lambda args: not_built("companion export"))
+    parser = subparsers.add_parser("export", help="export what you choose to share")
+    kinds = parser.add_subparsers(dest="export_kind", metavar="WHAT")
+    agenda = kinds.add_parser("agenda", help="the mentor-meeting agenda from accepted topics")
+    agenda.add_argument("--format", choices=("md", "json"), default="md")
+    agenda.add_argument("-o", "--output", type=Path, help="write to this new file")
+    agenda.add_argument("--resident", default=None,
+                        help="your name or initials as you want them printed")
+    agenda.add_argument("--topics", default=None,
+                        help="comma-separated topic ids in the order wanted (default: accepted)")
+    choice = agenda.add_mutually_exclusive_group()
+    choice.add_argument("--redact", action="store_true",
+                        help="replace detected patient identifiers with tags")
+    choice.add_argument("--keep-identifiers", action="store_true",
+                        help="export even though possible identifiers were found")
+    agenda.set_defaults(handler=export_agenda_command)
+
+
+def export_agenda_command(args) -> int:
+    from companion.agenda import AgendaError, write_new_file
+    from companion.commands.journal import CommandFailed, open_journal
+    from companion.journal import JournalError
+    from companion.settings import Settings
+    from companion.sharing import IdentifiersFound, build_agenda, export_agenda
+
+    resident = args.resident if args.resident is not None else Settings.load().resident_name
+    try:
+        topic_ids = [int(t) for t in args.topics.split(",")] if args.topics else None
+    except ValueError:
+        print("companion export: --topics takes numbers such as 3,1,2", file=sys.stderr)
+        return 2
+    try:
+        with open_journal() as journal:
+            agenda = build_agenda(journal, resident=resident, topic_ids=topic_ids)
+            if not agenda.topics:
+                print("companion export: no accepted topics yet. Accept suggested topics in "
+                      "a reflection first.", file=sys.stderr)
+                return 1
+            text = export_agenda(journal, agenda, args.format, redact=args.redact,
+                                 keep_identifiers=args.keep_identifiers)
+    except IdentifiersFound as exc:
+        print(f"companion export: nothing written: {exc}", file=sys.stderr)
+        return 1
+    except (AgendaError, CommandFailed, JournalError) as exc:
+        print(f"companion export: {exc}", file=sys.stderr)
+        return 1
+    if args.output:
+        try:
+            path = write_new_file(args.output, text)
+        except AgendaError as exc:
+            print(f"companion export: {exc}", file=sys.stderr)
+            return 1
+        print(f"Agenda with {len(agenda.topics)} topic(s) written to {path}")
+    else:
+        sys.stdout.write(text)
+    return 0

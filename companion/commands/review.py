@@ -1,11 +1,24 @@
-"""`companion review FILE`: mentor review (not built yet)."""
+"""`companion review FILE`: open the app in mentor mode on a shared agenda."""
 
 from __future__ import annotations
 
-from companion.cli import not_built
+import sys
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("review", help="mentor review (not built yet)")
-    parser.add_argument("rest", nargs="*", help="arguments")
-    parser.set_defaults(handler=lambda args: not_built("companion review"))
+    parser = subparsers.add_parser("review", help="mentor mode: review a shared agenda file")
+    parser.add_argument("file", help="the agenda JSON the resident shared")
+    parser.set_defaults(handler=review_command)
+
+
+def review_command(args) -> int:
+    from companion.agenda import AgendaError, load_agenda
+
+    try:
+        load_agenda(args.file)  # refuse a bad file before any screen opens
+    except AgendaError as exc:
+        print(f"companion review: {exc}", file=sys.stderr)
+        return 1
+    from companion.commands.app import run_app
+
+    return run_app(review_file=args.file)

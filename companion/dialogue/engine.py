@@ -315,7 +315,7 @@ class Engine:
                 topic.id = self.journal.add_topic(
                     session_id=session.id, topic_id=topic.topic_id, title=topic.title,
                     rationale=topic.rationale, card_ids=[c["id"] for c in topic.cards],
-                    resident_words=topic.resident_words, questions=topic.questions)
+                    resident_words=[topic.resident_words], questions=topic.questions).id
             else:
                 topic.id = next(self._memory_topic_ids)
             session.topics[topic_id] = topic
