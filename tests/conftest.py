@@ -35,3 +35,12 @@ def real_sentence_model():
     from companion.models import load_sentence_transformer
 
     return load_sentence_transformer()
+
+
+@pytest.fixture(scope="session")
+def real_retriever(tmp_path_factory):
+    """The real knowledge base indexed once with the bundled model, in a private folder."""
+    from companion.retrieval.embedding import get_embedder
+    from companion.retrieval.retriever import Retriever
+
+    return Retriever.open(embedder=get_embedder(), index_dir=tmp_path_factory.mktemp("index"))

@@ -165,3 +165,23 @@ def test_cli_export_and_import_review(journal, tmp_path, capsys):
     assert oct(out.stat().st_mode & 0o777) == "0o600"
     assert main(["export", "agenda", "--format", "json", "-o", str(out)]) == 1
     assert "already exists" in capsys.readouterr().err
+
+
+def test_cli_import_review_records_the_meeting(journal, tmp_path, capsys):
+    agenda = build_agenda(journal, resident="J.D.")
+    export_agenda(journal, agenda, "json")
+    first = agenda.topics[0]
+    agenda.review = Review(reviewed_on=date(2026, 11, 22),
+                           topics={first.id: TopicReview(status="discussed")},
+                           follow_ups=[FollowUpItem(text="Read the sleep card", owner="resident")])
+    reviewed = write_new_file(tmp_path / "a.reviewed.json", agenda.to_json())
+    journal.close()
+    assert main(["journal", "import-review", str(reviewed)]) == 0
+    assert "1 topic(s) discussed, 1 follow-up(s)" in capsys.readouterr().out
+    with Journal.open() as j:
+        assert j.last_meeting_date() == date(2026, 11, 22)
+        assert j.topic(int(first.id)).status == "discussed"
+    not_reviewed = write_new_file(tmp_path / "plain.json",
+                                  agenda.model_copy(update={"review": None}).to_json())
+    assert main(["journal", "import-review", str(not_reviewed)]) == 1
+    assert "not reviewed" in capsys.readouterr().err

@@ -1,11 +1,62 @@
-"""`companion ask TEXT`: knowledge search (not built yet)."""
+"""`companion ask TEXT [--k N] [--json]`: search the knowledge cards from the terminal."""
 
 from __future__ import annotations
 
-from companion.cli import not_built
+import json
+import sys
+import textwrap
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("ask", help="knowledge search (not built yet)")
-    parser.add_argument("rest", nargs="*", help="arguments")
-    parser.set_defaults(handler=lambda args: not_built("companion ask"))
+    parser = subparsers.add_parser(
+        "ask", help="find the knowledge cards that fit a situation",
+        description="Search the knowledge cards (offline) for advice that fits TEXT.")
+    parser.add_argument("text", nargs="+", metavar="TEXT", help="what is going on, in your words")
+    parser.add_argument("--k", type=int, default=5, metavar="N",
+                        help="how many cards to show (default 5)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=ask_command)
+
+
+def format_hits(hits) -> str:
+    """Readable terminal text: title, topics, the matching passage and its sources."""
+    if not hits:
+        return "No matching cards."
+    from companion.taxonomy import topic_label
+
+    blocks = []
+    for rank, hit in enumerate(hits, start=1):
+        card = hit.card
+        topics = ", ".join(topic_label(t) for t in card.all_topics)
+        passage = textwrap.fill(hit.text, width=88, initial_indent="   ",
+                                subsequent_indent="   ", max_lines=6, placeholder=" ...")
+        sources = "\n".join(f"   Source: {source}" for source in card.sources)
+        blocks.append(f"{rank}. {card.title}  [{topics}]  (score {hit.score:.3f}, {card.id})"
+                      f"\n{passage}\n{sources}")
+    return "\n\n".join(blocks)
+
+
+def ask_command(args) -> int:
+    from companion import models
+    from companion.cards import CardError
+
+    text = " ".join(args.text).strip()
+    if not text:
+        print("companion: ask needs some text to search for.", file=sys.stderr)
+        return 2
+    if args.k < 1:
+        print("companion: --k must be at least 1.", file=sys.stderr)
+        return 2
+    from companion.retrieval.retriever import Retriever
+
+    try:
+        retriever = Retriever.open()
+    except (CardError, models.ModelMissingError) as exc:
+        print(f"companion: {exc}", file=sys.stderr)
+        return 1
+    hits = retriever.search(text, k=args.k)
+    if args.json:
+        print(json.dumps({"query": text, "results": [hit.to_dict() for hit in hits]}, indent=2))
+    else:
+        print(format_hits(hits))
+    return 0

@@ -1,11 +1,263 @@
-"""`companion journal ...`: list, show, export, delete, import-review (not built yet)."""
+"""`companion journal list|show|export|delete|move-aside`: the resident's own data.
+
+Each action is one small ``_add_<action>`` function registering a subparser and
+its handler; :data:`ACTIONS` lists them, so a new action (e.g. ``import-review
+FILE``) is one function plus one entry. :func:`open_journal` is the shared way
+to open the journal from the command line: it reads the passphrase from
+``COMPANION_PASSPHRASE`` or asks with ``getpass``, and turns journal errors into
+one clear line on stderr.
+"""
 
 from __future__ import annotations
 
-from companion.cli import not_built
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("journal", help="the private journal (not built yet)")
-    parser.add_argument("rest", nargs="*", help="arguments")
-    parser.set_defaults(handler=lambda args: not_built("companion journal"))
+    parser = subparsers.add_parser(
+        "journal", help="the private journal: list, show, export, delete sessions"
+    )
+    actions = parser.add_subparsers(dest="journal_command", metavar="ACTION")
+    for add in ACTIONS:
+        add(actions)
+
+
+def _add_list(actions) -> None:
+    parser = actions.add_parser("list", help="one line per session: id, date, flow, summary")
+    parser.add_argument("--query", "-q", help="only sessions whose words contain this text")
+    parser.set_defaults(handler=list_command)
+
+
+def _add_show(actions) -> None:
+    parser = actions.add_parser("show", help="one session with its messages and topics")
+    parser.add_argument("id", type=int, help="session id (see `companion journal list`)")
+    parser.set_defaults(handler=show_command)
+
+
+def _add_export(actions) -> None:
+    parser = actions.add_parser("export", help="everything, as Markdown (default) or JSON")
+    parser.add_argument("--format", choices=("md", "json"), default="md")
+    parser.add_argument("-o", "--output", type=Path, help="write to this file (mode 0600)")
+    parser.set_defaults(handler=export_command)
+
+
+def _add_delete(actions) -> None:
+    parser = actions.add_parser("delete", help="delete one session, or everything with --all")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("id", type=int, nargs="?", help="session id to delete")
+    target.add_argument("--all", action="store_true", help="delete the whole journal")
+    parser.add_argument("--yes", "-y", action="store_true", help="do not ask to confirm")
+    parser.set_defaults(handler=delete_command)
+
+
+def _add_move_aside(actions) -> None:
+    parser = actions.add_parser(
+        "move-aside", help="keep a damaged journal under a new name and start afresh"
+    )
+    parser.set_defaults(handler=move_aside_command)
+
+
+def _add_import_review(actions) -> None:
+    parser = actions.add_parser(
+        "import-review", help="record a mentor's reviewed agenda: meeting, topics, follow-ups"
+    )
+    parser.add_argument("file", type=Path, help="the reviewed agenda JSON from your mentor")
+    parser.set_defaults(handler=import_review_command)
+
+
+ACTIONS: list[Callable[[Any], None]] = [
+    _add_list, _add_show, _add_export, _add_delete, _add_move_aside, _add_import_review,
+]
+
+
+class CommandFailed(Exception):
+    """A message already fit for the user; the handler returns exit code 1."""
+
+
+def journal_path() -> Path:
+    from companion.paths import journal_path as default_path
+
+    return default_path()
+
+
+def open_journal(path: Path | None = None):
+    """Open the journal for a command, asking for the passphrase when it is encrypted.
+
+    Raises:
+        CommandFailed: with a one-line explanation (locked, damaged, wrong passphrase...).
+    """
+    from companion.journal import Journal, JournalError, PassphraseRequiredError
+
+    path = path or journal_path()
+    passphrase = os.environ.get("COMPANION_PASSPHRASE") or None
+    try:
+        try:
+            return Journal.open(path, passphrase=passphrase)
+        except PassphraseRequiredError:
+            return Journal.open(path, passphrase=_ask_passphrase())
+    except JournalError as exc:
+        raise CommandFailed(str(exc)) from exc
+
+
+def _ask_passphrase() -> str:
+    import getpass
+
+    try:
+        return getpass.getpass("Journal passphrase: ")
+    except EOFError as exc:
+        raise CommandFailed(
+            "The journal is encrypted: type the passphrase, or set COMPANION_PASSPHRASE."
+        ) from exc
+
+
+def _guard(run: Callable[[Any], int]) -> Callable[[Any], int]:
+    def handler(args) -> int:
+        from companion.journal import JournalError
+
+        try:
+            return run(args)
+        except (CommandFailed, JournalError) as exc:
+            print(f"companion journal: {exc}", file=sys.stderr)
+            return 1
+
+    handler.__doc__ = run.__doc__
+    return handler
+
+
+def _local(timestamp: str | None) -> str:
+    """A stored UTC timestamp as local ``YYYY-MM-DD HH:MM``."""
+    if not timestamp:
+        return "not ended"
+    from datetime import datetime
+
+    return datetime.fromisoformat(timestamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _no_journal_yet(path: Path) -> bool:
+    if path.exists():
+        return False
+    print(f"No journal yet ({path}).")
+    return True
+
+
+@_guard
+def list_command(args) -> int:
+    path = journal_path()
+    if _no_journal_yet(path):
+        return 0
+    with open_journal(path) as journal:
+        sessions = journal.sessions(query=args.query)
+    if not sessions:
+        print("No sessions.")
+    for session in sessions:
+        print(f"{session.id:>4}  {_local(session.started_at)}  "
+              f"{session.flow:<20}  {session.summary_line()}")
+    return 0
+
+
+@_guard
+def show_command(args) -> int:
+    path = journal_path()
+    if _no_journal_yet(path):
+        return 1
+    with open_journal(path) as journal:
+        session = journal.session(args.id)
+    print(f"Session {session.id}: {session.flow}")
+    print(f"Started {_local(session.started_at)}, ended {_local(session.ended_at)}")
+    for key, value in session.summary.items():
+        print(f"  {key}: {value}")
+    print()
+    for message in session.messages:
+        flag = f" [{message.safety_level}]" if message.safety_level != "none" else ""
+        print(f"[{_local(message.created_at)[11:]}] {message.role}{flag}: {message.text}")
+    if session.topics:
+        print("\nTopics:")
+        for topic in session.topics:
+            print(f"  - {topic.title} [{topic.status}]")
+    return 0
+
+
+@_guard
+def export_command(args) -> int:
+    path = journal_path()
+    if _no_journal_yet(path):
+        return 1
+    with open_journal(path) as journal:
+        text = journal.export(format=args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    _write_private(args.output, text)
+    print(f"Exported the journal ({args.format}) to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _write_private(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` readable by the owner only (0600)."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    except (AttributeError, OSError):  # pragma: no cover - platforms without fchmod
+        pass
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+@_guard
+def delete_command(args) -> int:
+    from companion.journal import remove_files
+
+    path = journal_path()
+    if _no_journal_yet(path):
+        return 0 if args.all else 1
+    what = "the WHOLE journal" if args.all else f"session {args.id}"
+    if not args.yes and sys.stdin.isatty():
+        if input(f"Delete {what}? This cannot be undone. [y/N] ").strip().lower() != "y":
+            print("Nothing deleted.")
+            return 1
+    with open_journal(path) as journal:
+        counts = journal.delete_all() if args.all else journal.delete_session(args.id)
+    print(f"Deleted {what}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    if args.all:
+        for file in remove_files(path):
+            print(f"Removed {file}")
+    return 0
+
+
+@_guard
+def move_aside_command(args) -> int:
+    from companion.journal import move_aside
+    from companion.journal.files import FileLock
+
+    path = journal_path()
+    if _no_journal_yet(path):
+        return 0
+    lock = FileLock(path)
+    lock.acquire()  # refuses while another companion has the journal open
+    try:
+        target = move_aside(path)
+    finally:
+        lock.release()
+    print(f"Moved the journal aside to {target}; a fresh one will be created on next use.")
+    return 0
+
+
+@_guard
+def import_review_command(args) -> int:
+    from companion.agenda import AgendaError, load_agenda
+    from companion.sharing import import_review
+
+    try:
+        agenda = load_agenda(args.file)
+        with open_journal() as journal:
+            result = import_review(journal, agenda)
+    except AgendaError as exc:
+        raise CommandFailed(str(exc)) from exc
+    print(f"Recorded the meeting of {agenda.review.reviewed_on.isoformat()}: "
+          f"{result['discussed']} topic(s) discussed, {result['follow_ups']} follow-up(s) "
+          "to do.")
+    return 0

@@ -27,9 +27,9 @@ from companion.dialogue.understanding import Understanding, Understood
 log = logging.getLogger(__name__)
 
 CARDS_PER_TURN = 2
-TOPICS_PER_TURN = 2
-TOPIC_MIN_SCORE = 0.18
-MAX_SESSION_TOPICS = 6
+TOPIC_MIN_SCORE = 0.35  # the main topic of a turn must be at least this clear
+SECOND_TOPIC_RATIO = 0.75  # a second topic only when nearly as strong as the first
+MAX_SESSION_TOPICS = 5
 
 
 class Engine:
@@ -42,7 +42,7 @@ class Engine:
 
             embedder = get_embedder()
         if retriever is None:
-            from companion.retrieval.search import Retriever
+            from companion.retrieval.retriever import Retriever
 
             retriever = Retriever.open(embedder=embedder)
         if screener is None:
@@ -103,6 +103,7 @@ class Engine:
         session.turn_count += 1
         if safety.level == "crisis":
             return self._crisis(session, safety_dict)
+        session.state = "active"  # a safe message after the resources carries on
 
         hits = self.retriever.search(session.resident_turns[-4:], k=10)
         understood = self.understanding.understand(text, history, hits=hits)
@@ -302,8 +303,12 @@ class Engine:
         return [hit.to_dict() for hit in chosen]
 
     def _update_topics(self, session: Session, text: str, understood: Understood, hits):
-        for topic_id, score in understood.topics[:TOPICS_PER_TURN]:
-            if score < TOPIC_MIN_SCORE or len(session.topics) >= MAX_SESSION_TOPICS:
+        ranked = understood.topics[:2]
+        if not ranked or ranked[0][1] < TOPIC_MIN_SCORE:
+            return list(session.topics.values())
+        strong = [ranked[0]] + [t for t in ranked[1:] if t[1] >= SECOND_TOPIC_RATIO * ranked[0][1]]
+        for topic_id, score in strong:
+            if len(session.topics) >= MAX_SESSION_TOPICS and topic_id not in session.topics:
                 continue
             if topic_id in session.topics:
                 session.topics[topic_id].score = max(session.topics[topic_id].score, score)

@@ -1,0 +1,37 @@
+"""The resident's private journal: a crash-safe SQLite store with optional encryption.
+
+Only this package touches the database file. See :class:`Journal` for the API
+and :data:`CHECKIN_ITEMS` for the weekly check-in questions.
+"""
+
+from companion.journal.base import RecordNotFoundError
+from companion.journal.checkin import CHECKIN_ITEMS, CHECKIN_NOTE, CheckinItem, Choice
+from companion.journal.errors import (
+    JournalCorruptError,
+    JournalError,
+    JournalFileError,
+    JournalLockedError,
+    JournalNewerSchemaError,
+    JournalValueError,
+    PassphraseRequiredError,
+    WrongPassphraseError,
+)
+from companion.journal.files import journal_files, move_aside, remove_files
+from companion.journal.records import (
+    Checkin,
+    FollowUp,
+    Meeting,
+    Message,
+    SafetyEvent,
+    Session,
+    Topic,
+)
+from companion.journal.store import Journal
+
+__all__ = [
+    "CHECKIN_ITEMS", "CHECKIN_NOTE", "Checkin", "CheckinItem", "Choice", "FollowUp", "Journal",
+    "JournalCorruptError", "JournalError", "JournalFileError", "JournalLockedError",
+    "JournalNewerSchemaError", "JournalValueError", "Meeting", "Message",
+    "PassphraseRequiredError", "RecordNotFoundError", "SafetyEvent", "Session", "Topic",
+    "WrongPassphraseError", "journal_files", "move_aside", "remove_files",
+]

@@ -1,0 +1,122 @@
+"""Shared plumbing of the journal's record stores: one connection, one codec, transactions.
+
+Every read and write goes through :class:`StoreBase`, which serialises access with
+a re-entrant mutex (the TUI calls from worker threads) and seals/opens sealed
+columns with the current codec, so no record module handles plaintext storage
+or crypto directly.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from companion.journal.crypto import AesGcmCodec, DecryptionFailed, PlainCodec
+from companion.journal.errors import JournalCorruptError, JournalError, JournalValueError
+
+
+class RecordNotFoundError(JournalError, LookupError):
+    """No record with that id (names the kind and the id)."""
+
+    def __init__(self, kind: str, record_id: int) -> None:
+        super().__init__(f"there is no {kind} with id {record_id} in the journal")
+
+
+class StoreBase:
+    """Connection, codec and transaction helpers for the record mixins."""
+
+    path: Path
+    _conn: sqlite3.Connection
+    _codec: PlainCodec | AesGcmCodec
+    _mutex: threading.RLock
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed on success, rolled back on any error."""
+        with self._mutex:
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:  # disk full, I/O error, busy beyond the timeout
+                raise JournalError(
+                    f"Could not save to the journal {self.path}: {exc}. Nothing was changed."
+                ) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._mutex:
+            yield self._connection()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self, "_conn", None)
+        if conn is None:
+            raise JournalError(f"the journal {self.path} is closed")
+        return conn
+
+    # -- sealed values -------------------------------------------------------
+    def _seal(self, table: str, column: str, text: str | None) -> Any:
+        return self._codec.seal(text, f"{table}.{column}")
+
+    def _open(self, table: str, column: str, value: Any) -> str | None:
+        try:
+            return self._codec.open(value, f"{table}.{column}")
+        except DecryptionFailed as exc:
+            raise JournalCorruptError(self.path, f"{table}.{column}: {exc}") from exc
+
+    def _seal_json(self, table: str, column: str, value: Any) -> Any:
+        return self._seal(table, column, json.dumps(value, ensure_ascii=False))
+
+    def _open_json(self, table: str, column: str, value: Any, default: Any = None) -> Any:
+        text = self._open(table, column, value)
+        if text is None:
+            return default
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise JournalCorruptError(self.path, f"{table}.{column} is not valid JSON") from exc
+
+    def _require(self, conn: sqlite3.Connection, table: str, kind: str, record_id: int) -> None:
+        if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone() is None:
+            raise RecordNotFoundError(kind, record_id)
+
+
+def iso_date(value: date | datetime | str | None, field: str) -> str:
+    """Normalise a date argument to ``YYYY-MM-DD`` (today when None)."""
+    if value is None:
+        return date.today().isoformat()
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)[:10]).isoformat()
+    except ValueError as exc:
+        raise JournalValueError(f"{field} must be a date like 2026-01-31, got {value!r}") from exc
+
+
+def text_list(value: Any, field: str) -> list[str]:
+    """A list of strings from a list/tuple (or one string)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        items = list(value)
+    except TypeError as exc:
+        raise JournalValueError(f"{field} must be a list of strings, got {value!r}") from exc
+    if not all(isinstance(item, str) for item in items):
+        raise JournalValueError(f"{field} must be a list of strings, got {value!r}")
+    return items

@@ -1,0 +1,177 @@
+"""The journal file on disk: exclusive lock, validation before any write, move aside.
+
+Why a separate lock file: SQLite's own locks only last for a transaction, so two
+companion windows could both open the journal and interleave. An OS advisory
+lock (``flock``) on ``<journal>.lock`` is held while a :class:`Journal` is open
+and is released by the kernel if the process dies, so a crash never leaves a
+stale lock behind.
+
+Validation reads only: the file header, the in-header size and SQLite's
+``quick_check``. Nothing here writes to a journal that failed validation; the
+app may call :func:`move_aside` to keep the bad file and start afresh.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import struct
+from datetime import datetime
+from pathlib import Path
+
+from companion.journal.errors import JournalCorruptError, JournalLockedError
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SIDECAR_SUFFIXES = ("-wal", "-shm")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def sidecars(path: Path) -> list[Path]:
+    """The WAL and shared-memory files SQLite keeps beside the journal."""
+    return [path.with_name(path.name + suffix) for suffix in SIDECAR_SUFFIXES]
+
+
+def journal_files(path: Path) -> list[Path]:
+    """Every file of this journal that exists now (database, WAL, shm, lock)."""
+    candidates = [path, *sidecars(path), lock_path(path)]
+    return [p for p in candidates if p.exists()]
+
+
+class FileLock:
+    """An exclusive, non-blocking, process-wide lock on ``<journal>.lock``."""
+
+    def __init__(self, path: Path) -> None:
+        self.journal = path
+        self.path = lock_path(path)
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            _lock_fd(fd)
+        except OSError as exc:
+            os.close(fd)
+            raise JournalLockedError(self.journal, "its lock file is held") from exc
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            try:
+                _unlock_fd(self._fd)
+            finally:
+                os.close(self._fd)
+                self._fd = None
+
+
+try:  # POSIX
+    import fcntl
+
+    def _lock_fd(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock_fd(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+except ImportError:  # pragma: no cover - Windows
+    import msvcrt
+
+    def _lock_fd(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+    def _unlock_fd(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+def check_header(path: Path) -> None:
+    """Refuse files that are not SQLite, or are shorter than their header says.
+
+    Raises:
+        JournalCorruptError: with what was wrong.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        raise JournalCorruptError(path, "the file does not start with a SQLite header")
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    pages = struct.unpack(">I", header[28:32])[0]
+    change_counter, valid_for = header[24:28], header[92:96]
+    wal = sidecars(path)[0]
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    if change_counter == valid_for and pages and not has_wal and size < pages * page_size:
+        raise JournalCorruptError(
+            path, f"the file is truncated: {size} bytes, its header expects {pages * page_size}"
+        )
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open and validate the database read-only-style; nothing is written here.
+
+    Raises:
+        JournalCorruptError: not SQLite, truncated, or failing ``quick_check``.
+        JournalLockedError: SQLite reports the database locked by another process.
+    """
+    if path.exists():
+        check_header(path)
+    else:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=2.0)
+    try:
+        conn.execute("PRAGMA temp_store=MEMORY")
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        if [tuple(r) for r in rows] != [("ok",)]:
+            detail = "; ".join(str(r[0]) for r in rows[:3])
+            raise JournalCorruptError(path, f"integrity check failed: {detail}")
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise JournalLockedError(path, str(exc)) from exc
+        raise JournalCorruptError(path, str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise JournalCorruptError(path, str(exc)) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a bad journal (and its -wal/-shm) with a timestamp suffix; return the new path.
+
+    The file is kept, never deleted, so it can be recovered or inspected later.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"there is no journal at {path} to move aside")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.broken-{stamp}-{counter}")
+    path.rename(target)
+    for sidecar, suffix in zip(sidecars(path), SIDECAR_SUFFIXES, strict=True):
+        if sidecar.exists():
+            sidecar.rename(target.with_name(target.name + suffix))
+    log.warning("moved the journal %s aside to %s", path, target)
+    return target
+
+
+def remove_files(path: Path) -> list[Path]:
+    """Delete the journal's files (the caller has closed it); return those removed."""
+    removed = []
+    for file in journal_files(path):
+        file.unlink()
+        removed.append(file)
+    return removed

@@ -1,0 +1,207 @@
+"""Regex recognisers for identifiers that have a shape: numbers, dates, ages, contacts.
+
+Each recogniser is anchored either by a distinctive format (an e-mail, a
+dashed SSN, a full phone number) or by a label in front of the value ("MRN",
+"DOB", "acct", "bed"). Bare numbers that merely look like identifiers are left
+alone unless long (7+ digits), so "24-hour call", "3 admissions", "BP 120/80",
+"K 3.2", "80 hours" and "PGY-2" are never flagged.
+
+Span boundaries: the value only for labelled numbers ("MRN [MRN]", "DOB
+[DATE]"), the whole phrase for room/bed ("in [ROOM]") and for glued ages
+("a [AGE] man" from "a 93-year-old man"; "aged [AGE]" from "aged 91").
+"""
+
+from __future__ import annotations
+
+import re
+
+from companion.privacy.recognizer import Recognizer, words_pattern
+
+I = re.IGNORECASE  # noqa: E741 - a flag, read as "ignore case"
+
+# --- dates ------------------------------------------------------------------
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_NUMERIC_FULL = (
+    r"(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:\d{4}|\d{2})"
+    rf"|{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+)
+_WORDY_FULL = rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"
+FULL_DATE = rf"(?:{_NUMERIC_FULL}|{_WORDY_FULL})"
+PARTIAL_DATE = (
+    rf"(?:(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])"
+    rf"|{_MONTH}\s+{_DAY}|{_DAY}\s+(?:of\s+)?{_MONTH})"
+)
+_BIRTH_LABEL = (
+    r"(?:D\.?O\.?B\.?|date\s+of\s+birth|birth\s*date|birthday|born"
+    r"(?:\s+(?:on|in))?)(?:\s*(?:is|was|of|:|-|=))?\s*"
+)
+
+DATE_CONTEXT = words_pattern([
+    "admitted", "admission", "readmitted", "discharged", "discharge", "died", "death",
+    "passed away", "expired", "presented", "presentation", "surgery", "operated", "procedure",
+    "delivered", "coded", "intubated", "extubated", "diagnosed", "diagnosis", "transferred",
+    "appointment", "follow-up", "biopsy", "patient", "pt", "Mr", "Mrs",
+    "Ms", "daughter", "son", "wife", "husband", "family", "funeral", "autopsy", "overdose",
+    "transplant", "DNR", "hospice", "brought in", "born", "seizure", "stroke",
+])
+
+PHONE_CONTEXT = words_pattern([
+    "phone", "cell", "mobile", "tel", "telephone", "fax", "number", "call", "called", "calling",
+    "text", "texted", "reach", "reached", "voicemail", "contact", "landline", "dial", "dialled",
+    "dialed",
+])
+
+# --- ages over 89 -----------------------------------------------------------
+_OLD_NUM = r"(?:9\d|1[01]\d|120)"
+_OLD_WORD = (
+    r"(?:ninety(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|(?:one\s+|a\s+)?hundred(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)"
+)
+_AGE_UNIT = (
+    r"(?:[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|of\s+age)|\s*y\.?\s?o\.?(?![a-z])|\s*y/o"
+    r"|[\s-]*year[\s-]old|\s*yr[\s-]old)"
+)
+
+# --- recognisers ------------------------------------------------------------
+_TEMPERATURE = re.compile(r"(?:temp|t\s?max|febrile|fever|°|degrees?|\bT)\W*$", re.IGNORECASE)
+
+
+_STAFF_ROOM = re.compile(
+    r"\b(?:call|conference|break|locker|team|residents?['’]?|lecture|sim|simulation|work|staff"
+    r"|meeting|class|exam|lactation|supply|utility)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _a_patient_location(match: re.Match[str], text: str) -> bool:
+    """"bed 12", "room 4B" are where a patient is; "call room 3" is where residents sleep."""
+    return not _STAFF_ROOM.search(text[max(0, match.start() - 16):match.start()])
+
+
+def _not_a_temperature(match: re.Match[str], text: str) -> bool:
+    """"93F with CHF" is an age; "T 101F", "febrile to 101 F" are temperatures."""
+    before = text[max(0, match.start() - 20):match.start()]
+    after = text[match.end():match.end() + 12].lower()
+    if match.group("v").endswith("F"):
+        if _TEMPERATURE.search(before) or re.search(r"\bto\s*$", before):
+            return False
+        if after.lstrip().startswith(("fever", "temp", "and ", "overnight")):
+            return False
+    return True
+
+
+_ID_VALUE = r"(?-i:[A-Z]{1,4}[-\s]?)?\d[\d-]{3,}\d(?-i:[A-Z])?"
+
+RECOGNIZERS: tuple[Recognizer, ...] = (
+    Recognizer(
+        "email", "email",
+        re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+                   r"\.[A-Za-z]{2,}\b"),
+        0.95,
+    ),
+    Recognizer(
+        "ssn-dashed", "ssn",
+        re.compile(r"(?<![\d-])(?!000|666)\d{3}[- ](?!00)\d{2}[- ](?!0000)\d{4}(?![\d-])"),
+        0.85,
+    ),
+    Recognizer(
+        "ssn-labelled", "ssn",
+        re.compile(r"\b(?:SSN|SS#|social(?:\s+security)?(?:\s+(?:number|no\.?|#))?)"
+                   r"\s*(?:is|was|of|:|#)?\s*(?P<v>\d{3}[- ]?\d{2}[- ]?\d{4}|\d{4})\b", I),
+        0.95, group="v",
+    ),
+    Recognizer(
+        "phone-nanp", "phone",
+        re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w/-])"),
+        0.8,
+    ),
+    Recognizer(
+        "phone-international", "phone",
+        re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\w-])"),
+        0.8,
+    ),
+    Recognizer(
+        "phone-labelled", "phone",
+        re.compile(r"\b(?:phone|cell|mobile|tel|telephone|fax|pager|landline|number|call(?:ed)?"
+                   r"|text(?:ed)?|reach(?:ed)?)(?:\s+(?:number|no\.?|#|him|her|them|me|at|on|is|was))*"
+                   r"\s*[:#]?\s*(?P<v>\d{3}[\s.-]?\d{4}|\d{10})(?![\w/-])", I),
+        0.9, group="v",
+    ),
+    Recognizer(
+        "phone-local", "phone",
+        re.compile(r"(?<![\w/.$-])\d{3}-\d{4}(?![\w/-]|\.\d)"),
+        0.4, context=PHONE_CONTEXT, context_boost=0.4, window=40,
+    ),
+    Recognizer(
+        "mrn-labelled", "mrn",
+        re.compile(r"\b(?:MRN|MR\s?#|MR\s+(?:number|no\.?)|medical\s+record(?:\s+(?:number|no\.?|#))?"
+                   r"|chart\s*(?:number|no\.?|#)|record\s*(?:number|no\.?|#)|hospital\s+(?:number|no\.?|#)"
+                   r"|unit\s+(?:number|no\.?))\s*(?:is|was|of|ending\s+in|:|#|=)*\s*"
+                   rf"(?P<v>{_ID_VALUE}|\d{{4,}})\b", I),
+        0.95, group="v",
+    ),
+    Recognizer(
+        "mrn-hash", "mrn",
+        re.compile(r"(?<![\w#])#\s?(?P<v>\d{5,})\b"),
+        0.85, group=0,
+    ),
+    Recognizer(
+        "id-labelled", "id",
+        re.compile(r"\b(?:acct|account|insurance|member|policy|subscriber|medicaid|medicare|encounter"
+                   r"|CSN|FIN|case|claim|license|licence|passport|ID|identifier)"
+                   r"(?:\s+(?:number|no\.?|num|#|ID|id))?\s*(?:is|was|of|:|#|=)*\s*"
+                   rf"(?P<v>{_ID_VALUE})\b", I),
+        0.9, group="v",
+    ),
+    Recognizer(
+        "long-number", "id",
+        re.compile(r"(?<![\w.,/#$£€-])\d{7,}(?![\w]|[.,/-]\d)(?!\s*(?:dollars|USD|euros?)\b)"),
+        0.6,
+    ),
+    Recognizer(
+        "date-of-birth", "date",
+        re.compile(rf"\b{_BIRTH_LABEL}(?P<v>{FULL_DATE}|{PARTIAL_DATE}|{_YEAR})\b", I),
+        0.95, group="v",
+    ),
+    Recognizer(
+        "full-date", "date",
+        re.compile(rf"(?<![\w/.-])(?:{FULL_DATE})(?![\w/]|[.-]\d)", I),
+        0.4, context=DATE_CONTEXT, context_boost=0.4, window=80,
+    ),
+    Recognizer(
+        "age-phrase", "age",
+        re.compile(rf"(?<![\w.])(?:{_OLD_NUM}|{_OLD_WORD}){_AGE_UNIT}(?![a-z])", I),
+        0.9,
+    ),
+    Recognizer(
+        "age-labelled", "age",
+        re.compile(rf"\b(?:aged?|age:|turned|turning)\s+(?P<v>{_OLD_NUM}|{_OLD_WORD})\b"
+                   r"(?!\s*(?:%|percent|degrees|°))", I),
+        0.9, group="v",
+    ),
+    Recognizer(
+        "age-sex-shorthand", "age",
+        re.compile(rf"(?<![\w.])(?P<v>{_OLD_NUM}\s?(?:yo\s?)?[MF])\b"),
+        0.75, group="v", validate=_not_a_temperature,
+    ),
+    Recognizer(
+        "age-pronoun", "age",
+        re.compile(rf"(?:\b(?:he|she|they)|\b(?:Mr|Mrs|Ms|Miss)\.?\s+[A-Z][a-z]+"
+                   r"|\b(?:my|our|the|this|that|a)\s+(?:patient|pt|lady|man|woman|gentleman))\s+"
+                   rf"(?:is|was|'s|’s|were)\s+(?P<v>{_OLD_NUM})"
+                   r"(?=\s*(?:[,.;!?)]|$|\s(?:and|but|so|when|yet|now)\b))", I),
+        0.8, group="v",
+    ),
+    Recognizer(
+        "room-bed", "room",
+        re.compile(r"\b(?:bed|room|rm|bay|cubicle|stretcher|isolette|crib)\s*(?:#|no\.?|number)?\s*"
+                   r"(?:\d{1,4}[A-Za-z]?|[A-Za-z]-?\d{1,3}[A-Za-z]?)\b"
+                   r"(?!\s*(?:%|mg|hours?|hrs?|days?|weeks?|min|times|x\b))", I),
+        0.85, validate=_a_patient_location,
+    ),
+)
