@@ -8,13 +8,25 @@ from datetime import date
 import pytest
 
 from companion.agenda import (
-    SCHEMA_VERSION, AgendaError, FollowUpItem, Review, TopicReview, load_agenda, parse_agenda,
-    reviewed_path, to_markdown, write_new_file,
+    SCHEMA_VERSION,
+    AgendaError,
+    FollowUpItem,
+    Review,
+    TopicReview,
+    load_agenda,
+    parse_agenda,
+    reviewed_path,
+    to_markdown,
+    write_new_file,
 )
 from companion.cli import main
 from companion.journal import Journal
 from companion.sharing import (
-    IdentifiersFound, build_agenda, export_agenda, find_identifiers, import_review,
+    IdentifiersFound,
+    build_agenda,
+    export_agenda,
+    find_identifiers,
+    import_review,
 )
 
 SECRET_JOURNAL_TEXT = "I cried in the supply closet after the code on Tuesday"

@@ -49,7 +49,8 @@ def test_a_good_flow_loads(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("next: closing", "next: nowhere", "step 'opening': 'next' points to unknown step 'nowhere'"),
+        ("next: closing", "next: nowhere",
+         "step 'opening': 'next' points to unknown step 'nowhere'"),
         ("start: opening", "start: begin", "field 'start': unknown step 'begin'"),
         ('    ask: "How was today?"\n', "", "step 'opening': a prompt step needs 'ask'"),
         ("kind: closing", "kind: finale", "step 'closing' field 'kind'"),

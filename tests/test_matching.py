@@ -11,8 +11,8 @@ from companion.matching import RosterError, load_roster, rank_mentors
 from companion.retrieval.embedding import get_embedder
 
 ROSTER = """name,specialty,interests,capacity,gender,research_focus
-Dr. Ada Quinn,Cardiology,clinical trials research methods grant writing publishing,2,woman,heart failure outcomes
-Dr. Ben Osei,Internal Medicine,wellbeing burnout work-life balance coaching residents,3,man,physician wellness
+Dr. Ada Quinn,Cardiology,clinical trials research methods grant writing,2,woman,heart failure
+Dr. Ben Osei,Internal Medicine,wellbeing burnout work-life balance coaching,3,man,physician wellness
 Dr. Cara Lind,Hospital Medicine,quality improvement leadership chief residency,1,woman,
 Dr. Dan Roy,Cardiology,research methods publishing grant writing,0,man,heart failure
 """
