@@ -47,6 +47,9 @@ class Engine:
             retriever = Retriever.open(embedder=embedder)
         if screener is None:
             from companion.safety import screen as screener
+        from companion.retrieval.embedding import CachingEmbedder
+
+        embedder = CachingEmbedder(embedder)
         self.embedder = embedder
         self.retriever = retriever
         self.screen = screener

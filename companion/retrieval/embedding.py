@@ -82,3 +82,35 @@ def get_embedder() -> Embedder:
         if _default is None:
             _default = SentenceTransformerEmbedder()
         return _default
+
+
+class CachingEmbedder:
+    """Remembers recent vectors, so a turn's text and card questions are embedded once."""
+
+    def __init__(self, inner: Embedder, size: int = 2048):
+        from collections import OrderedDict
+
+        self.inner = inner
+        self.name = inner.name
+        self.fingerprint = inner.fingerprint
+        self.dimension = inner.dimension
+        self._size = size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            fresh = self.inner.encode(missing)
+            with self._lock:
+                self._cache.update(zip(missing, fresh, strict=True))
+        with self._lock:
+            if len(texts) == 0:
+                return np.zeros((0, self.dimension), dtype=np.float32)
+            out = np.stack([self._cache[t] for t in texts])
+            for text in texts:
+                self._cache.move_to_end(text)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return out
