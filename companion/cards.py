@@ -143,8 +143,12 @@ def _parse_file(path: Path, topics: dict[str, str]) -> tuple[Card | None, list[C
         detail = str(exc).splitlines()[0]
         return None, [CardProblem(name, "(front matter)", f"is not valid YAML: {detail}")]
     if not post.metadata:
-        return None, [CardProblem(name, "(front matter)",
-                                  "is missing: start the file with a '---' YAML block")]
+        if post.content.lstrip().startswith("---") or path.read_text(
+                encoding="utf-8").lstrip().startswith("---"):
+            message = "must be a mapping of fields (id: ..., title: ...), not a list or text"
+        else:
+            message = "is missing: start the file with a '---' YAML block"
+        return None, [CardProblem(name, "(front matter)", message)]
     problems: list[CardProblem] = []
     try:
         meta = CardMeta.model_validate(post.metadata)
@@ -191,7 +195,7 @@ def check_cards(directory: Path | None = None) -> CheckReport:
         errors.append(CardProblem(str(directory), "(directory)", "cards directory not found"))
         files: Iterable[Path] = []
     else:
-        files = sorted(directory.glob("*.md"))
+        files = sorted(directory.rglob("*.md"))  # sub-folders may group cards
     seen: dict[str, str] = {}
     for path in files:
         card, problems = _parse_file(path, topics)
