@@ -60,7 +60,8 @@ SCRIPTS = {
         {"finding-a-mentor", "career-planning", "what-is-mentorship"},
     ),
     "feedback-or-conflict": (
-        ["My attending tore apart my presentation on rounds in front of the whole team.",
+        ["My mid-rotation evaluation says my clinical reasoning is below expectations and "
+         "I don't know how to take that feedback.",
          "Yes, my assessment and plan were disorganised, that part is fair.",
          "Thanks.",
          "Ask for ten minutes after rounds tomorrow to go over how to structure it."],
@@ -111,8 +112,11 @@ def test_scripted_session(engine, journal, real_retriever, flow_id):
     result = engine.start(flow_id)
     questions = [result.question]
     shown = []
-    for text in messages:
+    wrap_up = ["That's all for now, thank you."] * 3  # flows may take a step more
+    sent = 0
+    for text in [*messages, *wrap_up]:
         result = engine.turn(result.session_id, text)
+        sent += 1
         assert result.state != "crisis", f"false alarm on: {text}"
         if result.state == "checkin":
             items = {item["id"] for item in result.checkin["items"]}
@@ -141,7 +145,8 @@ def test_scripted_session(engine, journal, real_retriever, flow_id):
     assert saved.summary["flow"] == flow_id
     assert saved.summary["topics"] and saved.summary["cards"]
     roles = [m.role for m in saved.messages]
-    assert roles.count("resident") == len([m for m in messages][: roles.count("resident")])
+    assert roles.count("resident") == sent
+    assert roles.count("companion") >= sent
     if flow_id == "weekly-check-in":
         assert journal.checkins()[-1].answers == CHECKIN
 

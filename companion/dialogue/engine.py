@@ -141,7 +141,6 @@ class Engine:
         if step.kind == "closing":
             parts.append(step.say)
             result.state = "closed"
-            result.summary = self.end(session.id).to_dict()
         elif step.kind == "checkin":
             from companion.journal.checkin import CHECKIN_ITEMS
 
@@ -162,8 +161,9 @@ class Engine:
                 if reason is None:
                     parts = [text_out]
         result.reply = "\n\n".join(p for p in parts if p)
-        if result.state != "closed":
-            self._save(session, "companion", result.reply)
+        self._save(session, "companion", result.reply)
+        if result.state == "closed":
+            result.summary = self.end(session.id).to_dict()
         return result
 
     def submit_checkin(self, session_id: int, answers: dict) -> TurnResult:
