@@ -25,5 +25,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/companion bench
 
+# Offline install kit for hospital IT: dist/wheelhouse/ (wheels, hashed requirements.txt,
+# install.sh, INSTALL.md). Needs a network; uses .venv's versions if .venv exists.
+# scripts/airgap_check.sh proves it installs and runs with no network.
+# WHEELHOUSE_PLATFORM=win_amd64 builds dist/wheelhouse-win_amd64/ (with install.ps1).
+WHEELHOUSE_PLATFORM ?= linux_x86_64
+wheelhouse:
+	$(if $(wildcard $(PY)),$(PY),$(PYTHON)) scripts/build_wheelhouse.py --platform $(WHEELHOUSE_PLATFORM)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -72,5 +72,10 @@ def knowledge_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "knowledge"
     if checkout.is_dir():
         return checkout
-    installed = Path(sys.prefix) / "share" / "resident-companion" / "knowledge"
-    return installed
+    # A wheel ships knowledge/ as data files (pyproject [tool.setuptools.data-files]):
+    # into the venv's prefix normally, into the user base for `pip install --user`.
+    import site
+
+    shipped = Path("share") / "resident-companion" / "knowledge"
+    candidates = [Path(sys.prefix) / shipped, Path(site.getuserbase()) / shipped]
+    return next((path for path in candidates if path.is_dir()), candidates[0])
