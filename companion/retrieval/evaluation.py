@@ -1,0 +1,103 @@
+"""`companion eval retrieval FILE`: hit@1, hit@3, MRR and per-topic hit@3, with baselines.
+
+The project's hybrid retriever and the two single-signal baselines (BM25 alone,
+dense alone) are measured in the same run on the same index, so a figure is
+always read against its baselines. A result counts by its card's primary topic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+SYSTEMS = ("hybrid", "bm25", "dense")
+MRR_DEPTH = 10
+
+
+class EvalFileError(ValueError):
+    """The labelled JSONL file is missing or has a malformed line."""
+
+
+def load_items(path: str | Path) -> list[dict]:
+    """Read ``{"id", "text", "topics": [primary, ...]}`` lines; errors name file, line, field."""
+    path = Path(path)
+    if not path.is_file():
+        raise EvalFileError(f"{path}: file not found")
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalFileError(f"{where}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(item, dict):
+            raise EvalFileError(f"{where}: expected a JSON object")
+        if not isinstance(item.get("text"), str) or not item["text"].strip():
+            raise EvalFileError(f"{where}: field 'text' must be non-empty text")
+        topics = item.get("topics")
+        if not isinstance(topics, list) or not topics or not all(
+                isinstance(t, str) and t for t in topics):
+            raise EvalFileError(f"{where}: field 'topics' must be a non-empty list of topic ids")
+        items.append({"id": str(item.get("id", number)), "text": item["text"],
+                      "topics": topics})
+    if not items:
+        raise EvalFileError(f"{path}: no items")
+    return items
+
+
+def score_rankings(items: list[dict], rankings: list[list[str]]) -> dict:
+    """Metrics from each item's ranked list of result primary topics."""
+    hit1 = hit3 = mrr = 0.0
+    per_topic: dict[str, list[int]] = defaultdict(list)
+    for item, topics in zip(items, rankings, strict=True):
+        wanted = item["topics"][0]
+        hit1 += bool(topics[:1] == [wanted])
+        in_top3 = wanted in topics[:3]
+        hit3 += in_top3
+        per_topic[wanted].append(int(in_top3))
+        rank = next((i for i, t in enumerate(topics[:MRR_DEPTH], start=1) if t == wanted), None)
+        mrr += 1.0 / rank if rank else 0.0
+    n = len(items)
+    return {
+        "hit@1": round(hit1 / n, 4), "hit@3": round(hit3 / n, 4), "mrr": round(mrr / n, 4),
+        "per_topic": {t: round(sum(v) / len(v), 4) for t, v in sorted(per_topic.items())},
+    }
+
+
+def evaluate_retrieval(path: str | Path, retriever=None) -> dict:
+    """Evaluate hybrid, BM25-only and dense-only retrieval on a labelled JSONL file.
+
+    Returns:
+        ``{"n": N, "systems": {name: {"hit@1", "hit@3", "mrr", "per_topic"}}}``.
+    """
+    items = load_items(path)
+    if retriever is None:
+        from companion.retrieval.retriever import Retriever
+
+        retriever = Retriever.open()
+    systems = {}
+    for mode in SYSTEMS:
+        rankings = [[hit.card.topic for hit in retriever.search(item["text"], k=MRR_DEPTH,
+                                                                  mode=mode)]
+                    for item in items]
+        systems[mode] = score_rankings(items, rankings)
+    return {"n": len(items), "systems": systems}
+
+
+def format_report(report: dict) -> str:
+    """A terminal table: one row per system, then per-topic hit@3 side by side."""
+    systems = report["systems"]
+    lines = [f"retrieval on {report['n']} items (MRR over the top {MRR_DEPTH})", "",
+             f"{'system':<10}{'hit@1':>8}{'hit@3':>8}{'MRR':>8}"]
+    for name, figures in systems.items():
+        lines.append(f"{name:<10}{figures['hit@1']:>8.3f}{figures['hit@3']:>8.3f}"
+                     f"{figures['mrr']:>8.3f}")
+    lines += ["", "hit@3 per topic:", f"{'topic':<24}" + "".join(f"{s:>8}" for s in systems)]
+    topics = sorted({t for figures in systems.values() for t in figures["per_topic"]})
+    for topic in topics:
+        lines.append(f"{topic:<24}" + "".join(
+            f"{systems[s]['per_topic'].get(topic, 0.0):>8.2f}" for s in systems))
+    return "\n".join(lines)
