@@ -1,11 +1,39 @@
-"""`companion screen TEXT`: safety screen (not built yet)."""
+"""`companion screen TEXT [--json]`: run the safety screen on one message."""
 
 from __future__ import annotations
 
-from companion.cli import not_built
+import json
+import sys
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("screen", help="safety screen (not built yet)")
-    parser.add_argument("rest", nargs="*", help="arguments")
-    parser.set_defaults(handler=lambda args: not_built("companion screen"))
+    parser = subparsers.add_parser(
+        "screen", help="run the safety screen on a message (crisis / concern / none)")
+    parser.add_argument("text", nargs="+", help="the message to screen (quote it)")
+    parser.add_argument("--history", action="append", default=[], metavar="TEXT",
+                        help="an earlier message, oldest first (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=handler)
+
+
+def handler(args) -> int:
+    from companion.safety import ResourcesError, screen
+
+    text = " ".join(args.text)
+    try:
+        result = screen(text, history=args.history)
+    except ResourcesError as exc:
+        print(f"companion: crisis resources file is malformed: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return 0
+    print(f"level: {result.level}")
+    for reason in result.reasons:
+        print(f"  - {reason}")
+    if result.resources:
+        print("\nIf you need someone now:")
+        for resource in result.resources:
+            print(f"  {resource.name}: {resource.contact}")
+            print(f"    {resource.what} {resource.when}")
+    return 0

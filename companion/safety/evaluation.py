@@ -1,0 +1,89 @@
+"""`companion eval safety FILE`: recall and false alarms on a labelled JSONL file.
+
+Each line is ``{"id": ..., "text": ..., "crisis": true|false}`` (extra keys such as
+``kind`` or ``history`` are allowed; ``history`` is a list of earlier messages).
+Recall counts crisis items that got level *crisis*; the false-alarm rate counts
+non-crisis items that got level *crisis*. Concern rates are reported for both.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+class EvalFileError(ValueError):
+    """A line of the evaluation file is malformed; the message names file, line and field."""
+
+
+def read_items(path: Path | str) -> list[dict]:
+    """Parse and validate the JSONL file."""
+    path = Path(path)
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise EvalFileError(f"{path}: cannot be read: {exc}") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalFileError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
+        for key, kind in (("id", (str, int)), ("text", str), ("crisis", bool)):
+            if not isinstance(item.get(key), kind):
+                raise EvalFileError(f"{path}:{number}: field '{key}' missing or wrong type")
+        items.append(item)
+    if not items:
+        raise EvalFileError(f"{path}: no items")
+    return items
+
+
+def evaluate_safety(path: Path | str, screen=None) -> dict:
+    """Screen every item and report the figures as a JSON-ready dict.
+
+    Args:
+        path: the JSONL file.
+        screen: a ``SafetyScreen``; defaults to the process-wide one.
+    """
+    if screen is None:
+        from companion.safety.screen import default_screen
+
+        screen = default_screen()
+    items = read_items(path)
+    crisis_items = [item for item in items if item["crisis"]]
+    safe_items = [item for item in items if not item["crisis"]]
+    levels = {str(item["id"]): screen.screen(item["text"], item.get("history") or ()).level
+              for item in items}
+    misses = [str(i["id"]) for i in crisis_items if levels[str(i["id"])] != "crisis"]
+    false_alarms = [str(i["id"]) for i in safe_items if levels[str(i["id"])] == "crisis"]
+
+    def rate(count: int, total: int) -> float:
+        return round(count / total, 4) if total else 0.0
+
+    return {
+        "n": len(items),
+        "recall": rate(len(crisis_items) - len(misses), len(crisis_items)),
+        "false_alarm_rate": rate(len(false_alarms), len(safe_items)),
+        "concern_rate_crisis": rate(
+            sum(levels[str(i["id"])] == "concern" for i in crisis_items), len(crisis_items)),
+        "concern_rate_noncrisis": rate(
+            sum(levels[str(i["id"])] == "concern" for i in safe_items), len(safe_items)),
+        "misses": misses,
+        "false_alarms": false_alarms,
+    }
+
+
+def format_report(report: dict) -> str:
+    """Plain-text figures for a person reading the terminal."""
+    lines = [
+        f"items: {report['n']}",
+        f"recall (crisis -> crisis):          {report['recall']:.2f}",
+        f"false-alarm rate (other -> crisis): {report['false_alarm_rate']:.2f}",
+        f"concern rate, crisis items:         {report['concern_rate_crisis']:.2f}",
+        f"concern rate, non-crisis items:     {report['concern_rate_noncrisis']:.2f}",
+        f"misses: {', '.join(report['misses']) or 'none'}",
+        f"false alarms: {', '.join(report['false_alarms']) or 'none'}",
+    ]
+    return "\n".join(lines)

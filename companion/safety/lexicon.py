@@ -1,0 +1,167 @@
+"""Curated phrase rules: the signal that never misses a plainly stated crisis.
+
+Every rule has a *kind* (what it detects), a *level* (crisis or concern) and a
+*strength*:
+
+- ``explicit``: first-person intent, plan, means or self-harm ("kill myself",
+  "stockpiling my pills", "hope I don't wake up"). Only a negation in the same
+  clause, a quotation of someone else, or a resolved past silences it; clinical,
+  teaching and humour context never do, so "my patient attempted suicide and I
+  keep thinking about killing myself too" is a crisis.
+- ``contextual``: words that are often about someone else or figurative
+  ("suicidal ideation", "overdose", "going to kill him"); they also step aside
+  for clinical talk, teaching, hyperbole and jokes.
+
+The rules are deliberately about meaning (verbs + first person + object), not
+single words, so "this rotation is killing me" or "I'd kill for sleep" never match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from companion.safety import context
+from companion.safety.rules import RULES, Rule
+from companion.safety.sentences import clause_start, normalise, split_sentences
+
+
+@dataclass(frozen=True)
+class LexiconHit:
+    """A rule that fired on one sentence, and why it was kept or set aside."""
+
+    rule: str
+    kind: str
+    level: str
+    sentence: int
+    phrase: str
+    suppressed_by: str | None = None  # e.g. "negation", "clinical", "resolved-history"
+
+    @property
+    def active(self) -> bool:
+        return self.suppressed_by is None
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """What the context rules say about one sentence (shared with the semantic signal)."""
+
+    text: str
+    negated: bool
+    clinical: bool
+    education: bool
+    resolved: bool
+    hyperbole: bool
+    humour: bool
+    literal: bool
+
+    @property
+    def figurative_or_other(self) -> str | None:
+        """The first context that says 'not the resident's own crisis now', if any."""
+        for name in ("negated", "resolved", "clinical", "education", "hyperbole", "humour"):
+            if getattr(self, name) and not (self.literal and name in ("hyperbole", "humour")):
+                return name
+        return None
+
+
+def sentence_context(sentence: str, message: str) -> SentenceContext:
+    """Apply every context rule to one normalised sentence."""
+    return SentenceContext(
+        text=sentence,
+        negated=context.has_negated_statement(sentence),
+        clinical=context.is_clinical(sentence),
+        education=context.is_education(sentence),
+        resolved=context.is_resolved_history(sentence, message),
+        hyperbole=context.is_hyperbole(sentence),
+        humour=context.is_humour(sentence),
+        literal=context.is_literal(sentence),
+    )
+
+
+def _suppression(rule: Rule, ctx: SentenceContext, match: re.Match[str],
+                 message: str) -> str | None:
+    sentence = ctx.text
+    if context.is_negated(sentence, match.start()):
+        return "negation"
+    if context.in_reported_speech(sentence, match.start()):
+        return "reported-speech"
+    if ctx.resolved:
+        return "resolved-history"
+    if rule.name in _GAP_RULES and context.is_negated(match.group(0), len(match.group(0))):
+        return "negation"
+    first_person = _first_person(sentence, match)
+    if rule.needs_first_person and not first_person:
+        return "not-first-person"
+    if rule.strength == "explicit" and first_person:
+        return None
+    if rule.name in ("giving-away", "goodbye-notes") and _BENIGN_GIVING.search(message):
+        return "benign-reason"
+    for name in ("clinical", "education", "hyperbole", "humour"):
+        if getattr(ctx, name) and not (ctx.literal and name in ("hyperbole", "humour")):
+            return name
+    return None
+
+
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself)\b")
+_SUBJECT = re.compile(
+    r"\b(?:(?P<first>i|i'm|i've|i'd|i'll|me|my|myself)|(?P<other>he|she|they|he's|she's|they're|"
+    r"patients?|pts?|we|someone|somebody|people|residents?|interns?|colleague|friend|who|woman|man|"
+    r"girl|boy|kid|teen\w*|child|mother|father|son|daughter|wife|husband|family))\b"
+)
+# Rules with a word gap inside the pattern, where a negation can hide in the match itself.
+_GAP_RULES = frozenset({"suicidal-self", "overdose-self", "harm-others-urge", "means",
+                        "thoughts-of-dying", "method-thoughts"})
+
+
+def _first_person(sentence: str, match: re.Match[str]) -> bool:
+    """Is the resident the subject? The phrase itself, else the nearest subject before it."""
+    if _FIRST_PERSON.search(match.group(0)):
+        return True
+    before = sentence[clause_start(sentence, match.start()):match.start()]
+    subjects = list(_SUBJECT.finditer(before))
+    if not subjects:
+        before = sentence[:match.start()]
+        subjects = list(_SUBJECT.finditer(before))
+    return not subjects or subjects[-1].group("first") is not None
+_BENIGN_GIVING = re.compile(
+    r"\b(?:since i'?m|since i got|because i'?m|moving|move|fellowship|graduat\w*|new one|"
+    r"upgrad\w*|incoming|donat\w*|declutter\w*|last day|end of (?:the )?(?:rotation|block|year)|"
+    r"retir\w*|baby|wedding|farewell party|transferr?\w*|new job|"
+    r"leaving (?:the|this|my) (?:program|hospital|city|job|practice))\b"
+)
+
+
+def scan_sentences(sentences: list[str], message: str) -> tuple[list[LexiconHit],
+                                                                 list[SentenceContext]]:
+    """Run every rule on every (already split) sentence of a message.
+
+    Returns:
+        All hits (active and suppressed) and the context of each sentence.
+    """
+    norm_message = normalise(message)
+    hits: list[LexiconHit] = []
+    contexts: list[SentenceContext] = []
+    for index, raw in enumerate(sentences):
+        sentence = normalise(raw)
+        ctx = sentence_context(sentence, norm_message)
+        contexts.append(ctx)
+        for rule in RULES:
+            if rule.requires is not None and not rule.requires.search(sentence):
+                continue
+            best: LexiconHit | None = None
+            for match in rule.pattern.finditer(sentence):
+                reason = _suppression(rule, ctx, match, norm_message)
+                hit = LexiconHit(rule.name, rule.kind, rule.level, index, match.group(0), reason)
+                if best is None or (hit.active and not best.active):
+                    best = hit
+                if hit.active:
+                    break  # one active hit per rule and sentence is enough
+            if best is not None:
+                hits.append(best)
+    return hits, contexts
+
+
+def scan(message: str) -> list[LexiconHit]:
+    """Convenience: split a message and return its lexicon hits."""
+    hits, _ = scan_sentences(split_sentences(message), message)
+    return hits

@@ -1,0 +1,237 @@
+"""The curated phrase table the lexicon signal runs (data, kept apart from the logic).
+
+Each :class:`Rule` is one family of phrasings with a kind, a level and a strength
+(see ``lexicon.py`` for what ``explicit`` and ``contextual`` mean). Patterns run on
+normalised text (lower case, straight quotes). To add a phrasing, extend a rule's
+alternatives and add a test case in ``tests/test_safety_lexicon.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = r"\bi(?:'?m|'?ve|'?d|'?ll| am| have| had| was| keep| still| just| really| honestly)?"
+_PEOPLE = (
+    r"(?:him|her|them|someone|somebody|people|everyone|anyone|my \w+(?: \w+)?|the \w+(?: \w+)?"
+    r"|that \w+|this \w+|those \w+|a \w+)"
+)
+_MEANS = (
+    r"(?:pills?|tablets?|meds|medications?|fentanyl|opioids?|oxy\w*|morphine|hydromorphone|"
+    r"dilaudid|insulin|propofol|potassium|kcl|benzos?|sedatives?|midazolam|ketamine|sux|"
+    r"succinylcholine|vecuronium|rocuronium|digoxin|lethal|guns?|firearms?|pistol|rifle|ropes?|"
+    r"blades?|razors?|scalpels?|sleeping pills|tylenol|acetaminophen|syringes?|vials?)"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One curated phrase pattern."""
+
+    name: str
+    kind: str
+    level: str  # "crisis" | "concern"
+    strength: str  # "explicit" | "contextual"
+    pattern: re.Pattern[str]
+    needs_first_person: bool = False
+    requires: re.Pattern[str] | None = None  # the sentence must also contain this
+
+
+def _rule(name: str, kind: str, level: str, strength: str, regex: str,
+          needs_first_person: bool = False, requires: str | None = None) -> Rule:
+    return Rule(name, kind, level, strength, re.compile(regex), needs_first_person,
+                re.compile(requires) if requires else None)
+
+
+RULES: tuple[Rule, ...] = (
+    # --- suicidal thoughts, explicit
+    _rule("kill-myself", "explicit", "crisis", "explicit",
+          r"\b(?:kill(?:ing)?|off(?:ing)?|hang(?:ing)?|shoot(?:ing)?|drown(?:ing)?) myself\b"),
+    _rule("end-my-life", "explicit", "crisis", "explicit",
+          r"\b(?:end(?:ing)?|take|taking|took) (?:my (?:own )?life|it all)\b"
+          r"|\bend (?:things|everything)(?: for good| permanently)?\b(?! (?:with|on|between))"),
+    _rule("suicidal-self", "explicit", "crisis", "explicit",
+          _I + r" (?:\w+ ){0,3}(?:suicidal|thinking (?:about|of) suicide|thought about suicide)"
+          r"|\bmy (?:suicidal|suicide) (?:thoughts|ideation|plan|urges)"
+          r"|\bsuicidal (?:thoughts|ideation|feelings)(?: with a plan)?\b(?=.*\b(?:i|i'?ve|me|my)"
+          r"\b)"),
+    _rule("want-to-die", "explicit", "crisis", "explicit",
+          r"\b(?:wants?|wanted|wanting|wish|wishing|longing|ready|like) to (?:die|be dead|not exist"
+          r"|stop existing|disappear (?:forever|for good|permanently)|not be alive|not wake up)\b"
+          r"|\bwant it all to (?:end|stop)\b"),
+    _rule("not-want-to-live", "explicit", "crisis", "explicit",
+          r"\b(?:don'?t|do not|no longer|didn'?t) (?:really )?(?:want|wish|care) to "
+          r"(?:live|be alive|exist|be here|wake up|go on living)\b"
+          r"|\b(?:tired of|done with|sick of|finished with) (?:living|being alive|life itself|"
+          r"existing)\b"),
+    # --- passive wish to die
+    _rule("not-wake-up", "passive", "crisis", "explicit",
+          r"\b(?:hope|hoping|wish|wishing|pray|praying)(?: that)? i (?:just |simply )?(?:don'?t|w"
+          r"on'?t|wouldn'?t|"
+          r"never|didn'?t) (?:wake up|make it|come back|survive)\b"
+          r"|\b(?:go to sleep|fall asleep) and (?:never|not) wake up\b"),
+    _rule("better-off-dead", "burden", "crisis", "explicit",
+          r"\bbetter off (?:dead|without me|if i (?:were|was) (?:dead|gone))\b"
+          r"|\bdeserves? (?:so much |much |far )?(?:better than me|someone better than me)\b"
+          r"|\b(?:my )?life insurance (?:would|will|could) (?:take care of|cover|pay|look after|"
+          r"provide for)\b"
+          r"|\b(?:world|everyone|everybody|they|family|patients) (?:\w+ ){0,3}better "
+          r"(?:off )?without me\b"
+          r"|\bif i (?:just )?(?:stopped existing|didn'?t exist|were dead|was dead|were gone|"
+          r"was gone|disappeared for good|wasn'?t around|weren'?t around|died)\b"
+          r"|\b(?:nobody|no one|no-one) (?:would|will|'d) (?:\w+ )?(?:miss|notice|care)\b"
+          r"[^.]{0,20}\b(?:me|if i|when i|i'?m gone)\b"),
+    _rule("welcome-death", "passive", "crisis", "explicit",
+          r"\b(?:welcome|wouldn'?t mind|don'?t mind|not mind|look forward to|long for) "
+          r"(?:dying|death|being dead|not waking up)\b"
+          r"|\b(?:stopped|stop|don'?t) car(?:e|ing) (?:whether|if) i (?:live|die)\b"
+          r"|\b(?:okay|ok|fine|at peace|made peace|content) with (?:things ending|it (?:all )?end"
+          r"ing|"
+          r"dying|death|not (?:being here|waking up|being around))\b"
+          r"|\b(?:get|getting) there sooner\b|\bdeath (?:sounds|feels|seems) (?:like )?"
+          r"(?:peaceful|good|nice|like a relief|like rest)\b"),
+    _rule("method-thoughts", "implicit", "crisis", "explicit",
+          r"\b(?:step|stepping|jump|jumping|walk|walking|drive|driving|swerv\w*|throw(?:ing)? mys"
+          r"elf)"
+          r" (?:in front of|off|into|from) (?:a|the|an) (?:bus|train|truck|car|bridge|building|ro"
+          r"of|"
+          r"traffic|tracks|balcony|ledge|parking|cliff|overpass|river|lake|wall|tree)"
+          r"|\bhow (?:high|tall) (?:a|the) (?:bridge|building|roof)\b"),
+    _rule("thoughts-of-dying", "explicit", "crisis", "explicit",
+          r"\b(?:think|thinks|thinking|thought|thoughts) (?:a lot |often |constantly )?(?:about|o"
+          r"f) "
+          r"(?:suicide|killing myself|dying|my (?:own )?death|ending (?:it|things|my life)|"
+          r"not being (?:here|alive|around)|being dead|how (?:i'?d|i would|to) do it)\b"),
+    _rule("suicide-on-mind", "explicit", "crisis", "contextual",
+          r"\b(?:suicide|suicidal thoughts|killing myself|dying|death|ending it)\b[^.]{0,30}\b"
+          r"(?:on my mind|in my head|crossing my mind|keeps? coming up|all i think about)\b"
+          r"|\b(?:suicide|suicidal|ending it|not being here)\b[^.]{0,25}\b(?:tempting|an option|"
+          r"the answer|the only (?:way|option))\b", needs_first_person=True),
+    _rule("not-exist", "passive", "crisis", "explicit",
+          r"\b(?:just|to|and|could|would|simply) (?:not|stop|cease to) exist(?:ing)?\b"
+          r"|\b(?:disappear|vanish|go away|went away|going away) "
+          r"(?:forever|for good|permanently)\b"),
+    _rule("death-as-relief", "passive", "crisis", "explicit",
+          r"\b(?:being dead|dying|death|not being here|not existing) (?:would be|will be|sounds|"
+          r"seems|feels|is) (?:\w+ )?(?:easier|better|a relief|like (?:a )?relief|like rest|"
+          r"peaceful|nice|welcome)\b|\bdying (?:doesn'?t|does not|no longer) (?:scare|frighten)s?"
+          r" me"
+          r"|\b(?:hop\w*|wish\w*|relieved|wouldn'?t mind|don'?t (?:really )?care)\b[^.]{0,50}\b"
+          r"(?:car (?:crash|accident)|crash(?:ed|es)?|hits? me|kills? me|goes down|(?:didn'?t|don"
+          r"'?t|"
+          r"not) survive|never (?:came|come|make it) home|something (?:would )?happens? to me|"
+          r"terminal (?:diagnosis|illness|cancer))\b"
+          r"|\b(?:better|easier) (?:place|world|for everyone|for everybody) without me\b"
+          r"|\b(?:want|need) (?:it|everything|the pain|all of (?:this|it)) to stop (?:permanently|"
+          r"for good|forever)\b|\bway out\b[^.]{0,40}\btak(?:e|ing) it\b"
+          r"|\bhow (?:quick|fast|easy|painless) it would be\b"
+          r"|\b(?:stood|standing|sat|sitting|stand|lean\w*) (?:at|on|over) (?:the )?(?:edge|ledge|"
+          r"railing)\b|\bone way or another\b[^.]{0,40}\bdon'?t mean\b"
+          r"|\bdon'?t see myself (?:being )?(?:around|here|alive) (?:much longer|for long|next|by"
+          r")"),
+    _rule("own-funeral", "implicit", "crisis", "contextual",
+          r"\b(?:my|my own) (?:funeral|obituary|memorial|eulogy|wake)\b", needs_first_person=True),
+    # --- plan, preparation, goodbye
+    _rule("plan", "plan", "crisis", "explicit",
+          r"\b(?:a|my) plan (?:to|for) (?:end|kill|die|do it|how)"
+          r"|\b(?:planned|planning|worked out|figured out|decided) (?:\w+ ){0,2}(?:how|when|where) "
+          r"(?:i'?d|i would|i'?ll|i will|to) (?:do it|end|kill|die)"
+          r"|\bsuicide (?:note|letter|plan)\b|\bpicked (?:a|the) date\b"
+          r"|\b(?:after|when|once) i'?m (?:gone|dead|not here|not around)\b"
+          r"(?! (?:on|for|to|from|away|abroad|at|this|next|in))"
+          r"|\bwhen i'?m no longer (?:here|around|alive)\b|\bwon'?t (?:be (?:here|around)|need) "
+          r"(?:much longer|for long|anymore|next (?:month|year))\b|\bin case i'?m not (?:here|aro"
+          r"und)\b"
+          r"|\bwon'?t (?:need to )?be (?:here|around)(?: (?:anymore|much longer|for long))?[.,!]"
+          r"|\bnoose\b|\b(?:made|making) (?:my |final )?arrangements\b"
+          r"|\b(?:affairs|will|life insurance|beneficiar\w+)\b[^.]{0,60}\b(?:in order|sorted|sett"
+          r"led)"
+          r"\b(?!.*\b(?:baby|born|advisor|married|wedding|mortgage)\b)"),
+    _rule("goodbye-notes", "goodbye", "crisis", "contextual",
+          r"\bgoodbye (?:texts?|letters?|notes?|messages?|emails?|videos?)\b"
+          r"|\b(?:letters?|notes?|messages?) (?:\w+ ){0,3}(?:to be (?:read|opened)|for (?:when|af"
+          r"ter) "
+          r"i'?m gone)\b"),
+    _rule("giving-away", "goodbye", "crisis", "contextual",
+          r"\b(?:gave|giving|give) (?:away )?(?:\w+ ){0,3}(?:plants|things|stuff|belongings|"
+          r"possessions|cat|dog|pets?|clothes|books|everything|scrubs|jewelry|guitar|bike|car|"
+          r"furniture)\b(?:(?: and| \w+)){0,4} (?:away|to)\b"
+          r"|\b(?:gave|giving|give) away (?:\w+ ){0,2}(?:plants|things|stuff|belongings|possessio"
+          r"ns|"
+          r"cat|dog|pets?|clothes|books|everything|scrubs|jewelry|guitar)\b"
+          r"|\b(?:tidy|sorted|in order|taken care of) before i go\b(?! (?:on|to|home|back|out|int"
+          r"o|for))"
+          r"|\bsay(?:ing)? (?:goodbye|thank you for everything)\b|\bthank(?:ed)? (?:\w+ ){0,3}"
+          r"for everything\b|\brehom(?:e|ed|ing) my\b"),
+    # --- means
+    _rule("means", "means", "crisis", "explicit",
+          r"\b(?:stockpil\w*|hoard\w*|sav(?:e|ed|ing) up|sav(?:e|ed|ing)|keep(?:ing)?|kept|"
+          r"collect\w*|took|taking|taken|stole|steal\w*|divert\w*|bought|buy\w*|got|have|counted|"
+          r"counting) (?:\w+ ){0,3}" + _MEANS + r"\b(?=.*\b(?:enough|instead of wasting|in case|"
+          r"why i|by my bed|just in case|how much|how many|would take|for myself|for when|drawer|"
+          r"loaded|to use on myself|i know (?:exactly )?(?:what|why|how)|lethal|a dose would))"
+          r"|\bhow (?:much|many) (?:\w+ ){0,3}(?:it would take|would (?:be|do it|kill))\b"
+
+          r"|\b(?:painless|easiest|quickest|best) way to (?:die|go|do it|end it)\b"),
+    _rule("diversion", "means", "crisis", "explicit",
+          r"\b(?:took|taken|taking|bring|brought|carried|carrying|sneak\w*|smuggl\w*) "
+          r"(?:\w+ ){0,3}home\b", requires=r"\b" + _MEANS + r"\b"),
+    # --- self-harm
+    _rule("self-harm", "self-harm", "crisis", "explicit",
+          r"\b(?:cut|cutting|burn(?:ed|t|ing)?|hurt(?:ing)?|harm(?:ed|ing)?|hit(?:ting)?|"
+          r"scratch(?:ed|ing)?|punish(?:ed|ing)?|starv(?:e|ed|ing)|poison(?:ed|ing)?|injur\w+|"
+          r"punch(?:ed|ing)?|slap(?:ped|ping)?|bang(?:ed|ing)?|bit|bite|biting|chok(?:e|ed|ing)) "
+          r"myself\b(?! (?:by accident|accidentally|shaving|on (?:the|a)))"
+          r"|\bmy self[- ]?harm\b|\bi(?:'ve| have| am|'m)? (?:been )?self[- ]?harm(?:ing|ed)?\b"
+          r"|\burges? to (?:cut|self[- ]harm|hurt myself)\b"
+          r"|\b(?:cut|cutting|slash\w*|carv\w*|burn(?:ed|t|ing)?|scratch\w*) my (?:arms?|wrists?|"
+          r"thighs?|legs?|skin|stomach|forearms?|hips?)\b(?! (?:by accident|accidentally|on (?:th"
+          r"e|a)"
+          r"|while))|\bwanted it to hurt\b"
+          r"|\b(?:skip(?:ped|ping)?|stop(?:ped|ping)? taking|not taking|didn'?t take|missed) "
+          r"(?:\w+ ){0,3}(?:insulin|meds|medications?|pills|doses?)\b(?=.*\b(?:on purpose|"
+          r"deliberately|intentionally|to see what|hoping))"
+          r"|\b(?:on purpose|deliberately|intentionally) (?:overdos\w*|took too many|skipp\w*)\b"
+          r"|\btook (?:a handful|too many|all) of (?:\w+ ){0,2}(?:pills|tablets|meds)\b"),
+    _rule("overdose-self", "self-harm", "crisis", "contextual",
+          _I + r" (?:\w+ ){0,3}(?:overdos\w*|od'?d|attempted)\b"),
+    # --- harm to others
+    _rule("harm-others-urge", "harm-others", "crisis", "explicit",
+          r"\b(?:urges?|fantasi[sz]\w* about|thought about|thinking about|think about|picture|"
+          r"picturing|imagine|imagining|tempted|want(?:ed)? to|wanting to|plan(?:ning)? to|"
+          r"going to|gonna) (?:to )?(?:hurt(?:ing)?|harm(?:ing)?|stab(?:bing)?|shoot(?:ing)?|"
+          r"poison(?:ing)?|strangl(?:e|ing)|chok(?:e|ing)|shak(?:e|ing)|attack(?:ing)?|"
+          r"beat(?:ing)?|hit(?:ting)?) " + _PEOPLE
+          + r"|\bdon'?t trust myself (?:around|with|not to)\b"
+          r"|\bwant to hurt (?:someone|somebody|anyone)\b|\bfantasi[sz]\w* about (?:poison|hurt|k"
+          r"ill|stab|shoot)"),
+    _rule("harm-others-threat", "harm-others", "crisis", "contextual",
+          r"\b(?:going to|gonna|will|'ll|want to|wanted to|could) (?:kill|murder|hurt) " + _PEOPLE
+          + r"|\b(?:brought|bring|carry|carrying|grabbed|took) (?:a|my|the) (?:\w+ )?(?:knife|gun|"
+          r"weapon|bat|pistol)\b(?=.*\b(?:door|work|hospital|him|her|them|scared|outside))"
+          r"|\bmake (?:\w+ ){0,3}pay\b|\bmake sure (?:he|she|they) never\b(?=.*\b(?:don'?t mean|"
+          r"not joking|mean it))|\b(?:know|see|find out|learn) where (?:he|she|they) (?:lives?|pa"
+          r"rks?)\b"
+          r"|\bfollow(?:ed|ing)? (?:him|her|them) (?:home|to (?:his|her|their))\b"
+          r"|\b(?:wait\w*|follow\w*|lurk\w*|go after|went after)\b[^.]{0,60}\bwith (?:a|my) "
+          r"(?:bat|knife|gun|weapon|crowbar|hammer|pistol)\b"),
+    # --- concern: hopelessness, severe distress, not coping
+    _rule("hopeless", "hopeless", "concern", "contextual",
+          r"\bhopeless\w*|\b(?:what'?s|what is) the point\b|\bno point (?:in|to) (?:anything|any "
+          r"of "
+          r"this|trying|going on)|\bnothing (?:will ever|is ever going to|ever) (?:get|gets|change)"
+          r"|\bno future\b|\bcan'?t see (?:a|any) (?:future|way out)\b|\bno way out\b"),
+    _rule("not-coping", "not-coping", "concern", "contextual",
+          r"\b(?:not|n'?t) coping\b|\bcan'?t cope\b|\bcan'?t (?:do|take) (?:this|it) any ?more\b"
+          r"|\bfalling apart\b|\bdrowning\b|\bbreaking down\b|\bcan'?t go on\b|\bgiving up\b"
+          r"|\bcan'?t get out of bed\b|\bbarely (?:functioning|holding)\b|\bat (?:my|the) breaking"
+          r" point\b|\bcan'?t keep (?:going|doing this)\b"),
+    _rule("severe-distress", "distress", "concern", "contextual",
+          r"\bworthless\b|\b(?:empty|numb) (?:inside|all the time)\b|\bi feel (?:so )?(?:empty|nu"
+          r"mb)"
+          r"\b|\bpanic attacks?\b|\btrapped\b|\bhate (?:myself|who i'?ve become)\b"
+          r"|\bcrying every (?:day|night)\b|\bdrink(?:ing)? (?:every night|to sleep|to cope|until"
+          r")\b"
+          r"|\bcomplete failure\b|\bi'?m a burden\b|\bso alone\b"
+          r"|\bbarely function\w*|\bso overwhelmed\b|\bcan'?t think straight\b"),
+)

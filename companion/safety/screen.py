@@ -1,0 +1,204 @@
+"""Combine the lexicon, the semantic signal and the conversation into one decision.
+
+Order of precedence, most specific first:
+
+1. An active lexicon crisis rule (explicit first-person intent, plan, means,
+   self-harm, harm to others) is a crisis whatever else the message says.
+2. A sentence (or a pair of neighbouring sentences, since meaning can span two)
+   that is semantically much closer to crisis examples than to safe ones is a
+   crisis, unless that sentence is negated, clinical, teaching, a resolved past,
+   hyperbole or a joke.
+3. The conversation (last four turns): after a concern, a near-crisis sentence
+   now (weaker semantic evidence) is escalated to crisis. After a crisis not yet
+   answered by "I'm safe", a concern or near-crisis message is a crisis and an
+   ordinary one a concern; "I'm safe" after a crisis is a concern, so the
+   resources stay in view while the resident continues.
+4. Concern phrases or semantic closeness to concern examples give ``concern``.
+
+Anything else is ``none``. Resources are attached for crisis and concern.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from companion.safety.lexicon import LexiconHit, SentenceContext, scan_sentences
+from companion.safety.resources import Resource, load_resources
+from companion.safety.sentences import normalise, split_sentences
+
+log = logging.getLogger(__name__)
+
+Level = Literal["none", "concern", "crisis"]
+_RANK = {"none": 0, "concern": 1, "crisis": 2}
+
+# Semantic thresholds (cosine, all-MiniLM-L6-v2), chosen on leave-one-out runs
+# over knowledge/safety; see the module docstring of companion.safety for limits.
+CRISIS_MARGIN = 0.08
+CRISIS_FLOOR = 0.38
+NEAR_MARGIN = 0.03
+NEAR_FLOOR = 0.33
+CONCERN_MARGIN = 0.02
+CONCERN_FLOOR = 0.42
+HISTORY_TURNS = 4
+
+_SAID_SAFE = re.compile(
+    r"\b(?:i'?m|i am|i feel|i'?ll be|i will be) (?:safe|okay|ok|alright|all right|fine)\b"
+    r"|\bnot going to (?:do|act on) (?:anything|it)\b|\bi won'?t (?:do|act on) (?:anything|it)\b"
+    r"|\bi'?m not in danger\b|\bno (?:plan|intent)\b"
+)
+
+
+@dataclass
+class SafetyResult:
+    """The screen's verdict on one message."""
+
+    level: Level
+    reasons: list[str] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+
+    @property
+    def is_crisis(self) -> bool:
+        return self.level == "crisis"
+
+    def to_dict(self) -> dict:
+        return {"level": self.level, "reasons": list(self.reasons),
+                "resources": [resource.to_dict() for resource in self.resources]}
+
+
+@dataclass
+class _Signals:
+    """Everything the screen learned about one message before looking at history."""
+
+    level: Level
+    reasons: list[str]
+    near_crisis: bool
+
+
+class SafetyScreen:
+    """Holds the example vectors and the resources; ``screen`` is cheap per message.
+
+    Args:
+        embedder: anything with ``encode``; defaults to the bundled model. Pass
+            ``False`` to run the lexicon and history signals only (no model).
+        resources: override the resources (else read from knowledge/resources.yaml).
+    """
+
+    def __init__(self, embedder=None, resources: Sequence[Resource] | None = None,
+                 examples=None):
+        self.resources = list(resources) if resources is not None else load_resources()
+        self.semantic = None
+        if embedder is not False:
+            from companion.safety.semantic import SemanticSignal
+
+            if embedder is None:
+                from companion.retrieval.embedding import get_embedder
+
+                embedder = get_embedder()
+            self.semantic = SemanticSignal(embedder, examples)
+
+    def screen(self, text: str, history: Sequence[str] = ()) -> SafetyResult:
+        """Screen one message, given the resident's earlier messages (oldest first)."""
+        current = self._signals(text)
+        level, reasons = current.level, list(current.reasons)
+        recent = [turn for turn in list(history)[-HISTORY_TURNS:] if turn and turn.strip()]
+        if recent and level != "crisis":
+            level, reasons = self._apply_history(text, current, recent, level, reasons)
+        resources = list(self.resources) if level != "none" else []
+        return SafetyResult(level, reasons, resources)
+
+    def _apply_history(self, text: str, current: _Signals, recent: list[str],
+                       level: Level, reasons: list[str]) -> tuple[Level, list[str]]:
+        earlier = [self._signals(turn) for turn in recent]
+        crisis_at = max((i for i, s in enumerate(earlier) if s.level == "crisis"), default=None)
+        if crisis_at is not None:
+            said_safe_since = any(_SAID_SAFE.search(normalise(turn))
+                                  for turn in recent[crisis_at + 1:])
+            if _SAID_SAFE.search(normalise(text)) or said_safe_since:
+                reasons.append("history: said they are safe after a crisis earlier")
+                return ("concern" if _RANK[level] < 1 else level), reasons
+            reasons.append("history: crisis earlier in the conversation, not yet resolved")
+            if current.near_crisis or level == "concern":
+                return "crisis", reasons
+            return "concern", reasons
+        if any(s.level == "concern" for s in earlier) and current.near_crisis:
+            reasons.append("history: concern earlier and an indirect statement now")
+            return "crisis", reasons
+        return level, reasons
+
+    def _signals(self, text: str) -> _Signals:
+        sentences = split_sentences(text)
+        hits, contexts = scan_sentences(sentences, text)
+        reasons: list[str] = []
+        level: Level = "none"
+        for hit in hits:
+            if hit.active:
+                reasons.append(f"lexicon:{hit.rule} ({hit.kind}): \"{hit.phrase}\"")
+                level = _max(level, hit.level)
+        near = False
+        # An explicit phrase already decided crisis; the model would only add latency.
+        if self.semantic is not None and sentences and level != "crisis":
+            sem_level, sem_reasons, near = self._semantic(sentences, contexts, hits)
+            level = _max(level, sem_level)
+            reasons.extend(sem_reasons)
+        if level != "crisis":
+            suppressed = [hit for hit in hits if not hit.active and hit.level == "crisis"]
+            reasons.extend(f"set aside:{hit.rule} ({hit.suppressed_by})" for hit in suppressed)
+        return _Signals(level, reasons, near or level == "crisis")
+
+    def _semantic(self, sentences: list[str], contexts: list[SentenceContext],
+                  hits: list[LexiconHit]) -> tuple[Level, list[str], bool]:
+        units: list[tuple[str, tuple[int, ...]]] = [(s, (i,)) for i, s in enumerate(sentences)]
+        units += [(f"{a} {b}", (i, i + 1))
+                  for i, (a, b) in enumerate(zip(sentences, sentences[1:], strict=False))]
+        scores = self.semantic.score_sentences(sentences)
+        level: Level = "none"
+        reasons: list[str] = []
+        near = False
+        # A sentence where a phrase rule fired but was set aside (negated, a patient,
+        # a benign reason) is not re-flagged by its mere resemblance to crisis talk.
+        set_aside = {hit.sentence for hit in hits if not hit.active and hit.level == "crisis"}
+        for (_, members), score in zip(units, scores, strict=True):
+            blocked = next((contexts[i].figurative_or_other for i in members
+                            if contexts[i].figurative_or_other), None)
+            blocked = blocked or any(i in set_aside for i in members)
+            if blocked:
+                continue
+            if score.margin >= CRISIS_MARGIN and score.crisis >= CRISIS_FLOOR:
+                if level != "crisis":
+                    reasons.append(f"semantic: close to crisis example \"{score.nearest_crisis}\" "
+                                   f"(margin {score.margin:.2f})")
+                level = "crisis"
+            elif score.margin >= NEAR_MARGIN and score.crisis >= NEAR_FLOOR:
+                near = True
+            if (score.concern - score.safe >= CONCERN_MARGIN and score.concern >= CONCERN_FLOOR
+                    and level == "none"):
+                level = "concern"
+                reasons.append(f"semantic: close to concern examples ({score.concern:.2f})")
+        return level, reasons, near
+
+
+def _max(a: Level, b: Level) -> Level:
+    return a if _RANK[a] >= _RANK[b] else b
+
+
+_default: SafetyScreen | None = None
+_lock = threading.Lock()
+
+
+def default_screen() -> SafetyScreen:
+    """The process-wide screen (bundled model, default resources), built on first use."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = SafetyScreen()
+        return _default
+
+
+def screen(text: str, history: Sequence[str] = ()) -> SafetyResult:
+    """Screen one message with the process-wide :class:`SafetyScreen`."""
+    return default_screen().screen(text, history)

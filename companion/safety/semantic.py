@@ -1,0 +1,183 @@
+"""Semantic signal: how close each sentence is to labelled crisis vs. safe statements.
+
+Phrase rules miss what people say indirectly ("I keep picturing my funeral and
+would like to get there sooner"). Here every labelled example in
+``knowledge/safety/*.yaml`` is embedded once with the bundled model; a sentence
+is scored by its nearest neighbours in the crisis, concern and safe sets. The
+decision uses the *margin* (crisis similarity minus safe similarity), so a
+sentence that resembles both "I want to die" and "this rotation is killing me"
+is judged by whichever it resembles more, not by a single absolute cut-off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from companion.paths import knowledge_dir
+
+log = logging.getLogger(__name__)
+
+LABELS = ("crisis", "concern", "safe")
+
+
+class ExamplesError(ValueError):
+    """A labelled examples file is malformed; the message names file and field."""
+
+
+@dataclass(frozen=True)
+class Example:
+    label: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SemanticScore:
+    """Nearest-neighbour similarities of one unit of text (a sentence or a pair)."""
+
+    text: str
+    crisis: float
+    concern: float
+    safe: float
+    nearest_crisis: str
+
+    @property
+    def margin(self) -> float:
+        return self.crisis - self.safe
+
+
+def examples_dir() -> Path:
+    return knowledge_dir() / "safety"
+
+
+def load_examples(directory: Path | None = None) -> list[Example]:
+    """Read every ``*.yaml`` of labelled statements (``label`` + ``examples`` list)."""
+    import yaml
+
+    directory = Path(directory) if directory is not None else examples_dir()
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise ExamplesError(f"{directory}: no labelled example files (*.yaml) found")
+    examples: list[Example] = []
+    for path in files:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise ExamplesError(f"{path}: (yaml): not valid YAML: {exc}") from exc
+        if not isinstance(data, dict) or data.get("label") not in LABELS:
+            raise ExamplesError(f"{path}: label: must be one of {', '.join(LABELS)}")
+        items = data.get("examples")
+        if not isinstance(items, list) or not items:
+            raise ExamplesError(f"{path}: examples: must be a non-empty list")
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or not str(item.get("text", "")).strip():
+                raise ExamplesError(f"{path}: examples[{index}].text: missing or empty")
+            examples.append(Example(data["label"], str(item.get("kind", "")),
+                                    str(item["text"]).strip()))
+    for label in ("crisis", "safe"):
+        if not any(example.label == label for example in examples):
+            raise ExamplesError(f"{directory}: no examples labelled '{label}'")
+    return examples
+
+
+def _example_vectors(embedder, texts: list[str]) -> np.ndarray:
+    """Embed the labelled examples, reusing a cache in the data dir keyed by model and texts.
+
+    Embedding ~200 statements takes seconds on a busy CPU; the cache makes every
+    later start-up instant. A missing or unreadable cache is simply rebuilt.
+    """
+    from companion.paths import data_dir
+
+    key = hashlib.sha256("\n".join([embedder.fingerprint, *texts]).encode()).hexdigest()[:16]
+    path = data_dir() / "cache" / f"safety-examples-{key}.npy"
+    try:
+        cached = np.load(path)
+        if cached.shape == (len(texts), embedder.dimension):
+            return cached.astype(np.float32, copy=False)
+    except (OSError, ValueError):
+        pass
+    vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npy")
+        np.save(tmp, vectors)
+        tmp.replace(path)
+    except OSError as exc:  # a read-only data dir only costs start-up time
+        log.info("could not cache safety example vectors at %s: %s", path, exc)
+    return vectors
+
+
+class SemanticSignal:
+    """Example vectors computed once; scores sentences against them."""
+
+    def __init__(self, embedder, examples: Sequence[Example] | None = None,
+                 top_k: int = 2, cache_size: int = 2048):
+        self.embedder = embedder
+        self.examples = list(examples) if examples is not None else load_examples()
+        self.top_k = top_k
+        vectors = _example_vectors(embedder, [example.text for example in self.examples])
+        labels = np.array([example.label for example in self.examples])
+        self._sets = {label: vectors[labels == label] for label in LABELS}
+        self._crisis_texts = [e.text for e in self.examples if e.label == "crisis"]
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        log.debug("safety examples embedded: %s",
+                  {label: len(vecs) for label, vecs in self._sets.items()})
+
+    def _vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts, reusing vectors of texts seen recently (history is re-screened)."""
+        missing = [text for text in dict.fromkeys(texts) if text not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.embedder.encode(missing), strict=True):
+                self._cache[text] = vector
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        for text in texts:
+            self._cache.move_to_end(text)
+        return np.stack([self._cache[text] for text in texts]) if texts else np.zeros((0, 1))
+
+    def _nearest(self, sims: np.ndarray) -> np.ndarray:
+        if sims.shape[1] == 0:
+            return np.zeros(sims.shape[0], dtype=np.float32)
+        k = min(self.top_k, sims.shape[1])
+        return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+
+    def score(self, texts: Sequence[str]) -> list[SemanticScore]:
+        """Score each text (a sentence or a window of sentences)."""
+        if not texts:
+            return []
+        return self._score_vectors(list(texts), self._vectors(list(texts)))
+
+    def score_sentences(self, sentences: Sequence[str]) -> list[SemanticScore]:
+        """Score each sentence, then each pair of neighbours (sentences first, in order).
+
+        Only sentences are embedded; a pair is the normalised sum of its two
+        sentence vectors (the model mean-pools tokens, so this approximates
+        embedding the pair at half the cost).
+        """
+        sentences = list(sentences)
+        if not sentences:
+            return []
+        vectors = self._vectors(sentences)
+        pairs = vectors[:-1] + vectors[1:]
+        if len(pairs):
+            pairs = pairs / np.linalg.norm(pairs, axis=1, keepdims=True).clip(min=1e-9)
+        texts = sentences + [f"{a} {b}" for a, b in zip(sentences, sentences[1:], strict=False)]
+        return self._score_vectors(texts, np.vstack([vectors, pairs]) if len(pairs) else vectors)
+
+    def _score_vectors(self, texts: list[str], vectors: np.ndarray) -> list[SemanticScore]:
+        sims = {label: vectors @ self._sets[label].T for label in LABELS}
+        nearest = {label: self._nearest(sims[label]) for label in LABELS}
+        best_crisis = sims["crisis"].argmax(axis=1)
+        return [
+            SemanticScore(text, float(nearest["crisis"][i]), float(nearest["concern"][i]),
+                          float(nearest["safe"][i]), self._crisis_texts[int(best_crisis[i])])
+            for i, text in enumerate(texts)
+        ]
