@@ -80,7 +80,11 @@ RULES: tuple[Rule, ...] = (
           r"|\bif i (?:just )?(?:stopped existing|didn'?t exist|were dead|was dead|were gone|"
           r"was gone|disappeared for good|wasn'?t around|weren'?t around|died)\b"
           r"|\b(?:nobody|no one|no-one) (?:would|will|'d) (?:\w+ )?(?:miss|notice|care)\b"
-          r"[^.]{0,20}\b(?:me|if i|when i|i'?m gone)\b"),
+          r"[^.]{0,20}\b(?:me|when i'?m gone|i'?m gone|if i (?:was|were|wasn'?t|weren'?t|"
+          r"disappeared|died|vanished|stopped (?:existing|being)))\b"
+          r"|\b(?:nobody|no one|no-one) (?:would|will|'d) (?:\w+ )?(?:miss|notice|care)\b[^.]{0,20}"
+          r"\bif i (?:didn'?t|never) (?:show up|came back|come back|turn up|came in)\b[^.]{0,30}"
+          r"\b(?:ever again|anymore|again)\b"),
     _rule("welcome-death", "passive", "crisis", "explicit",
           r"\b(?:welcome|wouldn'?t mind|don'?t mind|not mind|look forward to|long for) "
           r"(?:dying|death|being dead|not waking up)\b"
@@ -111,6 +115,12 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:just|to|and|could|would|simply) (?:not|stop|cease to) exist(?:ing)?\b"
           r"|\b(?:disappear|vanish|go away|went away|going away) "
           r"(?:forever|for good|permanently)\b"),
+    _rule("want-out-of-life", "passive", "crisis", "explicit",
+          r"\bwant(?:ed)? out of (?:everything|it all|life|this life|existence)\b"
+          r"|^out of (?:everything|it all|life|existence)\W*$"
+          r"|\b(?:might|may) as well (?:finish (?:the job|it off)|end it all)\b"
+          r"|\b(?:ghost|dead|gone|half gone|not here)\b[^?]{0,60}\b(?:might|may) as well "
+          r"make it official\b"),
     _rule("death-as-relief", "passive", "crisis", "explicit",
           r"\b(?:being dead|dying|death|not being here|not existing) (?:would be|will be|sounds|"
           r"seems|feels|is) (?:\w+ )?(?:easier|better|a relief|like (?:a )?relief|like rest|"
