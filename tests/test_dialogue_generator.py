@@ -86,6 +86,7 @@ def test_missing_or_wrong_generator_path_is_a_clear_error(tmp_path):
         ("There is a hotline for this. When can you rest?", "invented resource"),
         ("Are you thinking about suicide? When can you rest?", "contradicts the safety screen"),
         ("   ", "empty"),
+        ("You might want to take a break to get some rest.", "dropped the question"),
     ],
 )
 def test_each_guardrail_falls_back_to_curated(candidate, reason):

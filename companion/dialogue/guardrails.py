@@ -2,7 +2,9 @@
 
 A rephrasing is rejected (and the curated text used instead) when it is too long,
 gives medical or medication advice, mentions phone numbers, links or services that
-the curated text did not, or talks about crisis when the screen found none.
+the curated text did not, talks about crisis when the screen found none, or drops
+the question the curated text asked (seen with SmolLM2-135M: "You might want to
+take a break to get some rest.").
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ def rejection_reason(candidate: str, curated: str, safety_level: str = "none") -
         return "contradicts the safety screen"
     if safety_level == "crisis":
         return "crisis messages never go to the generator"
+    if "?" in curated and not text.endswith("?"):
+        return "dropped the question"
     return None
 
 
