@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
-
-class EvalFileError(ValueError):
-    """The evaluation file is malformed; the message names the line."""
-
-
-def read_topic_items(path: str | Path) -> list[dict]:
-    """Read a JSONL file of {"id", "text", "topics": [...]}, naming bad lines."""
-    items = []
-    path = Path(path)
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalFileError(f"{path.name}:{number}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(item, dict) or not item.get("text") or not item.get("topics"):
-            raise EvalFileError(f"{path.name}:{number}: needs 'text' and a non-empty 'topics'")
-        items.append(item)
-    return items
+from companion.retrieval.evaluation import load_items
 
 
 def evaluate_suggest(path: str | Path, engine=None) -> dict:
@@ -34,7 +14,7 @@ def evaluate_suggest(path: str | Path, engine=None) -> dict:
         from companion.dialogue.engine import Engine
 
         engine = Engine()
-    items = read_topic_items(path)
+    items = load_items(path)
     top1 = top3 = 0
     per_topic: dict[str, list[int]] = defaultdict(list)
     for item in items:

@@ -7,44 +7,23 @@ always read against its baselines. A result counts by its card's primary topic.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
+
+from companion.labelled import EvalFileError, read_jsonl
 
 SYSTEMS = ("hybrid", "bm25", "dense")
 MRR_DEPTH = 10
 
 
-class EvalFileError(ValueError):
-    """The labelled JSONL file is missing or has a malformed line."""
-
-
 def load_items(path: str | Path) -> list[dict]:
     """Read ``{"id", "text", "topics": [primary, ...]}`` lines; errors name file, line, field."""
-    path = Path(path)
-    if not path.is_file():
-        raise EvalFileError(f"{path}: file not found")
     items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalFileError(f"{where}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(item, dict):
-            raise EvalFileError(f"{where}: expected a JSON object")
-        if not isinstance(item.get("text"), str) or not item["text"].strip():
-            raise EvalFileError(f"{where}: field 'text' must be non-empty text")
-        topics = item.get("topics")
-        if not isinstance(topics, list) or not topics or not all(
-                isinstance(t, str) and t for t in topics):
-            raise EvalFileError(f"{where}: field 'topics' must be a non-empty list of topic ids")
-        items.append({"id": str(item.get("id", number)), "text": item["text"],
-                      "topics": topics})
-    if not items:
-        raise EvalFileError(f"{path}: no items")
+    for where, item in read_jsonl(path, {"text": str, "topics": list}):
+        if not all(isinstance(t, str) and t for t in item["topics"]):
+            raise EvalFileError(f"{where}: field 'topics' must be a list of topic ids")
+        items.append({"id": str(item.get("id", where)), "text": item["text"],
+                      "topics": item["topics"]})
     return items
 
 

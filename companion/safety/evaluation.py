@@ -8,36 +8,17 @@ non-crisis items that got level *crisis*. Concern rates are reported for both.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from companion.labelled import EvalFileError, read_jsonl
 
-class EvalFileError(ValueError):
-    """A line of the evaluation file is malformed; the message names file, line and field."""
+__all__ = ["EvalFileError", "evaluate_safety", "format_report", "read_items"]
 
 
 def read_items(path: Path | str) -> list[dict]:
     """Parse and validate the JSONL file."""
-    path = Path(path)
-    items = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise EvalFileError(f"{path}: cannot be read: {exc}") from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalFileError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
-        for key, kind in (("id", (str, int)), ("text", str), ("crisis", bool)):
-            if not isinstance(item.get(key), kind):
-                raise EvalFileError(f"{path}:{number}: field '{key}' missing or wrong type")
-        items.append(item)
-    if not items:
-        raise EvalFileError(f"{path}: no items")
-    return items
+    fields = {"id": (str, int), "text": str, "crisis": bool}
+    return [item for _, item in read_jsonl(path, fields)]
 
 
 def evaluate_safety(path: Path | str, screen=None) -> dict:

@@ -1,0 +1,53 @@
+"""Reading labelled JSONL files (evaluation sets) with errors that name file, line and field.
+
+Every evaluator (retrieval, safety, suggestions, privacy) reads the same kind of
+file; this is the one reader, so a malformed line is reported the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+
+class EvalFileError(ValueError):
+    """A labelled file is missing, empty or has a malformed line."""
+
+
+def read_jsonl(path: str | Path, fields: dict[str, type | tuple[type, ...]]) -> Iterator[
+        tuple[str, dict]]:
+    """Yield ``(where, item)`` for each non-blank line, ``where`` being ``path:line``.
+
+    Args:
+        fields: required field -> accepted type(s); strings must also be non-empty.
+
+    Raises:
+        EvalFileError: naming the file and line (and the field) of the first problem.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise EvalFileError(f"{path}: file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalFileError(f"{path}: cannot be read: {exc}") from exc
+    count = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalFileError(f"{where}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(item, dict):
+            raise EvalFileError(f"{where}: expected a JSON object")
+        for name, kind in fields.items():
+            value = item.get(name)
+            if not isinstance(value, kind) or (isinstance(value, str | list) and not value):
+                raise EvalFileError(f"{where}: field '{name}' missing, empty or wrong type")
+        count += 1
+        yield where, item
+    if not count:
+        raise EvalFileError(f"{path}: no items")
