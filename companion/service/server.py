@@ -1,0 +1,148 @@
+"""The model process: serves :class:`CompanionCore` over JSON lines on stdin/stdout.
+
+It says hello at once, loads the models in a background thread and announces
+``ready`` with timings, while requests are answered one at a time by a single
+worker thread (the journal's SQLite connection stays on one thread). Only the
+protocol may write to the real stdout: file descriptor 1 is re-pointed at
+stderr, which the client sends to a file, so a stray ``print`` or progress bar
+in a library can never corrupt the stream. Errors go back as messages; full
+tracebacks go to :func:`companion.paths.log_path`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import sys
+import threading
+import time
+from typing import Any, TextIO
+
+from companion.service import protocol
+
+log = logging.getLogger("companion.service")
+_START = time.perf_counter()
+
+
+def _take_stdout() -> TextIO:
+    """A private handle on the real stdout; fd 1 and ``sys.stdout`` now go to stderr."""
+    proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return proto
+
+
+def _configure_logging() -> None:
+    from companion import paths
+
+    paths.ensure_data_dir()
+    handler = logging.FileHandler(paths.log_path(), encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    for noisy in ("transformers", "sentence_transformers", "huggingface_hub", "faiss"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+class Server:
+    """Reads requests, runs them on one worker, writes replies and events."""
+
+    def __init__(self, out: TextIO, core: Any | None = None):
+        from companion.service.core import PUBLIC_METHODS, CompanionCore
+
+        self._out = out
+        self._write_lock = threading.Lock()
+        self._core = core or CompanionCore()
+        self._allowed = PUBLIC_METHODS
+        self._requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
+
+    def send(self, message: dict[str, Any]) -> None:
+        line = protocol.encode(message)
+        with self._write_lock:
+            try:
+                self._out.write(line)
+                self._out.flush()
+            except (BrokenPipeError, ValueError):  # the app went away
+                pass
+
+    def _load_models(self) -> None:
+        try:
+            loaded = self._core.warm_up()
+        except Exception as exc:  # noqa: BLE001 - reported to the app
+            log.exception("loading models failed")
+            self.send({"event": protocol.LOAD_FAILED, "error": protocol.error_payload(exc)})
+            return
+        loaded["seconds"]["since_start"] = time.perf_counter() - _START
+        self.send({"event": protocol.READY, **loaded})
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        """One reply for one request (never raises)."""
+        rid = request.get("id")
+        method = request.get("method")
+        params = request.get("params") or {}
+        if method not in self._allowed or not isinstance(params, dict):
+            error = {"type": "UnknownMethod", "message": f"unknown method {method!r}"}
+            return {"id": rid, "error": error}
+        try:
+            from companion.service.convert import to_jsonable
+
+            result = to_jsonable(getattr(self._core, method)(**params))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message
+            log.exception("request %s failed", method)
+            return {"id": rid, "error": protocol.error_payload(exc)}
+        return {"id": rid, "result": result}
+
+    def _work(self) -> None:
+        while True:
+            request = self._requests.get()
+            if request is None:
+                return
+            self.send(self.handle(request))
+
+    def serve(self, stream: TextIO, load_models: bool = True) -> None:
+        self.send({"event": protocol.HELLO, "pid": os.getpid(),
+                   "seconds": time.perf_counter() - _START})
+        if load_models:
+            threading.Thread(target=self._load_models, name="load-models", daemon=True).start()
+        else:  # --no-models: journal, settings and privacy only (tests, quick tools)
+            self.send({"event": protocol.READY, "seconds": {}, "problems": {},
+                       "models": "skipped"})
+        worker = threading.Thread(target=self._work, name="requests", daemon=True)
+        worker.start()
+        for line in stream:
+            if not line.strip():
+                continue
+            try:
+                request = protocol.decode(line)
+            except ValueError as exc:
+                self.send({"id": None, "error": {"type": "BadRequest", "message": str(exc)}})
+                continue
+            if request.get("method") == "ping":  # answered even while a request runs
+                self.send({"id": request.get("id"), "result": "pong"})
+                continue
+            self._requests.put(request)
+        self._requests.put(None)
+        worker.join(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from companion.models import configure_offline
+
+    configure_offline()
+    try:  # the app's process comes first for the CPU: keys stay quick while models load
+        os.nice(5)
+    except (AttributeError, OSError):  # pragma: no cover - not on this platform
+        pass
+    out = _take_stdout()
+    _configure_logging()
+    load_models = "--no-models" not in (argv if argv is not None else sys.argv[1:])
+    try:
+        Server(out).serve(sys.stdin, load_models=load_models)
+    except KeyboardInterrupt:
+        pass
+    logging.shutdown()
+    # Leave at once: a model still loading in its thread must not be torn down
+    # half-way by the interpreter (that aborts in native code and litters stderr).
+    os._exit(0)

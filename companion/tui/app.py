@@ -1,0 +1,299 @@
+"""The Textual app: thin. It starts the model process, routes its events, and
+owns the cross-screen state (models loading/ready, journal open/locked, idle lock).
+
+Screens live in ``screens/``, widgets in ``widgets/``, styles in ``.tcss`` files.
+:func:`make_app` is the one factory used by :func:`run` and by the tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from companion.service.client import ServiceClient, ServiceError
+from companion.tui.messages import ModelsReady, ServiceEvent
+
+log = logging.getLogger("companion.tui")
+
+FRIENDLY = {
+    "WrongPassphraseError": "That passphrase is not right. Try again.",
+    "JournalLockedError": "The journal is open in another companion window. Close it and retry.",
+    "ServiceStopped": "The model process stopped. Restart the app (details in the log file).",
+}
+
+
+def _command_provider():
+    """The palette's provider, imported when the palette first opens."""
+    from companion.tui.commands import CompanionCommands
+
+    return CompanionCommands
+
+
+class CompanionApp(App[int]):
+    """Resident Companion."""
+
+    TITLE = "Resident Companion"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {_command_provider}
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("ctrl+l", "lock", "Lock", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    models_state: reactive[str] = reactive("loading")
+    """loading | ready | failed | stopped"""
+    journal_state: reactive[str] = reactive("unknown")
+    """unknown | open | needs_passphrase | locked | unavailable | broken"""
+
+    def __init__(self, client: ServiceClient, settings: dict[str, Any],
+                 review_file: str | None = None, idle_lock_seconds: float | None = None,
+                 owns_client: bool = True):
+        super().__init__()
+        self.client = client
+        self.settings = settings
+        self.review_file = review_file
+        self.encrypted = False
+        self.models_info: dict[str, Any] = {}
+        self.flows: list[dict[str, Any]] = []
+        self._owns_client = owns_client
+        self._idle_override = idle_lock_seconds
+        self._last_input = time.monotonic()
+        self._locked = False
+        self.theme = settings.get("theme") or "textual-dark"
+
+    # -- start-up ----------------------------------------------------------------
+    def on_mount(self) -> None:
+        from companion.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        reviewing = bool(self.review_file) and self._open_review(str(self.review_file))
+        self.call_after_refresh(self._start_service, not reviewing)
+        self.set_interval(1.0, self._check_idle)
+
+    def _open_review(self, review_file: str) -> bool:
+        """Mentor mode: the review screen first; the journal opens only after it closes."""
+        try:
+            from companion.tui.screens.review import ReviewScreen
+        except ImportError:
+            self.notify("The mentor review screen is not available in this version.",
+                        severity="error", timeout=10)
+            return False
+        self.push_screen(ReviewScreen(review_file), callback=lambda _: self.open_journal())
+        return True
+
+    def _start_service(self, open_journal: bool = True) -> None:
+        self.client.on_event = lambda event: self.post_message(ServiceEvent(event))
+        if not self.client.running:
+            try:
+                self.client.start()
+            except OSError as exc:
+                self.report(exc, "starting the model process")
+                self.models_state = "stopped"
+                return
+        elif self.client.ready_info is not None:
+            self.post_message(ServiceEvent(self.client.ready_info))
+        if open_journal:
+            self.open_journal()
+
+    def on_service_event(self, message: ServiceEvent) -> None:
+        event = message.event
+        kind = event.get("event")
+        if kind == "ready":
+            self.models_info = event
+            self.models_state = "ready"
+            for part, problem in (event.get("problems") or {}).items():
+                self.notify(f"{part}: {problem}", title="Not available", severity="warning",
+                            timeout=8)
+            self.post_message(ModelsReady(event.get("seconds", {}), event.get("problems", {})))
+        elif kind == "load_failed":
+            self.models_state = "failed"
+            error = event.get("error") or {}
+            self.notify(f"{error.get('message')}\nSee {self.log_file}.",
+                        title="The models could not be loaded", severity="error", timeout=20)
+        elif kind == "exit" and not event.get("expected"):
+            self.models_state = "stopped"
+            self.notify(FRIENDLY["ServiceStopped"], severity="error", timeout=20)
+
+    @work(exclusive=True, group="journal", exit_on_error=False)
+    async def open_journal(self) -> None:
+        try:
+            status = await self.core("status")
+        except ServiceError as exc:
+            self.report(exc, "opening the journal")
+            return
+        state = status.get("journal", "broken")
+        if state == "needs_passphrase":
+            self.ask_passphrase("start")
+            return
+        if state in {"broken", "unavailable", "in_use"}:
+            self.notify(status.get("message", ""), title="Journal", timeout=15,
+                        severity="error" if state == "broken" else "warning")
+        self.encrypted = bool(status.get("encrypted"))
+        self.journal_state = state
+
+    def ask_passphrase(self, mode: str) -> None:
+        from companion.tui.screens.passphrase import PassphraseScreen
+
+        self.journal_state = "needs_passphrase" if mode == "start" else "locked"
+        self.push_screen(PassphraseScreen(mode), callback=self._unlocked)
+
+    def _unlocked(self, status: dict[str, Any] | None) -> None:
+        self._locked = False
+        self._last_input = time.monotonic()
+        self.encrypted = True
+        self.journal_state = (status or {}).get("journal", "open")
+
+    # -- talking to the core -----------------------------------------------------
+    async def core(self, method: str, **params: Any) -> Any:
+        """Call one CompanionCore method in the model process."""
+        return await self.client.call(method, **params)
+
+    @property
+    def log_file(self) -> Path:
+        from companion import paths
+
+        return paths.log_path()
+
+    def report(self, exc: BaseException, doing: str) -> None:
+        """Show an error as a message with what to do; the traceback goes to the log."""
+        if isinstance(exc, ServiceError):
+            text = FRIENDLY.get(exc.kind, exc.message)
+            if exc.kind not in FRIENDLY and exc.kind not in {"NotAvailableError", "ValueError"}:
+                text += f"\n(Details in {self.log_file})"
+        else:
+            log.error("error while %s", doing, exc_info=exc)
+            text = f"{exc}\n(Details in {self.log_file})"
+        self.notify(text, title=f"Problem {doing}", severity="error", timeout=10)
+
+    def apply_settings(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+        if settings.get("theme") and settings["theme"] != self.theme:
+            self.theme = settings["theme"]
+
+    # -- idle lock ---------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    @property
+    def idle_limit(self) -> float:
+        if self._idle_override is not None:
+            return self._idle_override
+        return float(self.settings.get("idle_lock_minutes") or 0) * 60
+
+    def _check_idle(self) -> None:
+        if (self.encrypted and not self._locked and self.journal_state == "open"
+                and self.idle_limit > 0 and time.monotonic() - self._last_input > self.idle_limit):
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        if not self.encrypted:
+            self.notify("Set a passphrase in Settings to use the lock.", severity="warning")
+            return
+        if self._locked:
+            return
+        self._locked = True
+        self._lock_core()
+        self.ask_passphrase("lock")
+
+    @work(group="lock", exit_on_error=False)
+    async def _lock_core(self) -> None:
+        try:
+            await self.core("lock")
+        except ServiceError as exc:
+            self.report(exc, "locking the journal")
+
+    @property
+    def locked(self) -> bool:
+        return self._locked or self.journal_state == "needs_passphrase"
+
+    def action_command_palette(self) -> None:
+        if not self.locked:
+            super().action_command_palette()
+
+    # -- app-wide actions --------------------------------------------------------
+    def action_help(self) -> None:
+        from companion.tui.screens.help import HelpScreen
+
+        if not self.locked and not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.active_bindings))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        self.save_setting(theme=self.theme)
+
+    @work(group="settings", exit_on_error=False)
+    async def save_setting(self, **changes: Any) -> None:
+        try:
+            self.apply_settings(await self.core("update_settings", **changes))
+        except ServiceError as exc:
+            self.report(exc, "saving settings")
+
+    def open_screen(self, name: str, **kwargs: Any) -> None:
+        """Push one of the main screens by name (used by keys and the palette)."""
+        from companion.tui.screens import build_screen
+
+        if self.locked:
+            return
+        self.push_screen(build_screen(name, **kwargs))
+
+    def action_home(self) -> None:
+        from companion.tui.screens.home import HomeScreen
+
+        if self.locked:
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        if self._owns_client:
+            self.client.close()
+
+
+def make_app(review_file: str | None = None, client: ServiceClient | None = None,
+             idle_lock_seconds: float | None = None) -> CompanionApp:
+    """Build the app (the model process starts after the first paint)."""
+    from dataclasses import asdict
+
+    from companion import paths
+    from companion.settings import Settings, SettingsError
+
+    try:
+        settings = asdict(Settings.load())
+    except SettingsError as exc:
+        log.error("settings unreadable: %s", exc)
+        settings = asdict(Settings())
+    owns = client is None
+    client = client or ServiceClient(stderr_path=paths.data_dir() / "service-stderr.log")
+    return CompanionApp(client, settings, review_file=review_file,
+                        idle_lock_seconds=idle_lock_seconds, owns_client=owns)
+
+
+def _log_to_file() -> None:
+    from companion import paths
+
+    paths.ensure_data_dir()
+    handler = logging.FileHandler(paths.log_path(), encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logging.getLogger().addHandler(handler)
+
+
+def run(review_file: str | None = None) -> int:
+    """Open the app; returns the exit code."""
+    _log_to_file()
+    app = make_app(review_file=review_file)
+    result = app.run()
+    return int(result or 0)

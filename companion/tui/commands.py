@@ -1,0 +1,44 @@
+"""Command palette entries for every screen and app-wide action."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class CompanionCommands(Provider):
+    """Screens, flows and actions, searchable from ctrl+p."""
+
+    def _commands(self) -> list[tuple[str, Any, str]]:
+        from companion.tui.screens import SCREENS
+
+        app: Any = self.app
+        entries: list[tuple[str, Any, str]] = []
+        for name, (_, _, label) in SCREENS.items():
+            if name not in {"reflection", "home"}:
+                entries.append((label, partial(app.open_screen, name), f"Open {label.lower()}"))
+        entries.append(("Home", app.action_home, "Back to the home screen"))
+        for flow in app.flows:
+            entries.append((f"Start reflection: {flow['title']}",
+                            partial(app.open_screen, "reflection", flow=flow),
+                            flow.get("description", "")))
+        entries += [
+            ("Help: keys", app.action_help, "Show every key binding"),
+            ("Toggle light/dark theme", app.action_toggle_theme, "Switch the colour theme"),
+            ("Lock now", app.action_lock, "Hide the journal until the passphrase is typed"),
+            ("Quit", app.action_quit, "Leave Resident Companion"),
+        ]
+        return entries
+
+    async def discover(self) -> Hits:
+        for label, callback, help_text in self._commands():
+            yield DiscoveryHit(label, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, callback, help_text in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback, help=help_text)

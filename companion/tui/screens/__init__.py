@@ -1,0 +1,26 @@
+"""The app's screens, one class per module; :func:`build_screen` makes one by name."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from textual.screen import Screen
+
+SCREENS: dict[str, tuple[str, str, str]] = {
+    # name: (module, class, what the palette says)
+    "home": ("home", "HomeScreen", "Home"),
+    "checkin": ("checkin", "CheckinScreen", "Quick check-in"),
+    "trends": ("trends", "TrendsScreen", "Trends: check-in scores over time"),
+    "journal": ("journal", "JournalScreen", "Journal: past sessions"),
+    "agenda": ("agenda", "AgendaScreen", "Mentor agenda: accepted topics"),
+    "knowledge": ("knowledge", "KnowledgeScreen", "Knowledge: browse advice cards"),
+    "settings": ("settings", "SettingsScreen", "Settings"),
+    "reflection": ("reflection", "ReflectionScreen", "Reflection"),
+}
+
+
+def build_screen(name: str, **kwargs: Any) -> Screen:
+    module, cls, _ = SCREENS[name]
+    screen_cls = getattr(importlib.import_module(f"companion.tui.screens.{module}"), cls)
+    return screen_cls(**kwargs)

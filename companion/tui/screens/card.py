@@ -1,0 +1,59 @@
+"""One advice card in full: body, reflection questions, what to ask a mentor, sources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown, Static
+
+from companion.service.client import ServiceError
+
+
+def card_markdown(card: dict[str, Any]) -> str:
+    parts = [f"# {card.get('title', '')}", card.get("body", "")]
+    if card.get("reflect"):
+        parts.append("## To reflect on\n" + "\n".join(f"- {q}" for q in card["reflect"]))
+    if card.get("ask_mentor"):
+        parts.append("## To ask your mentor\n" + "\n".join(f"- {q}" for q in card["ask_mentor"]))
+    if card.get("sources"):
+        parts.append("## Sources\n" + "\n".join(f"- {s}" for s in card["sources"]))
+    meta = ", ".join(x for x in (card.get("topic"), card.get("audience")) if x)
+    if meta:
+        parts.append(f"*{meta}*")
+    return "\n\n".join(p for p in parts if p)
+
+
+class CardScreen(ModalScreen[None]):
+    """Loads the card by id from the card index; escape closes."""
+
+    BINDINGS = [Binding("escape,q", "dismiss", "Close")]
+
+    def __init__(self, card_id: str):
+        super().__init__(classes="dialog")
+        self.card_id = card_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box", id="card-box"):
+            with VerticalScroll(id="card-scroll"):
+                yield Markdown("Loading the card…", id="card-body")
+            yield Static("escape to close", classes="hint")
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(exclusive=True, exit_on_error=False)
+    async def load(self) -> None:
+        app: Any = self.app
+        try:
+            card = await app.core("card", card_id=self.card_id)
+        except ServiceError as exc:
+            app.report(exc, "opening the card")
+            self.dismiss()
+            return
+        await self.query_one("#card-body", Markdown).update(card_markdown(card))
+        self.query_one("#card-scroll").focus()

@@ -1,0 +1,273 @@
+"""Reflection: the conversation, a multi-line input, and a side panel of advice and topics.
+
+Each message is checked for patient identifiers before it is sent (and so
+before it is saved); a crisis answer replaces the flow with the resources
+screen at once. All domain work happens in the model process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TextArea
+
+from companion.service.client import ServiceError
+from companion.tui.widgets.advice_list import AdviceList
+from companion.tui.widgets.conversation import Conversation
+from companion.tui.widgets.topic_list import TopicList
+
+HINT = "ctrl+s send · tab to the advice and topics · ctrl+e end · esc home"
+
+
+class ReflectionScreen(Screen):
+    """One guided reflection on one flow."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", priority=True),
+        Binding("ctrl+enter", "send", "Send", show=False, priority=True),
+        Binding("ctrl+e", "end", "End session"),
+        Binding("ctrl+k", "checkin", "Check-in", show=False),
+        Binding("escape", "leave", "Home"),
+    ]
+
+    def __init__(self, flow: dict[str, Any]):
+        super().__init__()
+        self.flow = flow
+        self.session_id: Any = None
+        self.state = "starting"
+        self.topics: dict[Any, dict[str, Any]] = {}
+        self.pending_checkin: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="reflection"):
+            with Vertical(id="conversation-column"):
+                yield Conversation(id="conversation")
+                yield TextArea(id="message-input", soft_wrap=True, show_line_numbers=False,
+                               placeholder="Write here, as many lines as you like…")
+                yield Static(HINT, id="turn-status", classes="hint")
+            with Vertical(id="side-panel"):
+                yield Static("Advice", classes="section-title")
+                yield AdviceList(id="advice")
+                yield Static("Topics for your mentor", classes="section-title")
+                yield TopicList(id="topics")
+                yield Static("a accept · e edit · d dismiss", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.flow.get("title", "Reflection")
+        self.query_one(AdviceList).show([], {})
+        self.query_one(TopicList).show([])
+        self.query_one("#message-input", TextArea).focus()
+        self.start_session()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#turn-status", Static).update(text or HINT)
+
+    @property
+    def _app(self) -> Any:
+        return self.app
+
+    @work(exclusive=True, group="turn", exit_on_error=False)
+    async def start_session(self) -> None:
+        loading = self._app.models_state == "loading"
+        self._status("Opening the reflection (the models are still loading)…" if loading
+                     else "Opening the reflection…")
+        try:
+            result = await self._app.core("start", flow_id=self.flow["id"])
+        except ServiceError as exc:
+            self._app.report(exc, "starting the reflection")
+            self._status("")
+            return
+        self.session_id = result["session_id"]
+        await self.show_result(result)
+
+    # -- sending -----------------------------------------------------------------
+    def action_send(self) -> None:
+        area = self.query_one("#message-input", TextArea)
+        text = area.text.strip()
+        if not text or self.session_id is None or self.state not in {"active"}:
+            return
+        self.send_message(text)
+
+    @work(exclusive=True, group="turn", exit_on_error=False)
+    async def send_message(self, text: str) -> None:
+        text = await self._checked_for_identifiers(text)
+        if text is None:
+            self.query_one("#message-input", TextArea).focus()
+            return
+        self.query_one("#message-input", TextArea).clear()
+        await self.query_one(Conversation).add("you", text)
+        waiting = self._app.models_state == "loading"
+        self._status("Waiting for the models to finish loading…" if waiting else "Thinking…")
+        try:
+            result = await self._app.core("turn", session_id=self.session_id, text=text)
+        except ServiceError as exc:
+            self._app.report(exc, "answering your message")
+            self._status("")
+            return
+        await self.show_result(result)
+
+    async def _checked_for_identifiers(self, text: str) -> str | None:
+        """The text to send (maybe redacted), or None to go back and edit."""
+        from companion.tui.screens.privacy import PrivacyDialog
+
+        try:
+            spans = await self._app.core("privacy_scan", text=text)
+        except ServiceError as exc:
+            if exc.kind != "NotAvailableError":
+                self._app.report(exc, "checking for patient identifiers")
+                return None
+            spans = []
+        if not spans:
+            return text
+        if self._app.settings.get("auto_redact"):
+            self.notify(f"Redacted {len(spans)} possible patient identifier(s).")
+            return await self._app.core("redact", text=text, spans=spans)
+        choice = await self._app.push_screen_wait(PrivacyDialog(text, spans))
+        if choice == "redact":
+            return await self._app.core("redact", text=text, spans=spans)
+        if choice == "keep":
+            return text
+        return None
+
+    # -- showing a result --------------------------------------------------------
+    async def show_result(self, result: dict[str, Any]) -> None:
+        if result.get("state") == "crisis":
+            await self._crisis(result)
+            return
+        self.state = result.get("state", "active")
+        if result.get("reply"):
+            await self.query_one(Conversation).add("companion", result["reply"])
+        if result.get("cards"):
+            self.query_one(AdviceList).show(result["cards"], await self._labels())
+        for topic in result.get("topics") or []:
+            known = self.topics.get(topic.get("id"))
+            if known is None or known.get("status") == "suggested":
+                self.topics[topic.get("id")] = dict(topic)
+        self.query_one(TopicList).show(list(self.topics.values()))
+        self._status("")
+        if self.state == "checkin":
+            self.pending_checkin = result.get("checkin")
+            self.action_checkin()
+        elif self.state == "closed":
+            await self._closed(result.get("summary"))
+
+    async def _labels(self) -> dict[str, str]:
+        if not hasattr(self, "_topic_labels"):
+            try:
+                self._topic_labels = await self._app.core("topic_labels")
+            except ServiceError:
+                self._topic_labels = {}
+        return self._topic_labels
+
+    async def _crisis(self, result: dict[str, Any]) -> None:
+        from companion.tui.screens.resources import ResourcesScreen
+
+        self.state = "crisis"
+        self._status("")
+        choice = await self._app.push_screen_wait(ResourcesScreen(result.get("safety") or {},
+                                                                     result.get("reply", "")))
+        try:
+            after = await self._app.core("resume_after_crisis", session_id=self.session_id,
+                                         safe=choice == "continue")
+        except ServiceError as exc:
+            self._app.report(exc, "returning to the reflection")
+            return
+        await self.show_result(after)
+        if choice == "end":
+            self.app.call_later(self._go_home)
+
+    async def _closed(self, summary: dict[str, Any] | None) -> None:
+        if summary and summary.get("text"):
+            await self.query_one(Conversation).add("companion", "---\n\n" + summary["text"])
+        area = self.query_one("#message-input", TextArea)
+        area.disabled = True
+        self._status("This reflection has ended. Press escape to go home.")
+
+    # -- check-in inside a flow --------------------------------------------------
+    def action_checkin(self) -> None:
+        if self.state == "checkin" and self.pending_checkin:
+            self._run_checkin(self.pending_checkin.get("items") or [])
+
+    @work(exclusive=True, group="turn", exit_on_error=False)
+    async def _run_checkin(self, items: list[dict[str, Any]]) -> None:
+        from companion.tui.screens.checkin import CheckinDialog
+
+        answers = await self._app.push_screen_wait(CheckinDialog(items))
+        if not answers:
+            self._status("Press ctrl+k to answer the check-in when you are ready.")
+            return
+        try:
+            result = await self._app.core("submit_checkin", session_id=self.session_id,
+                                          answers=answers)
+        except ServiceError as exc:
+            self._app.report(exc, "saving the check-in")
+            return
+        await self.show_result(result)
+
+    # -- topics and cards --------------------------------------------------------
+    @on(AdviceList.Open)
+    def _open_card(self, event: AdviceList.Open) -> None:
+        from companion.tui.screens.card import CardScreen
+
+        self.app.push_screen(CardScreen(event.card["id"]))
+
+    @on(TopicList.Act)
+    def _topic_action(self, event: TopicList.Act) -> None:
+        self.change_topic(event.topic, event.action)
+
+    @work(group="topics", exit_on_error=False)
+    async def change_topic(self, topic: dict[str, Any], action: str) -> None:
+        from companion.tui.screens.topic_edit import TopicEditDialog
+
+        changes: dict[str, Any]
+        if action == "edit":
+            edited = await self._app.push_screen_wait(TopicEditDialog(topic))
+            if not edited:
+                return
+            changes = edited
+        else:
+            changes = {"status": "accepted" if action == "accept" else "dismissed"}
+        try:
+            updated = await self._app.core("update_topic", topic_id=topic["id"], **changes)
+        except ServiceError as exc:
+            self._app.report(exc, "updating the topic")
+            return
+        self.topics[topic["id"]] = {**topic, **changes, **(updated or {})}
+        self.query_one(TopicList).show(list(self.topics.values()))
+        if changes.get("status") == "accepted":
+            self.notify(f"Added to your mentor agenda: {self.topics[topic['id']]['title']}")
+
+    # -- leaving -----------------------------------------------------------------
+    def action_end(self) -> None:
+        if self.session_id is not None and self.state not in {"closed", "starting"}:
+            self.end_session(leave=False)
+
+    def action_leave(self) -> None:
+        if self.session_id is not None and self.state not in {"closed", "starting"}:
+            self.end_session(leave=True)
+        else:
+            self._go_home()
+
+    def _go_home(self) -> None:
+        if self.app.screen is self:
+            self.app.pop_screen()
+
+    @work(exclusive=True, group="turn", exit_on_error=False)
+    async def end_session(self, leave: bool) -> None:
+        try:
+            summary = await self._app.core("end", session_id=self.session_id)
+        except ServiceError as exc:
+            self._app.report(exc, "ending the reflection")
+            summary = None
+        self.state = "closed"
+        if leave:
+            self.app.call_later(self._go_home)
+        else:
+            await self._closed(summary)

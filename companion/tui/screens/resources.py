@@ -1,0 +1,67 @@
+"""Resources after a crisis screen: shown at once, instead of the reflection flow.
+
+The resident can say they are safe and continue, or end the session. Nothing else
+from the flow (advice, topics) is shown on this screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Markdown, Static
+
+HEADING = ("What you wrote sounds really hard, and your safety matters more than this "
+           "reflection. Please reach out to someone now:")
+
+
+def resources_markdown(resources: list[dict[str, Any]]) -> str:
+    if not resources:
+        return ("- **Emergency services**: call your local emergency number now.\n"
+                "- Tell someone near you: a colleague, your chief, a friend.")
+    lines = []
+    for item in resources:
+        line = f"- **{item.get('name', '')}**: {item.get('contact', '')}"
+        extra = " ".join(part for part in (item.get("what"), item.get("when")) if part)
+        lines.append(line + (f"  \n  {extra}" if extra else ""))
+    return "\n".join(lines)
+
+
+class ResourcesScreen(Screen[str]):
+    """Dismisses with ``"continue"`` (resident says they are safe) or ``"end"``."""
+
+    BINDINGS = [
+        Binding("c", "choose('continue')", "I'm safe, continue"),
+        Binding("e", "choose('end')", "End the session"),
+    ]
+
+    def __init__(self, safety: dict[str, Any], reply: str = ""):
+        super().__init__()
+        self.safety = safety
+        self.reply = reply
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="resources-box"):
+            yield Static("You are not alone", classes="section-title")
+            heading = self.reply.split("\n\n")[0].strip() if self.reply else HEADING
+            yield Static(heading, id="resources-heading")  # the engine's reviewed words
+            with VerticalScroll(id="resources-list"):
+                yield Markdown(resources_markdown(self.safety.get("resources") or []))
+            with Horizontal(classes="buttons"):
+                yield Button("I'm safe, continue (c)", id="continue", variant="primary")
+                yield Button("End the session (e)", id="end", variant="default")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#end", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(str(event.button.id))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

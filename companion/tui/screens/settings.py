@@ -1,0 +1,186 @@
+"""Settings: passphrase on/off/change, generator, auto-redaction, idle lock, theme, data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
+
+from companion.service.client import ServiceError
+
+SWITCHES = [
+    ("generator_enabled", "Rephrase with the local generator (guarded; slower)"),
+    ("auto_redact", "Redact patient identifiers automatically"),
+]
+
+
+class SettingsScreen(Screen):
+    BINDINGS = [
+        Binding("p", "passphrase", "Passphrase"),
+        Binding("x", "remove_passphrase", "Remove passphrase"),
+        Binding("D", "delete_all", "Delete all data", key_display="D"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        from companion import paths
+
+        app: Any = self.app
+        settings = app.settings
+        yield Header()
+        with VerticalScroll(id="settings-form", classes="main"):
+            yield Static("Privacy", classes="section-title")
+            yield Static("", id="passphrase-state")
+            with Horizontal(classes="setting"):
+                yield Button("Set or change passphrase (p)", id="passphrase")
+                yield Button("Remove passphrase (x)", id="remove-passphrase")
+            with Horizontal(classes="setting"):
+                yield Label("Lock after this many idle minutes (0 = never)")
+                yield Input(str(settings.get("idle_lock_minutes", 5)), id="idle-minutes",
+                            type="integer")
+            for name, label in SWITCHES:
+                with Horizontal(classes="setting"):
+                    yield Label(label)
+                    yield Switch(bool(settings.get(name)), id=name)
+            yield Static("Appearance and agenda", classes="section-title")
+            with Horizontal(classes="setting"):
+                yield Label("Dark theme (ctrl+t anywhere)")
+                yield Switch(app.theme != "textual-light", id="dark-theme")
+            with Horizontal(classes="setting"):
+                yield Label("Name or initials on exported agendas")
+                yield Input(settings.get("resident_name", ""), id="resident-name")
+            yield Static("Your data", classes="section-title")
+            yield Static(f"Everything is stored on this computer only, in:\n{paths.data_dir()}",
+                         id="data-dir")
+            yield Button("Delete all my data (D)", id="delete-all", variant="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Settings"
+        self._show_passphrase()
+
+    def _show_passphrase(self) -> None:
+        app: Any = self.app
+        state = "on: the journal is encrypted" if app.encrypted else "off"
+        self.query_one("#passphrase-state", Static).update(f"Passphrase: {state}.")
+
+    @on(Switch.Changed)
+    def _switched(self, event: Switch.Changed) -> None:
+        app: Any = self.app
+        if event.switch.id == "dark-theme":
+            theme = "textual-dark" if event.value else "textual-light"
+            if theme != app.theme:
+                app.action_toggle_theme()
+        elif event.switch.id in dict(SWITCHES):
+            app.save_setting(**{event.switch.id: event.value})
+
+    @on(Input.Submitted, "#idle-minutes")
+    def _idle(self, event: Input.Submitted) -> None:
+        try:
+            minutes = int(event.value)
+        except ValueError:
+            minutes = -1
+        if minutes < 0:
+            self.notify("Type a whole number of minutes (0 = never).", severity="error")
+            return
+        self.app.save_setting(idle_lock_minutes=minutes)  # type: ignore[attr-defined]
+        self.notify(f"Idle lock: {minutes or 'never'}{' minutes' if minutes else ''}.")
+
+    @on(Input.Submitted, "#resident-name")
+    def _name(self, event: Input.Submitted) -> None:
+        self.app.save_setting(resident_name=event.value.strip())  # type: ignore[attr-defined]
+        self.notify("Saved.")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        actions = {"passphrase": self.action_passphrase,
+                   "remove-passphrase": self.action_remove_passphrase,
+                   "delete-all": self.action_delete_all}
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+    def action_passphrase(self) -> None:
+        self.change_passphrase()
+
+    def action_remove_passphrase(self) -> None:
+        self.remove_passphrase()
+
+    def action_delete_all(self) -> None:
+        self.delete_all()
+
+    @work(exclusive=True, group="settings-dialog", exit_on_error=False)
+    async def change_passphrase(self) -> None:
+        from companion.tui.screens.input_dialog import InputDialog
+
+        app: Any = self.app
+        if app.encrypted:
+            fields = [("Current passphrase", ""), ("New passphrase", ""), ("New, again", "")]
+        else:
+            fields = [("New passphrase", ""), ("Again", "")]
+        values = await app.push_screen_wait(InputDialog(
+            "Passphrase", fields, password=True,
+            note="It encrypts your journal. If you forget it, the journal cannot be read."))
+        if not values:
+            return
+        if values[-1] != values[-2]:
+            self.notify("The two new passphrases differ; nothing changed.", severity="error")
+            return
+        try:
+            if app.encrypted:
+                await app.core("change_passphrase", old=values[0], new=values[-1])
+            else:
+                await app.core("set_passphrase", new=values[-1])
+        except ServiceError as exc:
+            app.report(exc, "changing the passphrase")
+            return
+        app.encrypted = True
+        self._show_passphrase()
+        self.notify("Passphrase saved. Your journal is encrypted.")
+
+    @work(exclusive=True, group="settings-dialog", exit_on_error=False)
+    async def remove_passphrase(self) -> None:
+        from companion.tui.screens.input_dialog import InputDialog
+
+        app: Any = self.app
+        if not app.encrypted:
+            self.notify("There is no passphrase to remove.")
+            return
+        values = await app.push_screen_wait(InputDialog(
+            "Remove the passphrase", [("Current passphrase", "")], password=True,
+            note="The journal will be stored unencrypted."))
+        if not values:
+            return
+        try:
+            await app.core("remove_passphrase", old=values[0])
+        except ServiceError as exc:
+            app.report(exc, "removing the passphrase")
+            return
+        app.encrypted = False
+        self._show_passphrase()
+        self.notify("Passphrase removed.")
+
+    @work(exclusive=True, group="settings-dialog", exit_on_error=False)
+    async def delete_all(self) -> None:
+        from companion.tui.screens.input_dialog import InputDialog
+
+        app: Any = self.app
+        values = await app.push_screen_wait(InputDialog(
+            "Delete all your data", [("Type DELETE to confirm", "")],
+            note="Every session, check-in, topic and meeting is deleted. This cannot be "
+            "undone."))
+        if not values:
+            return
+        if values[0].strip() != "DELETE":
+            self.notify("Nothing deleted (the word was not DELETE).", severity="warning")
+            return
+        try:
+            await app.core("delete_all", confirm="DELETE")
+        except ServiceError as exc:
+            app.report(exc, "deleting your data")
+            return
+        self.notify("All your data has been deleted.")

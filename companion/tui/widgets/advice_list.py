@@ -1,0 +1,44 @@
+"""The advice cards retrieved for the latest turn (title, topic, source)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual.message import Message
+from textual.widgets import ListItem, ListView, Static
+
+
+class AdviceList(ListView):
+    """Enter on a card asks to open it (``AdviceList.Open``)."""
+
+    class Open(Message):
+        def __init__(self, card: dict[str, Any]):
+            super().__init__()
+            self.card = card
+
+    def show(self, cards: list[dict[str, Any]], labels: dict[str, str]) -> None:
+        self.clear()
+        self.cards = list(cards)
+        if not cards:
+            self.append(ListItem(Static("No advice for this turn yet.", classes="hint"),
+                                 disabled=True))
+            return
+        for card in cards:
+            topic = labels.get(card.get("topic", ""), card.get("topic", ""))
+            source = (card.get("sources") or [""])[0]
+            text = (f"[b]{escape(card.get('title', ''))}[/b]\n[dim]{escape(topic)}"
+                    f"{' · ' + escape(source) if source else ''}[/dim]")
+            self.append(ListItem(Static(text), name=card.get("id")))
+        self.call_after_refresh(setattr, self, "index", 0)
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        event.stop()
+        index = self.index
+        cards = getattr(self, "cards", [])
+        if index is not None and 0 <= index < len(cards):
+            self.post_message(self.Open(cards[index]))
+
+    def on_focus(self) -> None:
+        if self.index is None and len(self) > 0:
+            self.index = 0

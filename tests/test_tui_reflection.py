@@ -1,0 +1,199 @@
+"""Pilot tests of a reflection on the real model process (loaded once for this module).
+
+Start a flow, send a message, see advice and a suggested topic, accept it and find
+it on the agenda; identifiers are caught before a message is sent; a crisis
+message brings the resources screen at once. Plus snapshots of the main screens.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from textual.widgets import DataTable, Input, Markdown, TextArea
+
+from companion.service.client import ServiceClient
+from companion.tui.app import make_app
+
+pytestmark = pytest.mark.slow
+HARD_SHIFT = ("My attending yelled at me in front of the whole team this morning and now "
+              "I keep thinking I am not good enough to be a doctor.")
+CRISIS = "I can't do this anymore. I want to kill myself tonight."
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    """One real model process (embedder, index, safety) shared by this module's tests."""
+    home = tmp_path_factory.mktemp("service-home")
+    client = ServiceClient(env={**os.environ, "COMPANION_HOME": str(home)})
+    client.start()
+    client.wait_ready(900)
+    yield client
+    client.close()
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch):
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.setattr(TextArea, "cursor_blink", False)
+
+
+async def until(pilot, predicate, timeout: float = 300.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {predicate}")
+
+
+def name(app) -> str:
+    return type(app.screen).__name__
+
+
+async def open_flow(pilot, app, flow_id: str = "after-hard-shift"):
+    await until(pilot, lambda: app.flows and app.journal_state == "open")
+    app.open_screen("reflection", flow=next(f for f in app.flows if f["id"] == flow_id))
+    await until(pilot, lambda: name(app) == "ReflectionScreen" and app.screen.state == "active")
+    return app.screen
+
+
+async def send(pilot, screen, text: str) -> None:
+    area = screen.query_one("#message-input", TextArea)
+    area.focus()
+    area.insert(text)
+    await pilot.press("ctrl+s")
+
+
+def conversation_text(screen) -> str:
+    return "\n".join(block.source for block in screen.query("#conversation Markdown")
+                     if isinstance(block, Markdown))
+
+
+async def test_message_gives_advice_and_a_topic_that_reaches_the_agenda(service):
+    app = make_app(client=service)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_flow(pilot, app)
+        await send(pilot, screen, HARD_SHIFT)
+        await until(pilot, lambda: screen.topics and screen.state == "active"
+                    and "yelled" in conversation_text(screen))
+        advice = screen.query_one("#advice")
+        assert len(advice.cards) >= 1 and all(c["title"] for c in advice.cards)
+        assert screen.query_one("#message-input", TextArea).text == ""
+        advice.focus()
+        await pilot.press("enter")  # Enter opens the whole card
+        await until(pilot, lambda: name(app) == "CardScreen")
+        body = app.screen.query_one("#card-body", Markdown)
+        await until(pilot, lambda: advice.cards[0]["title"] in body.source)
+        await pilot.press("escape")
+        topic = next(iter(screen.topics.values()))
+        screen.query_one("#topics").focus()
+        await pilot.press("a")
+        await until(pilot, lambda: screen.topics[topic["id"]]["status"] == "accepted")
+        await pilot.press("escape")  # ends the session and goes home
+        await until(pilot, lambda: name(app) == "HomeScreen")
+        await pilot.press("a")
+        await until(pilot, lambda: name(app) == "AgendaScreen")
+        table = app.screen.query_one("#agenda", DataTable)
+        await until(pilot, lambda: table.row_count >= 1)
+        titles = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert topic["title"] in titles
+
+
+async def test_identifiers_are_redacted_before_the_message_is_saved(service):
+    app = make_app(client=service)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_flow(pilot, app, "free-reflection")
+        await send(pilot, screen, "Mr. Jones in bed 12 (MRN 4471823) died on my shift.")
+        await until(pilot, lambda: name(app) == "PrivacyDialog")
+        assert "turn-you" not in str([b.classes for b in screen.query("#conversation Markdown")])
+        await pilot.press("r")
+        await until(pilot, lambda: "[MRN]" in conversation_text(screen))
+        said = conversation_text(screen)
+        assert "Jones" not in said and "4471823" not in said and "[PATIENT]" in said
+        await until(pilot, lambda: screen.state == "active" and "Thinking" not in str(
+            screen.query_one("#turn-status").render()))
+        stored = await app.core("session", session_id=screen.session_id)
+        resident = [m["text"] for m in stored["messages"] if m["role"] == "resident"]
+        assert resident and all("Jones" not in text for text in resident)
+
+
+async def test_crisis_message_shows_resources_at_once(service):
+    app = make_app(client=service)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_flow(pilot, app)
+        await send(pilot, screen, CRISIS)
+        await until(pilot, lambda: name(app) == "ResourcesScreen")
+        shown = app.screen.query_one("#resources-list Markdown", Markdown).source
+        assert app.screen.safety["level"] == "crisis"
+        assert all(r["contact"] in shown for r in app.screen.safety["resources"])
+        assert not screen.query_one("#advice").cards  # no advice beside a crisis
+        await pilot.press("c")  # "I'm safe, continue"
+        await until(pilot, lambda: name(app) == "ReflectionScreen" and screen.state == "active")
+        assert not screen.query_one("#message-input", TextArea).disabled
+
+
+async def test_weekly_check_in_inside_a_flow_saves_answers(service):
+    from textual.widgets import RadioSet
+
+    app = make_app(client=service)
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = len(await app.core("checkins"))
+        screen = await open_flow(pilot, app, "weekly-check-in")
+        await send(pilot, screen, "Mostly the long clinic days and a good talk with my chief.")
+        await until(pilot, lambda: name(app) == "CheckinDialog")
+        radios = list(app.screen.query(RadioSet))
+        for radio in radios:
+            radio.focus()
+            await pilot.press("down", "enter")  # the second choice of each item
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: name(app) == "ReflectionScreen" and screen.state == "active"
+                    and "check-in is saved" in conversation_text(screen))
+        checkins = await app.core("checkins")
+        assert len(checkins) == before + 1
+        assert set(checkins[-1]["answers"].values()) == {2}
+
+
+async def test_knowledge_search_filter_and_read(service):
+    app = make_app(client=service)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.journal_state == "open")
+        await pilot.press("k")
+        await until(pilot, lambda: name(app) == "KnowledgeScreen")
+        table = app.screen.query_one("#kb-results", DataTable)
+        await until(pilot, lambda: table.row_count > 50)  # empty search lists every card
+        everything = table.row_count
+        app.screen.query_one("#kb-audience").value = "mentor"
+        await until(pilot, lambda: 0 < table.row_count < everything)
+        assert {str(table.get_row_at(i)[2]) for i in range(table.row_count)} <= {"mentor", "both"}
+        app.screen.query_one("#kb-search", Input).focus()
+        await pilot.press(*"how to give hard feedback", "enter")
+        await until(pilot, lambda: "for “how to give hard feedback”"
+                    in str(app.screen.query_one("#kb-count").render()))
+        assert 0 < table.row_count <= 15
+        first = str(table.get_row_at(0)[0])
+        await pilot.press("enter")
+        await until(pilot, lambda: name(app) == "CardScreen")
+        body = app.screen.query_one("#card-body", Markdown)
+        await until(pilot, lambda: first in body.source)
+
+
+def test_reflection_snapshot(service, snap_compare):
+    app = make_app(client=service)
+
+    async def opened(pilot):
+        await open_flow(pilot, app)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(100, 32), run_before=opened)
+
+
+def test_resources_snapshot(service, snap_compare):
+    app = make_app(client=service)
+
+    async def crisis(pilot):
+        screen = await open_flow(pilot, app)
+        await send(pilot, screen, CRISIS)
+        await until(pilot, lambda: name(app) == "ResourcesScreen")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=crisis)
