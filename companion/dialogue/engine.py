@@ -49,7 +49,8 @@ class Engine:
             from companion.safety import screen as screener
         from companion.retrieval.embedding import CachingEmbedder
 
-        embedder = CachingEmbedder(embedder)
+        if not isinstance(embedder, CachingEmbedder):
+            embedder = CachingEmbedder(embedder)
         self.embedder = embedder
         self.retriever = retriever
         self.screen = screener

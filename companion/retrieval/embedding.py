@@ -102,11 +102,15 @@ _default: Embedder | None = None
 
 
 def get_embedder() -> Embedder:
-    """The bundled embedding model, loaded once per process (thread-safe)."""
+    """The bundled embedding model, loaded once per process (thread-safe).
+
+    It remembers recent vectors, so within one turn the safety screen, retrieval and
+    understanding embed the resident's message once between them.
+    """
     global _default
     with _lock:
         if _default is None:
-            _default = SentenceTransformerEmbedder()
+            _default = CachingEmbedder(SentenceTransformerEmbedder())
         return _default
 
 
