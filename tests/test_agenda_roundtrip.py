@@ -197,3 +197,11 @@ def test_cli_import_review_records_the_meeting(journal, tmp_path, capsys):
                                   agenda.model_copy(update={"review": None}).to_json())
     assert main(["journal", "import-review", str(not_reviewed)]) == 1
     assert "not reviewed" in capsys.readouterr().err
+
+
+def test_doctor_reports_days_since_last_meeting(journal, capsys):
+    journal.add_meeting(date(2026, 9, 1), {"topics": []})
+    journal.close()
+    main(["doctor", "--no-load"])
+    out = capsys.readouterr().out
+    assert "mentor meetings: last one" in out and "time to book the next one" in out

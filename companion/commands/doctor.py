@@ -20,6 +20,25 @@ def _version(dist: str) -> str:
         return "MISSING"
 
 
+def _meeting_status(journal_file) -> str:
+    """Days since the last recorded mentor meeting, without asking for a passphrase."""
+    if not journal_file.exists():
+        return "no journal yet"
+    from companion.journal import Journal, JournalError, PassphraseRequiredError
+
+    try:
+        with Journal.open(journal_file) as journal:
+            days = journal.days_since_last_meeting()
+    except PassphraseRequiredError:
+        return "the journal is encrypted; open the app to see the meeting cadence"
+    except JournalError as exc:
+        return f"journal not readable now ({exc})"
+    if days is None:
+        return "none recorded yet (aim for about an hour a month)"
+    nudge = "; it may be time to book the next one" if days > 30 else ""
+    return f"last one {days} day(s) ago{nudge}"
+
+
 def doctor_command(args) -> int:
     from companion import __version__, models, paths
 
@@ -53,6 +72,7 @@ def doctor_command(args) -> int:
         print("search index: (retrieval not built yet)")
     except Exception as exc:
         problems.append(f"search index: {exc}")
+    print(f"mentor meetings: {_meeting_status(paths.journal_path())}")
     print("network: not needed (all models load from installed package files; "
           "HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 are set)")
     if problems:

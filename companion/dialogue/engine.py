@@ -287,13 +287,11 @@ class Engine:
         question = self._flow_question(session, step)
         if question:
             return question
-        candidates = [q for hit in hits[:6] for q in hit.card.reflect if q not in session.asked]
-        candidates = list(dict.fromkeys(candidates))
-        if candidates:
-            context = self.embedder.encode([" ".join(session.resident_turns[-2:])])[0]
-            scores = self.embedder.encode(candidates) @ context
-            question = candidates[int(np.argmax(scores))]
-        else:
+        # Cards come ranked by relevance to the conversation; the first question not yet
+        # asked from the best card wins (embedding every card question cost a turn's p95).
+        unasked = (q for hit in hits[:6] for q in hit.card.reflect if q not in session.asked)
+        question = next(unasked, None)
+        if question is None:
             unused = [q for q in self.texts.fallback_questions if q not in session.asked]
             question = unused[0] if unused else "What else is on your mind?"
         session.asked.append(question)
