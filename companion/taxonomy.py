@@ -44,7 +44,13 @@ def topic_ids(path: Path | None = None) -> list[str]:
     return list(load_topics(path))
 
 
+_HYPHENATED = ("work-life",)  # hyphens that belong to the words, not to the slug
+
+
 def topic_label(topic_id: str) -> str:
     """A human label for a topic id: 'work-life-balance' -> 'Work-life balance'."""
-    text = topic_id.replace("-", " ")
+    text = topic_id
+    for word in _HYPHENATED:
+        text = text.replace(word, word.replace("-", "\0"))
+    text = text.replace("-", " ").replace("\0", "-")
     return text[:1].upper() + text[1:]

@@ -137,3 +137,10 @@ def test_core_never_imports_the_tui():
             if file.name != "app.py" or file.parent.name != "commands":
                 offenders.append(str(file.relative_to(root)))
     assert offenders == []
+
+
+def test_topic_labels_keep_hyphens_that_belong_to_words():
+    from companion.taxonomy import topic_label
+
+    assert topic_label("work-life-balance") == "Work-life balance"
+    assert topic_label("what-is-mentorship") == "What is mentorship"
