@@ -59,8 +59,7 @@ class Engine:
         self._flows = flows if flows is not None else load_flows()
         self.texts = load_texts()
         self.understanding = Understanding(embedder, retriever)
-        self._topic_vectors = dict(zip(
-            self.understanding._topic_ids, self.understanding._topic_vectors, strict=True))
+        self._topic_vectors = self.understanding.topic_vectors
         self._sessions: dict[int, Session] = {}
         self._memory_ids = itertools.count(1)
         self._memory_topic_ids = itertools.count(1)
@@ -159,8 +158,8 @@ class Engine:
                     reflection, result.question, [c["title"] for c in cards],
                     safety.level, on_token=on_token)
                 result.generator_fallback = reason
-                if reason is None:
-                    parts = [text_out]
+                if reason is None:  # it rephrased the reflection and the question only
+                    parts = [*parts[1:-1], text_out]
         result.reply = "\n\n".join(p for p in parts if p)
         self._save(session, "companion", result.reply)
         if result.state == "closed":

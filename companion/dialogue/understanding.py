@@ -80,6 +80,11 @@ class Understanding:
         self._topic_vectors = embedder.encode(
             [f"{tid.replace('-', ' ')}: {desc}" for tid, desc in topics.items()])
 
+    @property
+    def topic_vectors(self) -> dict[str, np.ndarray]:
+        """Topic id -> embedding of its description (a prior and for quoting)."""
+        return dict(zip(self._topic_ids, self._topic_vectors, strict=True))
+
     def feeling_scores(self, vector: np.ndarray) -> dict[str, float]:
         sims = self._example_vectors @ vector
         scores: dict[str, list[float]] = {f: [] for f in FEELINGS}
