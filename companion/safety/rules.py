@@ -16,10 +16,18 @@ _PEOPLE = (
     r"(?:him|her|them|someone|somebody|people|everyone|anyone|my \w+(?: \w+)?|the \w+(?: \w+)?"
     r"|that \w+|this \w+|those \w+|a \w+)"
 )
+# Things people "want to strangle" in frustration: never a person at risk.
+_THINGS = (
+    r"(?!(?:the|this|that|my|our|a) (?:printer|computer|pager|phone|ehr|epic|cerner|fax|"
+    r"scanner|machine|coffee machine|wifi|system|schedule|rota|paperwork|inbox|email|"
+    r"alarm|pump|monitor|badge reader|elevator|car|laptop|keyboard)\b)"
+)
 _MEANS = (
     r"(?:pills?|tablets?|meds|medications?|fentanyl|opioids?|oxy\w*|morphine|hydromorphone|"
     r"dilaudid|insulin|propofol|potassium|kcl|benzos?|sedatives?|midazolam|ketamine|sux|"
     r"succinylcholine|vecuronium|rocuronium|digoxin|lethal|guns?|firearms?|pistol|rifle|ropes?|"
+    r"zolpidem|ambien|trazodone|quetiapine|seroquel|lorazepam|ativan|diazepam|valium|"
+    r"clonazepam|klonopin|alprazolam|xanax|amitriptyline|lithium|methadone|heroin|"
     r"blades?|razors?|scalpels?|sleeping pills|tylenol|acetaminophen|syringes?|vials?)"
 )
 
@@ -121,6 +129,36 @@ RULES: tuple[Rule, ...] = (
           r"|\b(?:might|may) as well (?:finish (?:the job|it off)|end it all)\b"
           r"|\b(?:ghost|dead|gone|half gone|not here)\b[^?]{0,60}\b(?:might|may) as well "
           r"make it official\b"),
+    _rule("not-be-around", "passive", "crisis", "explicit",
+          r"\b(?:don'?t|do not|won'?t|will not) (?:plan|intend|expect) (?:on |to )?(?:be(?:ing)?|"
+          r"stay(?:ing)?|still be) (?:around|here|alive)\b(?! (?:this|the|at|in|after|for the|"
+          r"next|when i'?m|here at))"),
+    _rule("lighter-without-me", "burden", "crisis", "explicit",
+          r"\b(?:would|'d|will|could) be (?:\w+ )?(?:lighter|better|easier|happier|freer|fine|"
+          r"okay|ok|relieved) (?:\w+ )?without me(?: in it| around| here)?\b"),
+    _rule("wheel-thoughts", "implicit", "crisis", "explicit",
+          r"\b(?:turn(?:ing)?|jerk(?:ing)?|yank(?:ing)?|let(?:ting)? go of) the "
+          r"(?:steering )?wheel\b"
+          r"|\b(?:drive|driving|drove|veer\w*|steer\w*) (?:\w+ ){0,2}(?:into|off) (?:a |the |an "
+          r")?(?:oncoming|traffic|wall|barrier|river|bridge|overpass|pillar|truck)\b",
+          requires=r"\b(?:think|thought|imagin\w*|pictur\w*|urge|want|tempt\w*|wonder\w*|"
+          r"wish\w*|almost|nearly|could just)\b"),
+    _rule("lethal-research", "means", "crisis", "explicit",
+          r"\b(?:research\w*|look(?:ed|ing)? up|googl\w*|search\w*|read(?:ing)? (?:up )?(?:on|"
+          r"about)|calculat\w*|work(?:ed|ing)? out|figur\w* out) (?:\w+ ){0,3}(?:lethal|fatal|"
+          r"deadly|toxic) (?:doses?|amounts?|quantit\w+|levels?)\b",
+          needs_first_person=True),
+    _rule("stockpiling", "means", "crisis", "explicit",
+          r"\b(?:stockpil\w*|hoard(?:ed|ing)|sav(?:ed|ing) up) (?:\w+ ){0,3}\w+",
+          needs_first_person=True,
+          requires=r"\b(?:enough|in case|for when|i know|how many|how much|the day|for later)\b"),
+    _rule("ease-of-method", "implicit", "crisis", "explicit",
+          r"\bhow (?:easy|simple|quick|painless) (?:it )?(?:\w+ ){0,4}(?:would|could) be\b",
+          requires=r"\b(?:roof|rooftop|helipad|ledge|bridge|edge|step|jump|height|window|balcony|"
+          r"tracks|train|overdose|pills|rope|wrist|gun|car|wheel|traffic)\b"),
+    _rule("better-off-alone", "burden", "crisis", "explicit",
+          r"\b(?:would|'d|will) be better off (?:with (?:\w+ ){1,3}alone|on their own|without "
+          r"(?:their|her|his|my) (?:mom|dad|mother|father|wife|husband|partner))\b"),
     _rule("death-as-relief", "passive", "crisis", "explicit",
           r"\b(?:being dead|dying|death|not being here|not existing) (?:would be|will be|sounds|"
           r"seems|feels|is) (?:\w+ )?(?:easier|better|a relief|like (?:a )?relief|like rest|"
@@ -211,14 +249,28 @@ RULES: tuple[Rule, ...] = (
           r"picturing|imagine|imagining|tempted|want(?:ed)? to|wanting to|plan(?:ning)? to|"
           r"going to|gonna) (?:to )?(?:hurt(?:ing)?|harm(?:ing)?|stab(?:bing)?|shoot(?:ing)?|"
           r"poison(?:ing)?|strangl(?:e|ing)|chok(?:e|ing)|shak(?:e|ing)|attack(?:ing)?|"
-          r"beat(?:ing)?|hit(?:ting)?) " + _PEOPLE
+          r"beat(?:ing)?|hit(?:ting)?) " + _THINGS + _PEOPLE
           + r"|\bdon'?t trust myself (?:around|with|not to)\b"
           r"|\bwant to hurt (?:someone|somebody|anyone)\b|\bfantasi[sz]\w* about (?:poison|hurt|k"
           r"ill|stab|shoot)"),
+    _rule("harm-others-imagined", "harm-others", "crisis", "explicit",
+          r"\b(?:imagin\w*|pictur\w*|fantasi[sz]\w*|thinking about|thought about|urges? to) "
+          r"(?:\w+ ){0,2}(?:slash\w*|stab\w*|hurt\w*|beat\w*|shoot\w*|attack\w*|run\w* over|"
+          r"punch\w*|strangl\w*|chok\w*)\b[^.]{0,40}\b(?:him|her|them|my (?:senior|attending|"
+          r"co-?intern|co-?resident|pd|boss|chief))\b"),
+    _rule("harm-others-poison", "harm-others", "crisis", "explicit",
+          r"\b(?:poison\w*|spik(?:e|ed|ing)|tamper\w* with|mess(?:ed|ing)? with|put(?:ting)? "
+          r"(?:something|stuff|meds|drugs|\w+) in(?:to)?) (?:\w+ ){0,2}(?:his|her|their|my \w+'?s?"
+          r"|the \w+'?s?) (?:coffee|drink|food|water|tea|lunch|meds|iv|bag|bottle)\b"
+          r"(?!.*\b(?:patient|pt)\b)"),
     _rule("harm-others-threat", "harm-others", "crisis", "contextual",
-          r"\b(?:going to|gonna|will|'ll|want to|wanted to|could) (?:kill|murder|hurt) " + _PEOPLE
-          + r"|\b(?:brought|bring|carry|carrying|grabbed|took) (?:a|my|the) (?:\w+ )?(?:knife|gun|"
-          r"weapon|bat|pistol)\b(?=.*\b(?:door|work|hospital|him|her|them|scared|outside))"
+          r"\b(?:going to|gonna|will|'ll|want to|wanted to|could) (?:kill|murder|hurt) "
+          r"(?!(?:this|that|the|my|a|an) (?:presentation|talk|exam|test|interview|boards?|shift|"
+          r"case|lecture|workout|run|game|song|pitch|rotation|block|step|quiz|procedure|line|"
+          r"intubation|audition|abstract|poster)\b)" + _PEOPLE
+          + r"|\b(?:brought|bring|carry|carrying|grabbed|took) (?:a|my|the|his|her|[\w]+'s) "
+          r"(?:[\w']+ )?(?:knife|gun|weapon|bat|pistol|rifle)\b(?=.*\b(?:door|work|hospital|him|"
+          r"her|them|scared|outside|meeting|office|rounds|clinic|program|unit|ward))"
           r"|\bmake (?:\w+ ){0,3}pay\b|\bmake sure (?:he|she|they) never\b(?=.*\b(?:don'?t mean|"
           r"not joking|mean it))|\b(?:know|see|find out|learn) where (?:he|she|they) (?:lives?|pa"
           r"rks?)\b"
