@@ -44,3 +44,34 @@ def real_retriever(tmp_path_factory):
     from companion.retrieval.retriever import Retriever
 
     return Retriever.open(embedder=get_embedder(), index_dir=tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """A 1-layer random Llama with a word-level tokenizer, saved like a real local model.
+
+    Enough to exercise the generator's real loading, streaming and guardrail code
+    (in-process or in the model process) without any large model.
+    """
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    words = ("you sound tired when can rest next sleep shift what might help today the a is "
+             "? . , feel like hard").split()
+    vocab = {w: i for i, w in enumerate(["[UNK]", "[PAD]", "[EOS]", *dict.fromkeys(words)])}
+    raw = Tokenizer(models.WordLevel(vocab=vocab, unk_token="[UNK]"))
+    raw.pre_tokenizer = pre_tokenizers.Whitespace()
+    raw.decoder = decoders.WordPiece(prefix="##")
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, unk_token="[UNK]",
+                                        pad_token="[PAD]", eos_token="[EOS]")
+    import torch
+
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(vocab), hidden_size=16, intermediate_size=32,
+                         num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2,
+                         max_position_embeddings=1024, eos_token_id=2, pad_token_id=1)
+    model = LlamaForCausalLM(config)
+    directory = tmp_path_factory.mktemp("tiny-llama")
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory

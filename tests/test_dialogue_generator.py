@@ -9,33 +9,6 @@ from companion.dialogue.generator import GeneratorError, LocalGenerator
 from companion.dialogue.guardrails import guarded, rejection_reason
 
 CURATED = "It sounds like you are running on very little. When can you next rest?"
-WORDS = ("you sound tired when can rest next sleep shift what might help today the a is "
-         "? . , feel like hard").split()
-
-
-@pytest.fixture(scope="module")
-def tiny_model_dir(tmp_path_factory):
-    """A 1-layer Llama with a word-level tokenizer, built here, saved like a real model."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
-
-    vocab = {w: i for i, w in enumerate(["[UNK]", "[PAD]", "[EOS]", *dict.fromkeys(WORDS)])}
-    raw = Tokenizer(models.WordLevel(vocab=vocab, unk_token="[UNK]"))
-    raw.pre_tokenizer = pre_tokenizers.Whitespace()
-    raw.decoder = decoders.WordPiece(prefix="##")
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, unk_token="[UNK]",
-                                        pad_token="[PAD]", eos_token="[EOS]")
-    import torch
-
-    torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(vocab), hidden_size=16, intermediate_size=32,
-                         num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2,
-                         max_position_embeddings=1024, eos_token_id=2, pad_token_id=1)
-    model = LlamaForCausalLM(config)
-    directory = tmp_path_factory.mktemp("tiny-llama")
-    model.save_pretrained(directory)
-    tokenizer.save_pretrained(directory)
-    return directory
 
 
 def test_tiny_model_loads_offline_and_streams_tokens(tiny_model_dir, no_network):

@@ -4,8 +4,12 @@ The child is started with :class:`subprocess.Popen` (``multiprocessing`` spawn
 fails inside Textual's ``run_test``). A reader thread parses reply lines and
 settles futures; ``await client.call(...)`` wraps them for asyncio, which hands
 results back on the event loop thread safely. Events (hello, ready, load_failed,
-exit) go to an ``on_event`` callback, called from the reader thread. Pure
-Python: no Textual here, so the client is testable on its own.
+exit) go to an ``on_event`` callback, called from the reader thread. A request
+may take an ``on_token`` callback for the pieces it streams (``token`` events):
+``await client.call(..., on_token=f)`` calls ``f`` on the event loop thread,
+always before the call returns; ``submit(..., on_token=f)`` calls it from the
+reader thread. Token events of a request without a callback go to ``on_event``.
+Pure Python: no Textual here, so the client is testable on its own.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from companion.service import protocol
 
 log = logging.getLogger(__name__)
 EventHandler = Callable[[dict[str, Any]], None]
+TokenHandler = Callable[[str], None]
 
 
 class ServiceError(RuntimeError):
@@ -65,6 +70,7 @@ class ServiceClient:
         self._settled = threading.Event()  # ready, load failed or exited
         self._proc: subprocess.Popen[str] | None = None
         self._pending: dict[int, concurrent.futures.Future[Any]] = {}
+        self._token_handlers: dict[int, TokenHandler] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._stderr: IO[bytes] | None = None
@@ -129,8 +135,14 @@ class ServiceClient:
             self._stderr.close()
 
     # -- requests ----------------------------------------------------------------
-    def submit(self, method: str, **params: Any) -> concurrent.futures.Future[Any]:
-        """Send one request; the future holds the result or a :class:`ServiceError`."""
+    def submit(self, method: str, on_token: TokenHandler | None = None,
+               **params: Any) -> concurrent.futures.Future[Any]:
+        """Send one request; the future holds the result or a :class:`ServiceError`.
+
+        Args:
+            on_token: called from the reader thread with each piece the request
+                streams, before the future is settled.
+        """
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
         proc = self._proc
         if proc is None or proc.stdin is None or not self.running:
@@ -140,20 +152,49 @@ class ServiceClient:
         line = protocol.encode({"id": rid, "method": method, "params": params})
         with self._lock:
             self._pending[rid] = future
+            if on_token is not None:
+                self._token_handlers[rid] = on_token
             try:
                 proc.stdin.write(line)
                 proc.stdin.flush()
             except (BrokenPipeError, OSError, ValueError):
                 self._pending.pop(rid, None)
+                self._token_handlers.pop(rid, None)
                 future.set_exception(ServiceStoppedError("The model process has stopped."))
         return future
 
-    async def call(self, method: str, **params: Any) -> Any:
-        """Await one request from asyncio code (e.g. the Textual app)."""
-        return await asyncio.wrap_future(self.submit(method, **params))
+    async def call(self, method: str, on_token: TokenHandler | None = None,
+                   **params: Any) -> Any:
+        """Await one request from asyncio code (e.g. the Textual app).
 
-    def call_blocking(self, method: str, timeout: float | None = 60.0, **params: Any) -> Any:
-        return self.submit(method, **params).result(timeout)
+        Args:
+            on_token: called on this event loop's thread with each streamed piece,
+                in order and before the call returns; pieces that arrive after the
+                call was cancelled are dropped.
+        """
+        if on_token is None:
+            return await asyncio.wrap_future(self.submit(method, **params))
+        loop = asyncio.get_running_loop()
+        waiting: asyncio.Future[Any] | None = None
+
+        def deliver(piece: str) -> None:  # on the loop thread
+            if waiting is None or not waiting.done():
+                on_token(piece)
+
+        def from_reader(piece: str) -> None:  # on the reader thread
+            try:
+                loop.call_soon_threadsafe(deliver, piece)
+            except RuntimeError:  # the loop has closed: nobody is listening
+                pass
+
+        # The reply settles ``waiting`` through call_soon_threadsafe too, after the
+        # pieces the reader scheduled before it, so every piece is delivered first.
+        waiting = asyncio.wrap_future(self.submit(method, on_token=from_reader, **params))
+        return await waiting
+
+    def call_blocking(self, method: str, timeout: float | None = 60.0,
+                      on_token: TokenHandler | None = None, **params: Any) -> Any:
+        return self.submit(method, on_token=on_token, **params).result(timeout)
 
     # -- reader thread -----------------------------------------------------------
     def _emit(self, event: dict[str, Any]) -> None:
@@ -177,6 +218,7 @@ class ServiceClient:
                 continue
             with self._lock:
                 future = self._pending.pop(message.get("id"), None)
+                self._token_handlers.pop(message.get("id"), None)
             if future is None or future.done():  # e.g. cancelled by a Textual worker
                 continue
             if "error" in message:
@@ -188,6 +230,7 @@ class ServiceClient:
         code = proc.wait()
         with self._lock:
             pending, self._pending = self._pending, {}
+            self._token_handlers.clear()
         for future in pending.values():
             if future.done():
                 continue
@@ -198,7 +241,17 @@ class ServiceClient:
 
     def _on_event(self, message: dict[str, Any]) -> None:
         kind = message.get("event")
-        if kind == protocol.HELLO:
+        if kind == protocol.TOKEN:
+            with self._lock:
+                handler = self._token_handlers.get(message.get("request"))
+            if handler is not None:
+                try:
+                    handler(str(message.get("text", "")))
+                except Exception:  # noqa: BLE001 - a UI callback must not kill the reader
+                    log.exception("token handler failed for request %s",
+                                  message.get("request"))
+                return
+        elif kind == protocol.HELLO:
             self._hello.set()
         elif kind == protocol.READY:
             self.ready_info = message

@@ -13,6 +13,7 @@ import importlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ PUBLIC_METHODS = frozenset({
     "agenda_available", "agenda_identifiers", "export_agenda", "import_review",
     "list_cards",
 })
+STREAMING_METHODS = frozenset({"turn"})
+"""Methods that take an ``on_token`` callback; the server streams its pieces as events."""
 
 
 class NotAvailableError(RuntimeError):
@@ -221,8 +224,14 @@ class CompanionCore:
     def start(self, flow_id: str) -> dict[str, Any]:
         return to_jsonable(self._engine_or_build().start(flow_id))
 
-    def turn(self, session_id: Any, text: str) -> dict[str, Any]:
-        return to_jsonable(self._engine_or_build().turn(session_id, text))
+    def turn(self, session_id: Any, text: str,
+             on_token: Callable[[str], None] | None = None) -> dict[str, Any]:
+        """One resident turn; ``on_token`` gets each piece the optional generator streams.
+
+        The reply is final only when this returns: guardrails may still replace the
+        streamed words by the curated text (then ``generator_fallback`` says why).
+        """
+        return to_jsonable(self._engine_or_build().turn(session_id, text, on_token=on_token))
 
     def end(self, session_id: Any) -> dict[str, Any]:
         return to_jsonable(self._engine_or_build().end(session_id))

@@ -3,6 +3,9 @@
 One JSON object per line, UTF-8. Requests: ``{"id", "method", "params"}``.
 Replies: ``{"id", "result"}`` or ``{"id", "error": {"type", "message"}}``.
 Events (no id): ``{"event": "hello" | "ready" | "load_failed" | ..., ...}``.
+While a streaming request runs (a ``turn`` with the optional generator on), the
+model process sends ``{"event": "token", "request": <id>, "text": piece}`` for
+each generated piece, always before that request's reply.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ HELLO = "hello"
 READY = "ready"
 LOAD_FAILED = "load_failed"
 EXIT = "exit"
+TOKEN = "token"
 
 
 def encode(message: dict[str, Any]) -> str:

@@ -2,11 +2,14 @@
 
 It says hello at once, loads the models in a background thread and announces
 ``ready`` with timings, while requests are answered one at a time by a single
-worker thread (the journal's SQLite connection stays on one thread). Only the
-protocol may write to the real stdout: file descriptor 1 is re-pointed at
-stderr, which the client sends to a file, so a stray ``print`` or progress bar
-in a library can never corrupt the stream. Errors go back as messages; full
-tracebacks go to :func:`companion.paths.log_path`.
+worker thread (the journal's SQLite connection stays on one thread). A
+streaming request (``turn``) sends its generated pieces as ``token`` events
+before its reply. Only the protocol may write to the real stdout, and every
+line (reply or event, from any thread) goes through :meth:`Server.send` under
+one lock; file descriptor 1 is re-pointed at stderr, which the client sends to
+a file, so a stray ``print`` or progress bar in a library can never corrupt the
+stream. Errors go back as messages; full tracebacks go to
+:func:`companion.paths.log_path`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import queue
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from companion.service import protocol
@@ -50,15 +54,17 @@ class Server:
     """Reads requests, runs them on one worker, writes replies and events."""
 
     def __init__(self, out: TextIO, core: Any | None = None):
-        from companion.service.core import PUBLIC_METHODS, CompanionCore
+        from companion.service.core import PUBLIC_METHODS, STREAMING_METHODS, CompanionCore
 
         self._out = out
         self._write_lock = threading.Lock()
         self._core = core or CompanionCore()
         self._allowed = PUBLIC_METHODS
+        self._streaming = STREAMING_METHODS
         self._requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
 
     def send(self, message: dict[str, Any]) -> None:
+        """Write one protocol line; safe from any thread (one lock for all writes)."""
         line = protocol.encode(message)
         with self._write_lock:
             try:
@@ -85,6 +91,8 @@ class Server:
         if method not in self._allowed or not isinstance(params, dict):
             error = {"type": "UnknownMethod", "message": f"unknown method {method!r}"}
             return {"id": rid, "error": error}
+        if method in self._streaming:
+            params = {**params, "on_token": self._token_sender(rid)}
         try:
             from companion.service.convert import to_jsonable
 
@@ -93,6 +101,14 @@ class Server:
             log.exception("request %s failed", method)
             return {"id": rid, "error": protocol.error_payload(exc)}
         return {"id": rid, "result": result}
+
+    def _token_sender(self, rid: Any) -> Callable[[str], None]:
+        """The ``on_token`` callback for request ``rid``: each piece becomes an event."""
+
+        def send_token(piece: str) -> None:
+            self.send({"event": protocol.TOKEN, "request": rid, "text": str(piece)})
+
+        return send_token
 
     def _work(self) -> None:
         while True:

@@ -22,3 +22,12 @@ class ModelsReady(Message):
         super().__init__()
         self.seconds = seconds
         self.problems = problems
+
+
+class TokenStreamed(Message):
+    """A piece of the reply the optional generator is writing for turn ``turn``."""
+
+    def __init__(self, turn: int, text: str):
+        super().__init__()
+        self.turn = turn
+        self.text = text

@@ -2,11 +2,15 @@
 
 Each message is checked for patient identifiers before it is sent (and so
 before it is saved); a crisis answer replaces the flow with the resources
-screen at once. All domain work happens in the model process.
+screen at once. While a turn runs, a "companion is writing…" placeholder grows
+with the pieces the optional generator streams (they come as messages, so no
+widget is touched off the UI thread); the final reply replaces it. All domain
+work happens in the model process.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual import on, work
@@ -17,8 +21,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
 from companion.service.client import ServiceError
+from companion.tui.messages import TokenStreamed
 from companion.tui.widgets.advice_list import AdviceList
-from companion.tui.widgets.conversation import Conversation
+from companion.tui.widgets.conversation import REVIEWED_NOTE, Conversation
 from companion.tui.widgets.topic_list import TopicList
 
 HINT = "ctrl+s send · tab to the advice and topics · ctrl+e end · esc home"
@@ -42,6 +47,7 @@ class ReflectionScreen(Screen):
         self.state = "starting"
         self.topics: dict[Any, dict[str, Any]] = {}
         self.pending_checkin: dict[str, Any] | None = None
+        self._turn = 0  # numbers the turns, so late pieces of an old one are dropped
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,16 +108,31 @@ class ReflectionScreen(Screen):
             self.query_one("#message-input", TextArea).focus()
             return
         self.query_one("#message-input", TextArea).clear()
-        await self.query_one(Conversation).add("you", text)
+        conversation = self.query_one(Conversation)
+        await conversation.add("you", text)
         waiting = self._app.models_state == "loading"
         self._status("Waiting for the models to finish loading…" if waiting else "Thinking…")
+        self._turn += 1
+        turn = self._turn
+        placeholder = await conversation.start_reply()
         try:
-            result = await self._app.core("turn", session_id=self.session_id, text=text)
+            result = await self._app.core(
+                "turn", session_id=self.session_id, text=text,
+                on_token=lambda piece: self.post_message(TokenStreamed(turn, piece)))
         except ServiceError as exc:
+            conversation.drop_pending(placeholder)
             self._app.report(exc, "answering your message")
             self._status("")
             return
+        except asyncio.CancelledError:
+            conversation.drop_pending(placeholder)
+            raise
         await self.show_result(result)
+
+    @on(TokenStreamed)
+    def _token_streamed(self, message: TokenStreamed) -> None:
+        if message.turn == self._turn:
+            self.query_one(Conversation).stream(message.text)
 
     async def _checked_for_identifiers(self, text: str) -> str | None:
         """The text to send (maybe redacted), or None to go back and edit."""
@@ -138,12 +159,18 @@ class ReflectionScreen(Screen):
 
     # -- showing a result --------------------------------------------------------
     async def show_result(self, result: dict[str, Any]) -> None:
+        conversation = self.query_one(Conversation)
         if result.get("state") == "crisis":
+            conversation.drop_pending()
             await self._crisis(result)
             return
         self.state = result.get("state", "active")
         if result.get("reply"):
-            await self.query_one(Conversation).add("companion", result["reply"])
+            # Guardrails may have replaced the streamed words by the curated text.
+            note = REVIEWED_NOTE if result.get("generator_fallback") else ""
+            await conversation.finish_reply(result["reply"], note)
+        else:
+            conversation.drop_pending()
         if result.get("cards"):
             self.query_one(AdviceList).show(result["cards"], await self._labels())
         for topic in result.get("topics") or []:
