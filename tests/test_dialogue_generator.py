@@ -71,3 +71,22 @@ def test_each_guardrail_falls_back_to_curated(candidate, reason):
 def test_a_good_rephrasing_passes():
     candidate = "You sound worn out. When could you get some real rest?"
     assert guarded(candidate, CURATED) == (candidate, None)
+
+
+def test_engine_with_a_generator_streams_and_never_sends_crisis(tiny_model_dir, real_retriever):
+    from companion.dialogue.engine import Engine
+
+    engine = Engine(retriever=real_retriever, generator=LocalGenerator.load(tiny_model_dir))
+    session = engine.start("free-reflection").session_id
+    pieces: list[str] = []
+    result = engine.turn(session, "I want to get better at presenting on rounds.",
+                         on_token=pieces.append)
+    assert pieces, "the generator streamed"
+    if result.generator_fallback is None:
+        assert result.reply.endswith("".join(pieces).split("\n")[0].strip())
+    else:
+        assert result.reflection in result.reply and result.question in result.reply
+    pieces.clear()
+    crisis = engine.turn(session, "I have a plan to end my life this weekend.",
+                         on_token=pieces.append)
+    assert crisis.state == "crisis" and pieces == []
