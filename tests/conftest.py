@@ -15,6 +15,15 @@ def companion_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch):
+    """A steady cursor in every Pilot test, so screenshots do not depend on timing."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.setattr(TextArea, "cursor_blink", False)
+
+
 @pytest.fixture
 def no_network(monkeypatch):
     """Make any attempt to open a network connection fail loudly."""

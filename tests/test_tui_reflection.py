@@ -11,6 +11,7 @@ import os
 
 import pytest
 from textual.widgets import DataTable, Input, Markdown, TextArea
+from tui_support import screen_name, until
 
 from companion.service.client import ServiceClient
 from companion.tui.app import make_app
@@ -32,28 +33,11 @@ def service(tmp_path_factory):
     client.close()
 
 
-@pytest.fixture(autouse=True)
-def no_cursor_blink(monkeypatch):
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    monkeypatch.setattr(TextArea, "cursor_blink", False)
-
-
-async def until(pilot, predicate, timeout: float = 300.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {predicate}")
-
-
-def name(app) -> str:
-    return type(app.screen).__name__
-
-
 async def open_flow(pilot, app, flow_id: str = "after-hard-shift"):
     await until(pilot, lambda: app.flows and app.journal_state == "open")
     app.open_screen("reflection", flow=next(f for f in app.flows if f["id"] == flow_id))
-    await until(pilot, lambda: name(app) == "ReflectionScreen" and app.screen.state == "active")
+    await until(pilot, lambda: screen_name(app) == "ReflectionScreen"
+                and app.screen.state == "active")
     return app.screen
 
 
@@ -81,7 +65,7 @@ async def test_message_gives_advice_and_a_topic_that_reaches_the_agenda(service)
         assert screen.query_one("#message-input", TextArea).text == ""
         advice.focus()
         await pilot.press("enter")  # Enter opens the whole card
-        await until(pilot, lambda: name(app) == "CardScreen")
+        await until(pilot, lambda: screen_name(app) == "CardScreen")
         body = app.screen.query_one("#card-body", Markdown)
         await until(pilot, lambda: advice.cards[0]["title"] in body.source)
         await pilot.press("escape")
@@ -90,9 +74,9 @@ async def test_message_gives_advice_and_a_topic_that_reaches_the_agenda(service)
         await pilot.press("a")
         await until(pilot, lambda: screen.topics[topic["id"]]["status"] == "accepted")
         await pilot.press("escape")  # ends the session and goes home
-        await until(pilot, lambda: name(app) == "HomeScreen")
+        await until(pilot, lambda: screen_name(app) == "HomeScreen")
         await pilot.press("a")
-        await until(pilot, lambda: name(app) == "AgendaScreen")
+        await until(pilot, lambda: screen_name(app) == "AgendaScreen")
         table = app.screen.query_one("#agenda", DataTable)
         await until(pilot, lambda: table.row_count >= 1)
         titles = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
@@ -104,7 +88,7 @@ async def test_identifiers_are_redacted_before_the_message_is_saved(service):
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_flow(pilot, app, "free-reflection")
         await send(pilot, screen, "Mr. Jones in bed 12 (MRN 4471823) died on my shift.")
-        await until(pilot, lambda: name(app) == "PrivacyDialog")
+        await until(pilot, lambda: screen_name(app) == "PrivacyDialog")
         assert "turn-you" not in str([b.classes for b in screen.query("#conversation Markdown")])
         await pilot.press("r")
         await until(pilot, lambda: "[MRN]" in conversation_text(screen))
@@ -122,13 +106,14 @@ async def test_crisis_message_shows_resources_at_once(service):
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_flow(pilot, app)
         await send(pilot, screen, CRISIS)
-        await until(pilot, lambda: name(app) == "ResourcesScreen")
+        await until(pilot, lambda: screen_name(app) == "ResourcesScreen")
         shown = app.screen.query_one("#resources-list Markdown", Markdown).source
         assert app.screen.safety["level"] == "crisis"
         assert all(r["contact"] in shown for r in app.screen.safety["resources"])
         assert not screen.query_one("#advice").cards  # no advice beside a crisis
         await pilot.press("c")  # "I'm safe, continue"
-        await until(pilot, lambda: name(app) == "ReflectionScreen" and screen.state == "active")
+        await until(pilot, lambda: screen_name(app) == "ReflectionScreen"
+                    and screen.state == "active")
         assert not screen.query_one("#message-input", TextArea).disabled
 
 
@@ -140,13 +125,14 @@ async def test_weekly_check_in_inside_a_flow_saves_answers(service):
         before = len(await app.core("checkins"))
         screen = await open_flow(pilot, app, "weekly-check-in")
         await send(pilot, screen, "Mostly the long clinic days and a good talk with my chief.")
-        await until(pilot, lambda: name(app) == "CheckinDialog")
+        await until(pilot, lambda: screen_name(app) == "CheckinDialog")
         radios = list(app.screen.query(RadioSet))
         for radio in radios:
             radio.focus()
             await pilot.press("down", "enter")  # the second choice of each item
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: name(app) == "ReflectionScreen" and screen.state == "active"
+        await until(pilot, lambda: screen_name(app) == "ReflectionScreen"
+                    and screen.state == "active"
                     and "check-in is saved" in conversation_text(screen))
         checkins = await app.core("checkins")
         assert len(checkins) == before + 1
@@ -158,7 +144,7 @@ async def test_knowledge_search_filter_and_read(service):
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: app.journal_state == "open")
         await pilot.press("k")
-        await until(pilot, lambda: name(app) == "KnowledgeScreen")
+        await until(pilot, lambda: screen_name(app) == "KnowledgeScreen")
         table = app.screen.query_one("#kb-results", DataTable)
         await until(pilot, lambda: table.row_count > 50)  # empty search lists every card
         everything = table.row_count
@@ -172,7 +158,7 @@ async def test_knowledge_search_filter_and_read(service):
         assert 0 < table.row_count <= 15
         first = str(table.get_row_at(0)[0])
         await pilot.press("enter")
-        await until(pilot, lambda: name(app) == "CardScreen")
+        await until(pilot, lambda: screen_name(app) == "CardScreen")
         body = app.screen.query_one("#card-body", Markdown)
         await until(pilot, lambda: first in body.source)
 
@@ -193,7 +179,7 @@ def test_resources_snapshot(service, snap_compare):
     async def crisis(pilot):
         screen = await open_flow(pilot, app)
         await send(pilot, screen, CRISIS)
-        await until(pilot, lambda: name(app) == "ResourcesScreen")
+        await until(pilot, lambda: screen_name(app) == "ResourcesScreen")
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=crisis)

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, RadioSet, Static, TextArea
+from textual.widgets import DataTable, Input, RadioSet
+from tui_support import screen_name, text_of, until
 
 from companion.service.client import ServiceClient
 from companion.service.core import CompanionCore
@@ -21,34 +22,11 @@ NO_MODELS = [sys.executable, "-m", "companion.service", "--no-models"]
 PASSPHRASE = "blue lantern"
 
 
-@pytest.fixture(autouse=True)
-def no_cursor_blink(monkeypatch):
-    """A steady cursor, so screenshots do not depend on timing."""
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    monkeypatch.setattr(TextArea, "cursor_blink", False)
-
-
 @pytest.fixture
 def client():
     service = ServiceClient(NO_MODELS)
     yield service
     service.close()
-
-
-async def until(pilot, predicate, timeout: float = 30.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {predicate.__doc__ or predicate}")
-
-
-def screen_name(app) -> str:
-    return type(app.screen).__name__
-
-
-def text_of(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def encrypted_journal() -> None:

@@ -10,7 +10,8 @@ import threading
 from itertools import pairwise
 
 import pytest
-from textual.widgets import Input, Markdown, Static, TextArea
+from textual.widgets import Markdown, Static, TextArea
+from tui_support import until
 
 from companion import paths
 from companion.service.client import ServiceClient
@@ -26,20 +27,6 @@ from companion.tui.widgets.conversation import (
 
 pytestmark = pytest.mark.slow
 MESSAGE = "The night shift was long and I barely slept before driving home."
-
-
-@pytest.fixture(autouse=True)
-def no_cursor_blink(monkeypatch):
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    monkeypatch.setattr(TextArea, "cursor_blink", False)
-
-
-async def until(pilot, predicate, timeout: float = 300.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {predicate}")
 
 
 async def test_streamed_pieces_grow_a_placeholder_then_the_reply_replaces_it(

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from companion.tui.screens.choice import ChoiceButtons
 
 
 def highlighted(text: str, spans: list[dict[str, Any]]) -> Text:
@@ -33,7 +34,7 @@ def highlighted(text: str, spans: list[dict[str, Any]]) -> Text:
     return out
 
 
-class PrivacyDialog(ModalScreen[str]):
+class PrivacyDialog(ChoiceButtons, ModalScreen[str]):
     """Dismisses with ``"redact"``, ``"keep"`` or ``"edit"``."""
 
     BINDINGS = [
@@ -63,15 +64,8 @@ class PrivacyDialog(ModalScreen[str]):
     def on_mount(self) -> None:
         self.query_one("#redact", Button).focus()
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.action_choose(str(event.button.id))
 
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)
-
-
-class FindingsDialog(ModalScreen[str]):
+class FindingsDialog(ChoiceButtons, ModalScreen[str]):
     """Identifiers found in an export: redact (r), keep (k) or cancel (escape)."""
 
     BINDINGS = [
@@ -100,10 +94,3 @@ class FindingsDialog(ModalScreen[str]):
 
     def on_mount(self) -> None:
         self.query_one("#redact", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.action_choose(str(event.button.id))
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Markdown, Static
+
+from companion.tui.screens.choice import ChoiceButtons
 
 HEADING = ("What you wrote sounds really hard, and your safety matters more than this "
            "reflection. Please reach out to someone now:")
@@ -31,7 +32,7 @@ def resources_markdown(resources: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-class ResourcesScreen(Screen[str]):
+class ResourcesScreen(ChoiceButtons, Screen[str]):
     """Dismisses with ``"continue"`` (resident says they are safe) or ``"end"``."""
 
     BINDINGS = [
@@ -58,10 +59,3 @@ class ResourcesScreen(Screen[str]):
 
     def on_mount(self) -> None:
         self.query_one("#end", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.action_choose(str(event.button.id))
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)
