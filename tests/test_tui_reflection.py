@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Input, Markdown, TextArea
 from tui_support import screen_name, until
 
@@ -39,6 +40,17 @@ async def open_flow(pilot, app, flow_id: str = "after-hard-shift"):
     await until(pilot, lambda: screen_name(app) == "ReflectionScreen"
                 and app.screen.state == "active")
     return app.screen
+
+
+async def saved_resident_messages(pilot, app, session_id, timeout: float = 120.0) -> list[str]:
+    """The resident's messages in the journal, once the turn has saved one."""
+    for _ in range(int(timeout / 0.1)):
+        stored = await app.core("session", session_id=session_id)
+        said = [m["text"] for m in stored["messages"] if m["role"] == "resident"]
+        if said:
+            return said
+        await pilot.pause(0.1)
+    raise AssertionError("no resident message was saved")
 
 
 async def send(pilot, screen, text: str) -> None:
@@ -94,11 +106,23 @@ async def test_identifiers_are_redacted_before_the_message_is_saved(service):
         await until(pilot, lambda: "[MRN]" in conversation_text(screen))
         said = conversation_text(screen)
         assert "Jones" not in said and "4471823" not in said and "[PATIENT]" in said
-        await until(pilot, lambda: screen.state == "active" and "Thinking" not in str(
-            screen.query_one("#turn-status").render()))
-        stored = await app.core("session", session_id=screen.session_id)
-        resident = [m["text"] for m in stored["messages"] if m["role"] == "resident"]
+        resident = await saved_resident_messages(pilot, app, screen.session_id)
         assert resident and all("Jones" not in text for text in resident)
+
+
+async def test_a_burst_of_keys_then_send_keeps_every_character(service):
+    """A paste or a fast typist: ctrl+s queued right behind the characters it follows."""
+    app = make_app(client=service)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_flow(pilot, app, "free-reflection")
+        screen.query_one("#message-input", TextArea).focus()
+        await pilot.pause()
+        text = "typed fast and sent at once"
+        for char in text:  # posted without waiting, as a terminal delivers a burst
+            app.post_message(events.Key("space" if char == " " else char, char))
+        app.post_message(events.Key("ctrl+s", None))
+        await until(pilot, lambda: "sent at once" in conversation_text(screen))
+        assert await saved_resident_messages(pilot, app, screen.session_id) == [text]
 
 
 async def test_crisis_message_shows_resources_at_once(service):

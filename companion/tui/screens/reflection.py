@@ -33,8 +33,10 @@ class ReflectionScreen(Screen):
     """One guided reflection on one flow."""
 
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", priority=True),
-        Binding("ctrl+enter", "send", "Send", show=False, priority=True),
+        # Not priority bindings: the key must queue behind the characters typed just
+        # before it, or a fast typist (or a paste) loses the end of the message.
+        Binding("ctrl+s", "send", "Send"),
+        Binding("ctrl+enter", "send", "Send", show=False),
         Binding("ctrl+e", "end", "End session"),
         Binding("ctrl+k", "checkin", "Check-in", show=False),
         Binding("escape", "leave", "Home"),
