@@ -70,7 +70,8 @@ async def test_passphrase_prompt_says_wrong_and_lets_retry(client):
         assert screen_name(app) == "PassphraseScreen"
         await pilot.press(*PASSPHRASE, "enter")
         await until(pilot, lambda: screen_name(app) == "HomeScreen")
-        assert app.journal_state == "open" and app.encrypted
+        # the unlock callback may run a frame after the home screen shows
+        await until(pilot, lambda: app.journal_state == "open" and app.encrypted)
         await until(pilot, lambda: "No mentor meeting" in text_of(app, "#meeting"))
 
 
@@ -81,9 +82,10 @@ async def test_idle_lock_hides_everything_until_the_passphrase(client):
         await until(pilot, lambda: screen_name(app) == "PassphraseScreen")
         await pilot.press(*PASSPHRASE, "enter")
         await until(pilot, lambda: screen_name(app) == "HomeScreen")
+        await until(pilot, lambda: app.journal_state == "open")
         await pilot.press("j")  # the journal screen is open when the lock comes
         await until(pilot, lambda: screen_name(app) == "JournalScreen")
-        await until(pilot, lambda: screen_name(app) == "PassphraseScreen", timeout=10)
+        await until(pilot, lambda: screen_name(app) == "PassphraseScreen", timeout=30)
         assert app.screen.mode == "lock"
         assert (await app.core("status"))["journal"] == "locked"
         await pilot.press("ctrl+p")  # no palette, no way around the lock

@@ -105,7 +105,7 @@ class ReviewScreen(Screen):
         Binding("a", "add_follow_up", "Follow-up"),
         Binding("m", "meeting", "Meeting"),
         Binding("delete", "remove_follow_up", "Remove", show=False),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),  # not priority: queue behind the notes typed
         Binding("escape", "topics", "Topics", show=False),
     ]
 
