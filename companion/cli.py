@@ -20,16 +20,6 @@ COMMAND_MODULES = (
 )
 
 
-class NotBuiltYet(SystemExit):
-    """Raised by a subcommand whose feature has not been built."""
-
-
-def not_built(feature: str) -> int:
-    """Say clearly that a subcommand exists but its feature is not built yet."""
-    print(f"companion: '{feature}' is not built yet in this version.", file=sys.stderr)
-    return 3
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="companion",

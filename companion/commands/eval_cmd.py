@@ -5,8 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-
-from companion.cli import not_built
+from pathlib import Path
 
 # subcommand -> (module, function returning a JSON-ready dict, function printing it)
 EVALUATORS = {
@@ -27,17 +26,12 @@ def register(subparsers) -> None:
 
 
 def run_eval(args) -> int:
-    module_name, evaluate_name, format_name = EVALUATORS[args.eval_kind]
-    try:
-        module = importlib.import_module(module_name)
-        evaluate = getattr(module, evaluate_name)
-    except (ImportError, AttributeError):
-        return not_built(f"companion eval {args.eval_kind}")
-    from pathlib import Path
-
     if not Path(args.file).is_file():
         print(f"companion: evaluation file not found: {args.file}", file=sys.stderr)
         return 2
+    module_name, evaluate_name, format_name = EVALUATORS[args.eval_kind]
+    module = importlib.import_module(module_name)
+    evaluate = getattr(module, evaluate_name)
     try:
         report = evaluate(args.file)
     except ValueError as exc:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from companion.cli import not_built
-
 
 def register(subparsers) -> None:
     kb = subparsers.add_parser("kb", help="check the knowledge cards or build the search index")
@@ -36,8 +34,6 @@ def check_command(args) -> int:
 
 
 def build_command(args) -> int:
-    try:
-        from companion.retrieval.build import build_index_with_progress
-    except ImportError:
-        return not_built("companion kb build")
+    from companion.retrieval.build import build_index_with_progress
+
     return build_index_with_progress()
