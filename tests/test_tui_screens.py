@@ -256,3 +256,29 @@ def test_home_snapshot(client, snap_compare):
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=(100, 32), run_before=loaded)
+
+
+async def test_quitting_with_an_unsaved_review_warns_once(client, tmp_path):
+    from companion.agenda import Agenda, AgendaTopic
+
+    agenda = Agenda(resident="A.B.", date=dt.date.today(),
+                    topics=[AgendaTopic(id="1", topic_id="burnout", title="Night shifts")])
+    path = tmp_path / "agenda.json"
+    path.write_text(agenda.to_json(), encoding="utf-8")
+    app = make_app(review_file=str(path), client=client)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: screen_name(app) == "ReviewScreen")
+        await pilot.pause(0.3)
+        assert app.screen.unsaved_changes is False
+        await pilot.press("d")  # mark the topic discussed
+        assert app.screen.unsaved_changes is True
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.2)
+        assert app.return_code is None, "the first ctrl+q only warns"
+        assert any("not saved" in n.message for n in app._notifications)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen.unsaved_changes is False)
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.2)
+        assert app.return_code == 0
+    assert (tmp_path / "agenda.reviewed.json").is_file()

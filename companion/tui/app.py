@@ -27,6 +27,7 @@ FRIENDLY = {
     "JournalLockedError": "The journal is open in another companion window. Close it and retry.",
     "ServiceStopped": "The model process stopped. Restart the app (details in the log file).",
 }
+QUIT_CONFIRM_SECONDS = 5.0  # a second ctrl+q within this time quits despite unsaved work
 
 
 def _command_provider():
@@ -68,6 +69,7 @@ class CompanionApp(App[int]):
         self._idle_override = idle_lock_seconds
         self._last_input = time.monotonic()
         self._locked = False
+        self._quit_armed_at = -QUIT_CONFIRM_SECONDS
         self.theme = settings.get("theme") or "textual-dark"
 
     # -- start-up ----------------------------------------------------------------
@@ -256,6 +258,14 @@ class CompanionApp(App[int]):
             self.pop_screen()
 
     async def action_quit(self) -> None:
+        # A mentor's unsaved review is lost on quit: warn once, quit on a second press.
+        armed = time.monotonic() - self._quit_armed_at < QUIT_CONFIRM_SECONDS
+        if getattr(self.screen, "unsaved_changes", False) and not armed:
+            self._quit_armed_at = time.monotonic()
+            self.notify("The review is not saved. Press ctrl+s to save it, or ctrl+q again "
+                        "to quit without saving.", title="Unsaved review", severity="warning",
+                        timeout=QUIT_CONFIRM_SECONDS)
+            return
         self.exit(0)
 
     def on_unmount(self) -> None:

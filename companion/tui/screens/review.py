@@ -179,6 +179,7 @@ class ReviewScreen(Screen):
         topics.highlighted = 0
         topics.focus()
         self._check_identifiers(self.agenda)
+        self._saved_review = self._review_state()
 
     def _summary(self) -> str:
         assert self.agenda is not None
@@ -370,6 +371,18 @@ class ReviewScreen(Screen):
         )
         return self.agenda.model_copy(update={"review": review})
 
+    def _review_state(self) -> str:
+        """The review as the mentor has it now (the date aside), to spot unsaved work."""
+        review = self.reviewed_agenda().review
+        return review.model_dump_json(exclude={"reviewed_on"}) if review else ""
+
+    @property
+    def unsaved_changes(self) -> bool:
+        """True when notes, statuses or follow-ups changed since opening or saving."""
+        if self.agenda is None or not hasattr(self, "_saved_review"):
+            return False
+        return self._review_state() != self._saved_review
+
     def action_save(self) -> None:
         if self.agenda is None:
             self.notify("Nothing to save: the agenda could not be opened.", severity="error")
@@ -387,5 +400,6 @@ class ReviewScreen(Screen):
             self.notify(f"The review was not saved: {exc}", severity="error", timeout=15)
             return
         self.saved_to = target
+        self._saved_review = self._review_state()
         self.notify(f"Review saved to {target}\nSend this file back to the resident.",
                     title="Saved", timeout=12)
