@@ -41,10 +41,10 @@ def test_similar_everyday_sentences_are_not_crisis(text):
 
 
 def test_indirect_and_varied_crisis_statements_written_for_regression():
-    """Three batches of statements written after the first rules, kept as regressions.
+    """Four batches of statements written after the first rules, kept as regressions.
 
-    Each batch was first scored untouched (recall 0.58, then 0.60, then 0.90) before
-    the rule families it exposed were added, so they are no longer unseen data.
+    Each batch was first scored untouched (recall 0.58, 0.60, 0.90, 0.70) before the
+    rule families it exposed were added, so they are no longer unseen data.
     """
     report = evaluate_safety(Path(__file__).parent / "data" / "safety_regression.jsonl")
     assert report["misses"] == []

@@ -47,8 +47,9 @@ Limits (read before trusting it):
 - A screen, not an assessment: it errs toward crisis, so explicit wording in a
   joke ("lol I want to die") is still a crisis, and a novel indirect phrasing far
   from every example can be missed. Measured on batches written after the rules,
-  each scored before it was used to add rules: recall 0.58, then 0.60, then 0.90
-  (ten crisis statements per batch), false alarms 0 to 1 in ten. Expect misses on
+  each scored before it was used to add rules: recall 0.58, 0.60, 0.90, then 0.70
+  (ten crisis statements per batch), false alarms 0 to 2 in ten (objects that share
+  a word with a means: "rope ladder", "potassium dosing quiz"). Expect misses on
   unseen indirect wording; the resources stay one key away in the app regardless.
 - MiniLM does not understand negation or who the subject is; those come only from
   the rules, which cover common forms ("not", "no thoughts of", "never would") and

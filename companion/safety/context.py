@@ -92,8 +92,22 @@ _EDUCATION = re.compile(
     r"\b(?:workshop|grand rounds|lecture|conference|seminar|training|journal club|curriculum|"
     r"talk on|talk about|paper on|article|module|ethics|simulation|teach(?:ing)?|elective|"
     r"m&m|morbidity and mortality|noon conference|half day|qpr|course|didactics?|presentation on|"
-    r"prevention|awareness|statistics|rates? of|guidelines?|policy|committee|study on|research)\b"
+    r"prevention|awareness|statistics|rates? of|guidelines?|policy|committee|study on|research|"
+    r"quiz|exam|board questions?|question bank|qbank|pharmacology|dosing (?:table|chart|quiz))\b"
 )
+
+
+_BENIGN_OBJECT = re.compile(
+    r"\b(?:rope (?:ladder|swing|bridge|course|toy|lights?)|(?:jump|jumping|skipping|climbing|tow|"
+    r"dog|bungee) rope|rope for (?:the|my|our) (?:boat|tent|hammock|swing|dog)|knife (?:block|set)|"
+    r"(?:kitchen|steak|bread|butter) knives?|for (?:the|my|our) (?:treehouse|garden|boat|camping "
+    r"trip|kitchen))\b"
+)
+
+
+def is_benign_object(sentence: str) -> bool:
+    """A household or hobby object that only shares a word with a means ("rope ladder")."""
+    return bool(_BENIGN_OBJECT.search(sentence))
 
 
 def is_education(sentence: str) -> bool:

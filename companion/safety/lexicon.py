@@ -54,11 +54,13 @@ class SentenceContext:
     hyperbole: bool
     humour: bool
     literal: bool
+    benign_object: bool = False
 
     @property
     def figurative_or_other(self) -> str | None:
         """The first context that says 'not the resident's own crisis now', if any."""
-        for name in ("negated", "resolved", "clinical", "education", "hyperbole", "humour"):
+        for name in ("negated", "resolved", "clinical", "education", "hyperbole", "humour",
+                     "benign_object"):
             if getattr(self, name) and not (self.literal and name in ("hyperbole", "humour")):
                 return name
         return None
@@ -75,6 +77,7 @@ def sentence_context(sentence: str, message: str) -> SentenceContext:
         hyperbole=context.is_hyperbole(sentence),
         humour=context.is_humour(sentence),
         literal=context.is_literal(sentence),
+        benign_object=context.is_benign_object(sentence),
     )
 
 

@@ -159,6 +159,11 @@ RULES: tuple[Rule, ...] = (
     _rule("better-off-alone", "burden", "crisis", "explicit",
           r"\b(?:would|'d|will) be better off (?:with (?:\w+ ){1,3}alone|on their own|without "
           r"(?:their|her|his|my) (?:mom|dad|mother|father|wife|husband|partner))\b"),
+    _rule("only-way-out", "passive", "crisis", "explicit",
+          r"\b(?:dying|death|suicide|killing myself|ending it|ending my life|not being here) "
+          r"(?:is|seems|feels like|would be|might be) (?:the )?only (?:way|option|answer|"
+          r"solution|escape|way out)\b"
+          r"|\b(?:cleanest|easiest|quickest|painless|quietest) (?:exit|way out|way to go)\b"),
     _rule("death-as-relief", "passive", "crisis", "explicit",
           r"\b(?:being dead|dying|death|not being here|not existing) (?:would be|will be|sounds|"
           r"seems|feels|is) (?:\w+ )?(?:easier|better|a relief|like (?:a )?relief|like rest|"
@@ -217,7 +222,8 @@ RULES: tuple[Rule, ...] = (
           r"collect\w*|took|taking|taken|stole|steal\w*|divert\w*|bought|buy\w*|got|have|counted|"
           r"counting) (?:\w+ ){0,3}" + _MEANS + r"\b(?=.*\b(?:enough|instead of wasting|in case|"
           r"why i|by my bed|just in case|how much|how many|would take|for myself|for when|drawer|"
-          r"loaded|to use on myself|i know (?:exactly )?(?:what|why|how)|lethal|a dose would))"
+          r"loaded|to use on myself|i know (?:exactly )?(?:what|why|how)|lethal|a dose would|"
+          r"not sure why|don'?t know why|telling (?:you|a computer|anyone|this)))"
           r"|\bhow (?:much|many) (?:\w+ ){0,3}(?:it would take|would (?:be|do it|kill))\b"
 
           r"|\b(?:painless|easiest|quickest|best) way to (?:die|go|do it|end it)\b"),
@@ -258,6 +264,10 @@ RULES: tuple[Rule, ...] = (
           r"(?:\w+ ){0,2}(?:slash\w*|stab\w*|hurt\w*|beat\w*|shoot\w*|attack\w*|run\w* over|"
           r"punch\w*|strangl\w*|chok\w*)\b[^.]{0,40}\b(?:him|her|them|my (?:senior|attending|"
           r"co-?intern|co-?resident|pd|boss|chief))\b"),
+    _rule("harm-others-throw", "harm-others", "crisis", "explicit",
+          r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i want to|i swear i'?ll) (?:\w+ )?"
+          r"(?:put|throw|push|shove) (?:him|her|them|my \w+|that \w+) (?:through|out of|off|down)"
+          r" (?:the |a )?(?:window|wall|stairs|roof|balcony|stairwell)\b"),
     _rule("harm-others-poison", "harm-others", "crisis", "explicit",
           r"\b(?:poison\w*|spik(?:e|ed|ing)|tamper\w* with|mess(?:ed|ing)? with|put(?:ting)? "
           r"(?:something|stuff|meds|drugs|\w+) in(?:to)?) (?:\w+ ){0,2}(?:his|her|their|my \w+'?s?"
