@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -221,3 +222,26 @@ def load_cards(directory: Path | None = None) -> list[Card]:
     if report.errors:
         raise CardError(report.errors)
     return report.cards
+
+
+@lru_cache(maxsize=8)
+def _by_topic(directory: Path, audiences: tuple[str, ...]) -> dict[str, tuple[Card, ...]]:
+    grouped: dict[str, list[Card]] = {}
+    for card in load_cards(directory):
+        if card.audience in audiences:
+            for topic in card.all_topics:
+                grouped.setdefault(topic, []).append(card)
+    return {topic: tuple(sorted(cards, key=lambda c: (c.topic != topic, c.title)))
+            for topic, cards in grouped.items()}
+
+
+def cards_for_topic(topic_id: str, audiences: tuple[str, ...] = ("resident", "mentor", "both"),
+                    directory: Path | None = None) -> list[Card]:
+    """Cards on a topic for some audiences: primary-topic cards first, then by title.
+
+    Cached per folder (the mentor review screen asks for each topic it shows).
+
+    Raises:
+        CardError: a card file is malformed.
+    """
+    return list(_by_topic(directory or cards_dir(), tuple(audiences)).get(topic_id, ()))

@@ -103,3 +103,13 @@ def test_no_card_copies_eight_words_from_the_source(source_runs):
         if found:
             copies[path.name] = found[:3]
     assert copies == {}
+
+
+def test_cards_for_topic_filters_audience_and_puts_primary_topic_first():
+    from companion.cards import cards_for_topic
+
+    cards = cards_for_topic("burnout", ("mentor", "both"))
+    assert cards and all(c.audience in {"mentor", "both"} for c in cards)
+    assert all("burnout" in c.all_topics for c in cards)
+    primary = [c.topic == "burnout" for c in cards]
+    assert primary == sorted(primary, reverse=True)  # every primary card before secondaries

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +45,7 @@ from companion.agenda import (
     reviewed_path,
     write_new_file,
 )
+from companion.cards import cards_for_topic
 from companion.tui.screens.review_dialogs import (
     FollowUpDialog,
     MentorCardDialog,
@@ -56,31 +56,6 @@ log = logging.getLogger("companion.tui.review")
 
 MEETING = "meeting"
 MARK = {"discussed": "✓", "deferred": "→", "open": "•"}
-
-
-@lru_cache(maxsize=4)
-def _mentor_cards_by_topic(directory: Path) -> dict[str, tuple[Any, ...]]:
-    from companion.cards import load_cards
-
-    by_topic: dict[str, list[Any]] = defaultdict(list)
-    for card in load_cards(directory):
-        if card.audience in {"mentor", "both"}:
-            for topic in card.all_topics:
-                by_topic[topic].append(card)
-    # cards whose primary topic matches come first, then by title
-    return {topic: tuple(sorted(cards, key=lambda c: (c.topic != topic, c.title)))
-            for topic, cards in by_topic.items()}
-
-
-def mentor_cards(topic_id: str) -> list[Any]:
-    """Advice cards for mentors (audience mentor or both) on ``topic_id``; cached per folder.
-
-    Raises:
-        companion.cards.CardError: a card file is malformed.
-    """
-    from companion.cards import cards_dir
-
-    return list(_mentor_cards_by_topic(cards_dir()).get(topic_id, ()))
 
 
 def identifier_warning(findings: list[Any]) -> str:
@@ -240,7 +215,7 @@ class ReviewScreen(Screen):
         from companion.cards import CardError
 
         try:
-            cards, problem = mentor_cards(topic_id), ""
+            cards, problem = cards_for_topic(topic_id, ("mentor", "both")), ""
         except CardError as exc:
             log.error("advice cards unavailable: %s", exc)
             cards, problem = [], f"Advice cards are unavailable: {exc}"
