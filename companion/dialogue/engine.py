@@ -47,10 +47,9 @@ class Engine:
             retriever = Retriever.open(embedder=embedder)
         if screener is None:
             from companion.safety import screen as screener
-        from companion.retrieval.embedding import CachingEmbedder
+        from companion.retrieval.embedding import caching
 
-        if not isinstance(embedder, CachingEmbedder):
-            embedder = CachingEmbedder(embedder)
+        embedder = caching(embedder)
         self.embedder = embedder
         self.retriever = retriever
         self.screen = screener

@@ -128,6 +128,11 @@ class CachingEmbedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        """Forget every remembered vector (benchmarks time cold encodes with it)."""
+        with self._lock:
+            self._cache.clear()
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
@@ -144,3 +149,8 @@ class CachingEmbedder:
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
         return out
+
+
+def caching(embedder: Embedder, size: int = 2048) -> CachingEmbedder:
+    """``embedder`` with a vector cache, unless it already has one (never two layers)."""
+    return embedder if isinstance(embedder, CachingEmbedder) else CachingEmbedder(embedder, size)

@@ -10,8 +10,6 @@ evaluation.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +19,7 @@ import numpy as np
 from companion.cards import Card
 from companion.retrieval.chunks import Chunk, chunk_cards
 from companion.retrieval.dense import HNSW_THRESHOLD, DenseIndex
-from companion.retrieval.embedding import Embedder
+from companion.retrieval.embedding import Embedder, caching
 from companion.retrieval.fusion import combine_turn_vectors, diversify, fuse, recency_weights
 from companion.retrieval.index import Progress, open_dense_index
 from companion.retrieval.lexical import LexicalIndex
@@ -85,12 +83,12 @@ class Retriever:
         self._card_chunks = [np.array(rows, dtype=np.int64) for rows in grouped]
         self._dense = dense
         self._lexical = lexical
-        self.embedder = embedder
         self.config = config or RankingConfig()
+        # Turn vectors are remembered by the embedder, so a growing conversation embeds
+        # only its new turn; the index itself was built with the embedder as given.
+        self.embedder = caching(embedder, self.config.cache_size)
         self.origin = origin
         """How the dense index was obtained: "loaded", "built" or "rebuilt"."""
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, cards: Sequence[Card] | None = None, embedder: Embedder | None = None,
@@ -139,22 +137,7 @@ class Retriever:
 
     def clear_cache(self) -> None:
         """Forget cached turn embeddings (benchmarks measure cold queries with it)."""
-        with self._lock:
-            self._cache.clear()
-
-    def _embed_turns(self, turns: list[str]) -> np.ndarray:
-        with self._lock:
-            missing = [t for t in dict.fromkeys(turns) if t not in self._cache]
-        fresh = self.embedder.encode(missing) if missing else None
-        with self._lock:
-            for text, vector in zip(missing, fresh if fresh is not None else [], strict=True):
-                self._cache[text] = vector
-            out = np.stack([self._cache[t] for t in turns])
-            for text in turns:
-                self._cache.move_to_end(text)
-            while len(self._cache) > self.config.cache_size:
-                self._cache.popitem(last=False)
-        return out
+        self.embedder.clear()
 
     def _turns(self, conversation: str | Sequence[str]) -> list[str]:
         if isinstance(conversation, str):
@@ -194,7 +177,7 @@ class Retriever:
         found: list[np.ndarray] = []
         query = None
         if mode != "bm25":
-            query = combine_turn_vectors(self._embed_turns(turns), weights)
+            query = combine_turn_vectors(self.embedder.encode(turns), weights)
             found.append(self._dense.search(query, wanted)[1])
         lexical = None
         if mode != "dense":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from companion.paths import knowledge_dir
+from companion.retrieval.embedding import caching
 
 log = logging.getLogger(__name__)
 
@@ -119,29 +119,20 @@ class SemanticSignal:
 
     def __init__(self, embedder, examples: Sequence[Example] | None = None,
                  top_k: int = 2, cache_size: int = 2048):
-        self.embedder = embedder
+        # History is re-screened every turn: the embedder remembers sentence vectors.
+        self.embedder = caching(embedder, cache_size)
         self.examples = list(examples) if examples is not None else load_examples()
         self.top_k = top_k
-        vectors = _example_vectors(embedder, [example.text for example in self.examples])
+        vectors = _example_vectors(self.embedder,
+                                   [example.text for example in self.examples])
         labels = np.array([example.label for example in self.examples])
         self._sets = {label: vectors[labels == label] for label in LABELS}
         self._crisis_texts = [e.text for e in self.examples if e.label == "crisis"]
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
         log.debug("safety examples embedded: %s",
                   {label: len(vecs) for label, vecs in self._sets.items()})
 
     def _vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts, reusing vectors of texts seen recently (history is re-screened)."""
-        missing = [text for text in dict.fromkeys(texts) if text not in self._cache]
-        if missing:
-            for text, vector in zip(missing, self.embedder.encode(missing), strict=True):
-                self._cache[text] = vector
-                if len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-        for text in texts:
-            self._cache.move_to_end(text)
-        return np.stack([self._cache[text] for text in texts]) if texts else np.zeros((0, 1))
+        return self.embedder.encode(list(texts)) if texts else np.zeros((0, 1))
 
     def _nearest(self, sims: np.ndarray) -> np.ndarray:
         if sims.shape[1] == 0:
