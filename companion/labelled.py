@@ -15,23 +15,24 @@ class EvalFileError(ValueError):
     """A labelled file is missing, empty or has a malformed line."""
 
 
-def read_jsonl(path: str | Path, fields: dict[str, type | tuple[type, ...]]) -> Iterator[
-        tuple[str, dict]]:
+def read_jsonl(path: str | Path, fields: dict[str, type | tuple[type, ...]],
+               error: type[ValueError] = EvalFileError) -> Iterator[tuple[str, dict]]:
     """Yield ``(where, item)`` for each non-blank line, ``where`` being ``path:line``.
 
     Args:
         fields: required field -> accepted type(s); strings must also be non-empty.
+        error: the exception to raise (a caller's own subclass of ValueError).
 
     Raises:
-        EvalFileError: naming the file and line (and the field) of the first problem.
+        error: naming the file and line (and the field) of the first problem.
     """
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError as exc:
-        raise EvalFileError(f"{path}: file not found") from exc
+        raise error(f"{path}: file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise EvalFileError(f"{path}: cannot be read: {exc}") from exc
+        raise error(f"{path}: cannot be read: {exc}") from exc
     count = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -40,14 +41,18 @@ def read_jsonl(path: str | Path, fields: dict[str, type | tuple[type, ...]]) -> 
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise EvalFileError(f"{where}: not valid JSON ({exc.msg})") from exc
+            raise error(f"{where}: not valid JSON ({exc.msg})") from exc
         if not isinstance(item, dict):
-            raise EvalFileError(f"{where}: expected a JSON object")
+            raise error(f"{where}: expected a JSON object")
         for name, kind in fields.items():
             value = item.get(name)
-            if not isinstance(value, kind) or (isinstance(value, str | list) and not value):
-                raise EvalFileError(f"{where}: field '{name}' missing, empty or wrong type")
+            if not isinstance(value, kind):
+                kinds = kind if isinstance(kind, tuple) else (kind,)
+                names = " or ".join(k.__name__ for k in kinds)
+                raise error(f"{where}: field '{name}' must be a {names}")
+            if isinstance(value, str) and not value.strip():
+                raise error(f"{where}: field '{name}' must not be empty")
         count += 1
         yield where, item
     if not count:
-        raise EvalFileError(f"{path}: no items")
+        raise error(f"{path}: no items")

@@ -11,11 +11,11 @@ flagged. Used by ``tests/test_privacy_quality.py`` and
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from companion.labelled import read_jsonl
 from companion.privacy.spans import KINDS, Span
 
 
@@ -66,25 +66,12 @@ def load_labelled_set(path: Path) -> list[LabelledSentence]:
     """Read and validate a labelled set; every problem names ``path:line`` and the field."""
     items: list[LabelledSentence] = []
     seen: set[str] = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise PrivacySetError(f"{where}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(raw, dict):
-            raise PrivacySetError(f"{where}: expected an object with id, text, identifiers")
-        for name, kind in (("id", str), ("text", str), ("identifiers", list)):
-            if not isinstance(raw.get(name), kind):
-                raise PrivacySetError(f"{where}: field '{name}' must be a {kind.__name__}")
+    fields = {"id": str, "text": str, "identifiers": list}
+    for where, raw in read_jsonl(path, fields, error=PrivacySetError):
         if raw["id"] in seen:
             raise PrivacySetError(f"{where}: field 'id' {raw['id']!r} is duplicated")
         seen.add(raw["id"])
         items.append(LabelledSentence(raw["id"], raw["text"], _locate(raw, where)))
-    if not items:
-        raise PrivacySetError(f"{path}: no labelled sentences")
     return items
 
 

@@ -20,7 +20,7 @@ def load_items(path: str | Path) -> list[dict]:
     """Read ``{"id", "text", "topics": [primary, ...]}`` lines; errors name file, line, field."""
     items = []
     for where, item in read_jsonl(path, {"text": str, "topics": list}):
-        if not all(isinstance(t, str) and t for t in item["topics"]):
+        if not item["topics"] or not all(isinstance(t, str) and t for t in item["topics"]):
             raise EvalFileError(f"{where}: field 'topics' must be a list of topic ids")
         items.append({"id": str(item.get("id", where)), "text": item["text"],
                       "topics": item["topics"]})
