@@ -57,7 +57,7 @@ class Engine:
         self.generator = generator
         self._flows = flows if flows is not None else load_flows()
         self.texts = load_texts()
-        self.understanding = Understanding(embedder, retriever)
+        self.understanding = Understanding(embedder)
         self._topic_vectors = self.understanding.topic_vectors
         self._sessions: dict[int, Session] = {}
         self._memory_ids = itertools.count(1)

@@ -69,9 +69,8 @@ def load_feeling_examples(path: Path | None = None) -> dict[str, list[str]]:
 class Understanding:
     """Feeling and topic classification with the bundled embedding model."""
 
-    def __init__(self, embedder, retriever=None):
+    def __init__(self, embedder):
         self._embedder = embedder
-        self._retriever = retriever
         examples = load_feeling_examples()
         self._labels = [f for f, texts in examples.items() for _ in texts]
         self._example_vectors = embedder.encode([t for texts in examples.values() for t in texts])
@@ -92,8 +91,13 @@ class Understanding:
             scores[label].append(float(sim))
         return {f: float(np.mean(sorted(v, reverse=True)[:3])) for f, v in scores.items()}
 
-    def understand(self, text: str, history: Sequence[str] = (), hits=None) -> Understood:
-        """Classify one message in the context of the resident's earlier messages."""
+    def understand(self, text: str, history: Sequence[str] = (), hits=()) -> Understood:
+        """Classify one message in the context of the resident's earlier messages.
+
+        Args:
+            hits: what retrieval found for the conversation (the engine searches once
+                per turn and shares the hits); their cards vote for topics.
+        """
         vectors = self._embedder.encode([text, *history[-2:]])
         scores = self.feeling_scores(vectors[0])
         for weight, vector in zip((HISTORY_WEIGHT, HISTORY_WEIGHT / 2), vectors[1:][::-1],
@@ -102,9 +106,7 @@ class Understanding:
                 scores[feeling] += weight * (value - scores[feeling]) * 0.5
         best = max((f for f in FEELINGS if f != "neutral"), key=scores.__getitem__)
         feeling = best if scores[best] >= max(NEUTRAL_FLOOR, scores["neutral"]) else "neutral"
-        if hits is None and self._retriever is not None:
-            hits = self._retriever.search([*history[-3:], text], k=10)
-        topics = self.topic_scores(vectors[0], hits or [])
+        topics = self.topic_scores(vectors[0], hits)
         return Understood(feeling=feeling, feeling_score=round(scores[feeling], 3),
                           topics=topics, answer=yes_no(text))
 
