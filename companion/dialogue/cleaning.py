@@ -6,11 +6,11 @@ caller keeps the text, so nothing the resident typed is lost.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
+from companion.textnorm import strip_controls
+
 MAX_MESSAGE_CHARS = 8000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class MessageError(ValueError):
@@ -25,8 +25,9 @@ def clean_message(text: str) -> str:
     """
     if not isinstance(text, str):
         raise MessageError("A message must be text.")
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text).replace("\t", " ").strip()
+    # Escape sequences go whole (not just their ESC byte), zero-width and bidi too.
+    text = unicodedata.normalize("NFC", strip_controls(text))
+    text = text.replace("\t", " ").strip()
     if not text:
         raise MessageError("The message is empty. Write a few words, then send it.")
     if len(text) > MAX_MESSAGE_CHARS:

@@ -30,6 +30,7 @@ from typing import Literal
 from companion.safety.lexicon import LexiconHit, SentenceContext, scan_sentences
 from companion.safety.resources import Resource, load_resources
 from companion.safety.sentences import normalise, split_sentences
+from companion.textnorm import normalise_for_matching
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,17 @@ class SafetyScreen:
             self.semantic = SemanticSignal(embedder, examples)
 
     def screen(self, text: str, history: Sequence[str] = ()) -> SafetyResult:
-        """Screen one message, given the resident's earlier messages (oldest first)."""
+        """Screen one message, given the resident's earlier messages (oldest first).
+
+        The text is normalised for matching first (fullwidth, look-alike letters,
+        zero-width characters and escape sequences cannot hide a phrase); callers
+        keep and store the resident's original.
+        """
+        text = normalise_for_matching(text)
         current = self._signals(text)
         level, reasons = current.level, list(current.reasons)
-        recent = [turn for turn in list(history)[-HISTORY_TURNS:] if turn and turn.strip()]
+        recent = [normalise_for_matching(turn) for turn in list(history)[-HISTORY_TURNS:]
+                  if turn and turn.strip()]
         if recent and level != "crisis":
             level, reasons = self._apply_history(text, current, recent, level, reasons)
         resources = list(self.resources) if level != "none" else []
