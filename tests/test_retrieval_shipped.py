@@ -117,7 +117,7 @@ def test_staleness_names_what_changed(tmp_path):
     assert stale(sample_cards(), asks=[new_ask]) == "resident utterances (asks.jsonl) changed"
     manifest = json.loads((shipped / MANIFEST_FILE).read_text())
     (shipped / INDEX_FILE).write_bytes(b"junk")
-    assert "does not match its manifest" in stale(sample_cards())
+    assert "corrupt (checksum mismatch)" in stale(sample_cards())
     assert manifest["cards"]
     assert "no shipped index" in shipped_staleness(contents_of([], [], {}), "x", "y",
                                                    directory=tmp_path / "none")

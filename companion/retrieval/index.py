@@ -260,16 +260,26 @@ def reusable_vectors(directory: Path, expected: dict) -> dict[tuple, np.ndarray]
                  for row, (cid, key, *_) in enumerate(asks)]
         vectors = old.vectors(np.array([row for row, _ in keep], dtype=np.int64))
         reuse = {key: vector for (_, key), vector in zip(keep, vectors, strict=True)}
-        if file_sha256(directory / TOPIC_FILE) == manifest.get("topic_model_sha256"):
-            model = TopicModel.load(directory / TOPIC_FILE)
-            if model.descriptions is not None and len(model.descriptions) == len(
-                    manifest.get("topic_texts", [])):
-                reuse.update(zip([("topic", str(key)) for key in manifest["topic_texts"]],
-                                 model.descriptions, strict=True))
+        reuse.update(_reusable_topic_vectors(directory, manifest))
         return reuse
     except Exception as exc:  # reuse is an optimisation: never let it break a rebuild
         logger.info("not reusing vectors from %s: %s", directory, exc)
         return {}
+
+
+def _reusable_topic_vectors(directory: Path, manifest: dict) -> dict[tuple, np.ndarray]:
+    """The topic-description vectors of an intact topic model file, keyed by text."""
+    path = directory / TOPIC_FILE
+    try:
+        if not path.is_file() or file_sha256(path) != manifest.get("topic_model_sha256"):
+            return {}
+        model = TopicModel.load(path)
+    except (OSError, ValueError):
+        return {}
+    keys = manifest.get("topic_texts", [])
+    if model.descriptions is None or len(model.descriptions) != len(keys):
+        return {}
+    return dict(zip([("topic", str(key)) for key in keys], model.descriptions, strict=True))
 
 
 def train_for(contents: Contents, vectors: np.ndarray, topic_vectors: np.ndarray
