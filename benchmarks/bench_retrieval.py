@@ -74,8 +74,8 @@ def bench_cold_build(home: Path) -> dict:
             "build_over_15s_budget": round(build / 15.0, 2)}
 
 
-WARM_UP = ("from companion.service.core import CompanionCore; "
-           "r = CompanionCore().warm_up(); assert not r['problems'], r")
+WARM_UP = ("from companion.service.local import LocalCompanion; "
+           "r = LocalCompanion().warm_up(); assert not r['problems'], r")
 
 
 def bench_first_launch(workdir: Path, rounds: int = 2) -> dict:

@@ -7,7 +7,7 @@ agenda screen can reorder them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -99,6 +99,48 @@ class MentoringRecords(StoreBase):
                     (*values, now_iso(), topic_id),
                 )
         return self.topic(topic_id)
+
+    def move_topic(
+        self, topic_id: int, step: int, among: Collection[str] | None = None
+    ) -> list[Topic]:
+        """Move a topic ``step`` places (negative: up) in agenda order, in one transaction.
+
+        Args:
+            among: the statuses of the list the resident sees (e.g. accepted and
+                shared on the agenda screen); the topic moves past that many of
+                those, whatever lies between them. Default: every topic.
+
+        Every topic is renumbered 1..n in the new order, so no two positions clash.
+        Returns the topics in their new order.
+        """
+        if among is not None:
+            for status in among:
+                _check_status(status)
+        with self._tx() as conn:
+            self._require(conn, "topics", "topic", topic_id)
+            order = [row[0] for row in conn.execute(
+                "SELECT id FROM topics ORDER BY position, id").fetchall()]
+            if among is None:
+                visible = list(order)
+            else:
+                marks = ", ".join("?" for _ in among)
+                shown = {row[0] for row in conn.execute(
+                    f"SELECT id FROM topics WHERE status IN ({marks})", tuple(among))}
+                visible = [i for i in order if i in shown]
+            if topic_id in visible:
+                here = visible.index(topic_id)
+                there = max(0, min(len(visible) - 1, here + step))
+                if there != here:
+                    neighbour = visible[there]
+                    order.remove(topic_id)
+                    slot = order.index(neighbour) + (1 if there > here else 0)
+                    order.insert(slot, topic_id)
+            now = now_iso()
+            for position, row_id in enumerate(order, start=1):
+                conn.execute("UPDATE topics SET position = ?, updated_at = CASE WHEN id = ? "
+                             "THEN ? ELSE updated_at END WHERE id = ?",
+                             (position, topic_id, now, row_id))
+        return self.topics()
 
     def topic(self, topic_id: int) -> Topic:
         with self._read() as conn:

@@ -296,7 +296,12 @@ class ReviewScreen(Screen):
             self.notify("Choose a topic in the list first.", severity="warning")
             return
         review = self.reviews[self.current]
-        review.status = "open" if review.status == status else status
+        if status == "discussed" and review.status != status:
+            review.status = "discussed"
+        elif status == "deferred" and review.status != status:
+            review.status = "deferred"
+        else:
+            review.status = "open"
         self._fill_topics()
         self.notify(f"Topic marked {review.status}.", timeout=3)
 
