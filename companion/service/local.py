@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from companion import paths
 from companion.agenda import load_agenda, write_new_file
-from companion.cards import cards_for_topic
+from companion.cards import cards_for_topic, visible_to
 from companion.checkin import CHECKIN_ITEMS, CheckinItem
 from companion.dialogue.cleaning import clean_message
 from companion.dialogue.engine import Engine
@@ -348,11 +348,11 @@ class LocalCompanion:
     def list_cards(self, topic: str | None = None,
                    audience: str | None = None) -> list[CardHit]:
         """Every card (title order), optionally of one topic and audience; no body text."""
-        audiences = (audience, "both") if audience else ("resident", "mentor", "both")
         if topic:
-            cards = cards_for_topic(topic, audiences)
+            cards = cards_for_topic(topic, audience or None)
         else:
-            cards = [c for c in self._load_retriever().cards if c.audience in audiences]
+            cards = [c for c in self._load_retriever().cards
+                     if not audience or visible_to(c, audience)]
         listed = [CardHit(id=c.id, title=c.title, topic=c.topic, topics=list(c.all_topics),
                           audience=c.audience, sources=list(c.sources)) for c in cards]
         return sorted(listed, key=lambda c: c.title.casefold())
