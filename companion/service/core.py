@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 PUBLIC_METHODS = frozenset({
     "ping", "status", "unlock", "lock", "journal_move_aside", "home",
-    "flows", "start", "turn", "end", "resume_after_crisis", "submit_checkin",
+    "flows", "start", "turn", "end", "resume_after_crisis", "answer_check", "submit_checkin",
     "privacy_scan", "redact",
     "checkin_items", "add_checkin", "checkins",
     "sessions", "session", "topics", "update_topic",
@@ -36,7 +36,7 @@ PUBLIC_METHODS = frozenset({
     "agenda_available", "agenda_identifiers", "export_agenda", "import_review",
     "list_cards",
 })
-STREAMING_METHODS = frozenset({"turn"})
+STREAMING_METHODS = frozenset({"turn", "answer_check"})
 """Methods that take an ``on_token`` callback; the server streams its pieces as events."""
 
 
@@ -225,13 +225,23 @@ class CompanionCore:
         return to_jsonable(self._engine_or_build().start(flow_id))
 
     def turn(self, session_id: Any, text: str,
-             on_token: Callable[[str], None] | None = None) -> dict[str, Any]:
+             on_token: Callable[[str], None] | None = None,
+             privacy: str = "redact") -> dict[str, Any]:
         """One resident turn; ``on_token`` gets each piece the optional generator streams.
 
         The reply is final only when this returns: guardrails may still replace the
         streamed words by the curated text (then ``generator_fallback`` says why).
+        ``privacy``: "ask" returns state "privacy" with the spans when identifiers are
+        found (nothing saved); "keep" or "redact" applies the resident's choice.
         """
-        return to_jsonable(self._engine_or_build().turn(session_id, text, on_token=on_token))
+        return to_jsonable(self._engine_or_build().turn(session_id, text, on_token=on_token,
+                                                        privacy=privacy))
+
+    def answer_check(self, session_id: Any, answer: str,
+                     on_token: Callable[[str], None] | None = None) -> dict[str, Any]:
+        """The resident's answer (yes / no / not_sure) to a turn in state "check"."""
+        return to_jsonable(self._engine_or_build().answer_check(session_id, answer,
+                                                                on_token=on_token))
 
     def end(self, session_id: Any) -> dict[str, Any]:
         return to_jsonable(self._engine_or_build().end(session_id))

@@ -1,8 +1,10 @@
 """Reflection: the conversation, a multi-line input, and a side panel of advice and topics.
 
-Each message is checked for patient identifiers before it is sent (and so
-before it is saved); a crisis answer replaces the flow with the resources
-screen at once. While a turn runs, a "companion is writing…" placeholder grows
+Each message goes to the turn, which screens it for safety first and then for
+patient identifiers: if any are found (and the setting does not redact
+automatically) the resident chooses before anything is saved; a crisis answer
+replaces the flow with the resources screen at once, a `check` asks one direct
+question first. While a turn runs, a "companion is writing…" placeholder grows
 with the pieces the optional generator streams (they come as messages, so no
 widget is touched off the UI thread); the final reply replaces it. All domain
 work happens in the model process.
@@ -105,13 +107,31 @@ class ReflectionScreen(Screen):
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def send_message(self, text: str) -> None:
-        text = await self._checked_for_identifiers(text)
-        if text is None:
-            self.query_one("#message-input", TextArea).focus()
+        # Safety first: the turn screens the message before the privacy scan, so a
+        # crisis shows the resources at once whatever happens to the identifiers.
+        privacy = "redact" if self._app.settings.get("auto_redact") else "ask"
+        result = await self._send_turn(text, privacy)
+        if result is None:
             return
-        self.query_one("#message-input", TextArea).clear()
+        if result.get("state") == "privacy":
+            from companion.tui.screens.privacy import PrivacyDialog
+
+            spans = (result.get("privacy") or {}).get("spans") or []
+            choice = await self._app.push_screen_wait(PrivacyDialog(text, spans))
+            if choice not in ("redact", "keep"):
+                self.query_one("#message-input", TextArea).focus()
+                return  # back to editing: nothing was saved
+            result = await self._send_turn(text, choice)
+            if result is None:
+                return
+        elif (result.get("privacy") or {}).get("applied") == "redact":
+            self.notify("Redacted possible patient identifier(s) before saving.")
+        await self.show_result(result)
+
+    async def _send_turn(self, text: str, privacy: str) -> dict[str, Any] | None:
+        """Run one turn; the conversation ends up showing the text as it was saved."""
         conversation = self.query_one(Conversation)
-        await conversation.add("you", text)
+        mine = await conversation.add("you", text)
         waiting = self._app.models_state == "loading"
         self._status("Waiting for the models to finish loading…" if waiting else "Thinking…")
         self._turn += 1
@@ -119,45 +139,31 @@ class ReflectionScreen(Screen):
         placeholder = await conversation.start_reply()
         try:
             result = await self._app.core(
-                "turn", session_id=self.session_id, text=text,
+                "turn", session_id=self.session_id, text=text, privacy=privacy,
                 on_token=lambda piece: self.post_message(TokenStreamed(turn, piece)))
         except ServiceError as exc:
             conversation.drop_pending(placeholder)
             self._app.report(exc, "answering your message")
             self._status("")
-            return
+            return None
         except asyncio.CancelledError:
             conversation.drop_pending(placeholder)
             raise
-        await self.show_result(result)
+        if result.get("state") == "privacy":  # nothing was saved: the resident decides first
+            conversation.drop_pending(placeholder)
+            await mine.remove()
+            self._status("")
+            return result
+        self.query_one("#message-input", TextArea).clear()
+        saved = (result.get("privacy") or {}).get("text")
+        if saved and saved != text:
+            await mine.update(saved)
+        return result
 
     @on(TokenStreamed)
     def _token_streamed(self, message: TokenStreamed) -> None:
         if message.turn == self._turn:
             self.query_one(Conversation).stream(message.text)
-
-    async def _checked_for_identifiers(self, text: str) -> str | None:
-        """The text to send (maybe redacted), or None to go back and edit."""
-        from companion.tui.screens.privacy import PrivacyDialog
-
-        try:
-            spans = await self._app.core("privacy_scan", text=text)
-        except ServiceError as exc:
-            if exc.kind != "NotAvailableError":
-                self._app.report(exc, "checking for patient identifiers")
-                return None
-            spans = []
-        if not spans:
-            return text
-        if self._app.settings.get("auto_redact"):
-            self.notify(f"Redacted {len(spans)} possible patient identifier(s).")
-            return await self._app.core("redact", text=text, spans=spans)
-        choice = await self._app.push_screen_wait(PrivacyDialog(text, spans))
-        if choice == "redact":
-            return await self._app.core("redact", text=text, spans=spans)
-        if choice == "keep":
-            return text
-        return None
 
     # -- showing a result --------------------------------------------------------
     async def show_result(self, result: dict[str, Any]) -> None:
@@ -165,6 +171,10 @@ class ReflectionScreen(Screen):
         if result.get("state") == "crisis":
             conversation.drop_pending()
             await self._crisis(result)
+            return
+        if result.get("state") == "check":
+            conversation.drop_pending()
+            await self._check(result)
             return
         self.state = result.get("state", "active")
         if result.get("reply"):
@@ -211,6 +221,25 @@ class ReflectionScreen(Screen):
         await self.show_result(after)
         if choice == "end":
             self.app.call_later(self._go_home)
+
+    async def _check(self, result: dict[str, Any]) -> None:
+        """Ask the direct question; the answer decides between resources and the flow."""
+        from companion.tui.screens.safety_check import SafetyCheckDialog
+
+        self.state = "check"
+        self._status("")
+        await self.query_one(Conversation).add("companion", result.get("reply", ""))
+        answer = await self._app.push_screen_wait(SafetyCheckDialog(result.get("check")))
+        self._turn += 1
+        turn = self._turn
+        try:
+            after = await self._app.core(
+                "answer_check", session_id=self.session_id, answer=answer or "not_sure",
+                on_token=lambda piece: self.post_message(TokenStreamed(turn, piece)))
+        except ServiceError as exc:
+            self._app.report(exc, "recording your answer")
+            return
+        await self.show_result(after)
 
     async def _closed(self, summary: dict[str, Any] | None) -> None:
         if summary and summary.get("text"):
