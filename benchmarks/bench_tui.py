@@ -106,9 +106,9 @@ def _probe_plain() -> dict:
     from companion.models import configure_offline
 
     configure_offline()
-    from companion.service.core import CompanionCore
+    from companion.service.local import LocalCompanion
 
-    loaded = CompanionCore().warm_up()
+    loaded = LocalCompanion().warm_up()
     return {"models_ready_s": time.time() - float(os.environ["BENCH_T0"]),
             "problems": loaded["problems"]}
 

@@ -1,10 +1,26 @@
-"""Shared fixtures: a private data directory per test, the real model once per session."""
+"""Shared fixtures: a private data directory per test, the real model once per session.
+
+Real-model tests share one index of the bundled knowledge base (``prebuilt_index``):
+the copy shipped in the package when it is fresh, else one build per session (while
+cards are being edited), reusing the shipped vectors of unchanged cards. Its folder is
+put in ``COMPANION_PREBUILT_INDEX``, which every ``Retriever.open`` reads, in this
+process and in child processes (the app's model process). Tests marked ``slow`` get
+it automatically; other tests that start the real model can request it.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every slow (real-model) test shares the prebuilt index, set before it starts."""
+    for item in items:
+        if item.get_closest_marker("slow") and "prebuilt_index" not in item.fixturenames:
+            item.fixturenames.insert(0, "prebuilt_index")
 
 
 @pytest.fixture(autouse=True)
@@ -47,12 +63,44 @@ def real_sentence_model():
 
 
 @pytest.fixture(scope="session")
-def real_retriever(tmp_path_factory):
-    """The real knowledge base indexed once with the bundled model, in a private folder."""
+def prebuilt_index(tmp_path_factory):
+    """The folder of one fresh index of the bundled cards, in COMPANION_PREBUILT_INDEX.
+
+    The shipped copy when it fits the cards (no model load); otherwise built once for
+    the session, embedding only the cards edited since the shipped copy was written.
+    """
+    from companion.retrieval.index import PREBUILT_ENV, SHIPPED_DIR, bundled_staleness
+
+    before = os.environ.get(PREBUILT_ENV)
+    if bundled_staleness() is None:
+        directory = SHIPPED_DIR
+    else:
+        from companion.cards import load_cards
+        from companion.retrieval.embedding import get_embedder
+        from companion.retrieval.retriever import Retriever
+
+        directory = tmp_path_factory.mktemp("prebuilt-index")
+        cards = load_cards(SHIPPED_DIR.parents[2] / "knowledge" / "cards")
+        Retriever.open(cards=cards, embedder=get_embedder(), index_dir=directory,
+                       readonly=[SHIPPED_DIR])
+    os.environ[PREBUILT_ENV] = str(directory)
+    yield directory
+    if before is None:
+        os.environ.pop(PREBUILT_ENV, None)
+    else:
+        os.environ[PREBUILT_ENV] = before
+
+
+@pytest.fixture(scope="session")
+def real_retriever(prebuilt_index, tmp_path_factory):
+    """The real knowledge base on the bundled model, loaded from the shared prebuilt index."""
     from companion.retrieval.embedding import get_embedder
     from companion.retrieval.retriever import Retriever
 
-    return Retriever.open(embedder=get_embedder(), index_dir=tmp_path_factory.mktemp("index"))
+    retriever = Retriever.open(embedder=get_embedder(),
+                               index_dir=tmp_path_factory.mktemp("index"))
+    assert retriever.origin == "shipped", retriever.origin
+    return retriever
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from companion.dialogue.cleaning import MAX_MESSAGE_CHARS, MessageError, clean_message
 from companion.dialogue.flows import FlowError, load_flow, load_flows
-from companion.dialogue.messages import MAX_MESSAGE_CHARS, MessageError, clean_message
 
 REQUIRED = {"after-hard-shift", "weekly-check-in", "career-crossroads", "prepare-mentor-meeting",
             "finding-a-mentor", "feedback-or-conflict", "after-adverse-event", "free-reflection"}

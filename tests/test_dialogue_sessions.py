@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from companion.dialogue.cleaning import MessageError
 from companion.dialogue.engine import Engine
 from companion.dialogue.flows import FlowError, load_flows
-from companion.dialogue.messages import MessageError
 from companion.journal import Journal
 
 CHECKIN = {"burnout": 3, "sleep": 2, "support": 4, "meaning": 3, "workload": 2}

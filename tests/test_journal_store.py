@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from companion.checkin import score, validate_answers
 from companion.journal import (
     CHECKIN_ITEMS,
     Journal,
@@ -13,7 +14,6 @@ from companion.journal import (
     JournalValueError,
     RecordNotFoundError,
 )
-from companion.journal.checkin import score, validate_answers
 from companion.paths import journal_path
 
 

@@ -113,10 +113,10 @@ def test_the_app_side_imports_no_torch_and_the_core_no_textual():
     code = ("import sys, companion.tui.app, companion.tui.screens.reflection; "
             "heavy = {'torch', 'sentence_transformers', 'transformers', 'faiss'} "
             "& set(sys.modules); assert not heavy, heavy; "
-            "import companion.service.core, companion.service.server; print('ok')")
+            "import companion.service.local, companion.service.server; print('ok')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "ok", done.stderr
-    core_only = ("import sys, companion.service.core, companion.service.client, "
+    core_only = ("import sys, companion.service.local, companion.service.client, "
                  "companion.service.server; assert 'textual' not in sys.modules; print('ok')")
     done = subprocess.run([sys.executable, "-c", core_only], capture_output=True, text=True)
     assert done.stdout.strip() == "ok", done.stderr

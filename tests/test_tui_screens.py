@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, RadioSet
 from tui_support import screen_name, text_of, until
 
 from companion.service.client import ServiceClient
-from companion.service.core import CompanionCore
+from companion.service.local import LocalCompanion
 from companion.tui.app import make_app
 
 NO_MODELS = [sys.executable, "-m", "companion.service", "--no-models"]
@@ -30,13 +30,13 @@ def client():
 
 
 def encrypted_journal() -> None:
-    core = CompanionCore()
+    core = LocalCompanion()
     core.set_passphrase(PASSPHRASE)
     core.lock()
 
 
 async def test_home_at_80x24_shows_flows_nudge_and_help(client):
-    core = CompanionCore()
+    core = LocalCompanion()
     core._open_journal().add_meeting(dt.date.today() - dt.timedelta(days=45), {},
                                      follow_ups=[{"text": "Draft the QI abstract",
                                                   "owner": "resident"}])
@@ -119,7 +119,7 @@ async def test_checkin_saves_and_the_trend_shows_it(client):
 
 
 async def test_agenda_export_asks_about_identifiers_then_redacts(client, tmp_path):
-    core = CompanionCore()
+    core = LocalCompanion()
     core._open_journal().add_topic("feedback-evaluation", "Asking for feedback",
                                    rationale="Since Mrs. Alvarez in room 4B", status="accepted")
     core.lock()
@@ -146,7 +146,7 @@ async def test_agenda_export_asks_about_identifiers_then_redacts(client, tmp_pat
 
 
 async def test_agenda_edit_reorder_and_a_bad_review_file(client, tmp_path):
-    core = CompanionCore()
+    core = LocalCompanion()
     journal = core._open_journal()
     for title in ("First topic", "Second topic"):
         journal.add_topic("career-planning", title, rationale="mine", status="accepted")
@@ -205,7 +205,7 @@ async def test_command_palette_opens_screens(client):
 
 
 async def test_journal_search_and_open_a_session(client):
-    core = CompanionCore()
+    core = LocalCompanion()
     journal = core._open_journal()
     for flow, words in (("after-hard-shift", "the night float was brutal"),
                         ("career-crossroads", "cardiology fellowship or not")):
@@ -245,7 +245,7 @@ async def test_settings_set_passphrase_and_theme(client):
         await until(pilot, lambda: app.theme == "textual-light")
         await until(pilot, lambda: (app.settings or {}).get("theme") == "textual-light")
     client.close()  # the model process lets go of the journal
-    assert CompanionCore().status()["journal"] == "needs_passphrase"
+    assert LocalCompanion().status()["journal"] == "needs_passphrase"
 
 
 def test_home_snapshot(client, snap_compare):

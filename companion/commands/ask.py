@@ -47,10 +47,12 @@ def ask_command(args) -> int:
     if args.k < 1:
         print("companion: --k must be at least 1.", file=sys.stderr)
         return 2
+    from companion.retrieval.build import rich_progress
     from companion.retrieval.retriever import Retriever
 
     try:
-        retriever = Retriever.open()
+        with rich_progress("first use: indexing the cards") as report:
+            retriever = Retriever.open(progress=report)
     except (CardError, models.ModelMissingError) as exc:
         print(f"companion: {exc}", file=sys.stderr)
         return 1

@@ -13,6 +13,9 @@ def register(subparsers) -> None:
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(handler=check_command)
     build = actions.add_parser("build", help="rebuild the search index from the cards")
+    build.add_argument("--bundled", action="store_true",
+                       help="rewrite the index shipped inside the package (after editing the "
+                            "repository's cards)")
     build.set_defaults(handler=build_command)
 
 
@@ -36,4 +39,4 @@ def check_command(args) -> int:
 def build_command(args) -> int:
     from companion.retrieval.build import build_index_with_progress
 
-    return build_index_with_progress()
+    return build_index_with_progress(bundled=args.bundled)

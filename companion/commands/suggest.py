@@ -15,8 +15,8 @@ def register(subparsers) -> None:
 
 
 def suggest_command(args) -> int:
+    from companion.dialogue.cleaning import MessageError
     from companion.dialogue.engine import Engine
-    from companion.dialogue.messages import MessageError
 
     try:
         topics = Engine().suggest(args.text, k=args.k)

@@ -16,8 +16,8 @@ from collections import Counter
 
 import numpy as np
 
+from companion.dialogue.cleaning import MessageError, clean_message
 from companion.dialogue.flows import Flow, FlowError, load_flows
-from companion.dialogue.messages import MessageError, clean_message
 from companion.dialogue.rumination import is_ruminating
 from companion.dialogue.session import Session, Summary, TurnResult
 from companion.dialogue.suggestions import SuggestedTopic, build_topic
@@ -207,7 +207,7 @@ class Engine:
             parts.append(step.say)
             result.state = "closed"
         elif step.kind == "checkin":
-            from companion.journal.checkin import CHECKIN_ITEMS
+            from companion.checkin import CHECKIN_ITEMS
 
             session.state = "checkin"
             result.state = "checkin"

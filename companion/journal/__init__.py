@@ -4,8 +4,8 @@ Only this package touches the database file. See :class:`Journal` for the API
 and :data:`CHECKIN_ITEMS` for the weekly check-in questions.
 """
 
+from companion.checkin import CHECKIN_ITEMS, CHECKIN_NOTE, CheckinItem, Choice
 from companion.journal.base import RecordNotFoundError
-from companion.journal.checkin import CHECKIN_ITEMS, CHECKIN_NOTE, CheckinItem, Choice
 from companion.journal.errors import (
     JournalCorruptError,
     JournalError,
@@ -23,7 +23,7 @@ from companion.journal.records import (
     Meeting,
     Message,
     SafetyEvent,
-    Session,
+    SessionRecord,
     Topic,
 )
 from companion.journal.store import Journal
@@ -32,6 +32,6 @@ __all__ = [
     "CHECKIN_ITEMS", "CHECKIN_NOTE", "Checkin", "CheckinItem", "Choice", "FollowUp", "Journal",
     "JournalCorruptError", "JournalError", "JournalFileError", "JournalLockedError",
     "JournalNewerSchemaError", "JournalValueError", "Meeting", "Message",
-    "PassphraseRequiredError", "RecordNotFoundError", "SafetyEvent", "Session", "Topic",
+    "PassphraseRequiredError", "RecordNotFoundError", "SafetyEvent", "SessionRecord", "Topic",
     "WrongPassphraseError", "journal_files", "move_aside", "remove_files",
 ]

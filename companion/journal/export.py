@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from companion.journal.checkin import ITEMS_BY_ID
+from companion.checkin import ITEMS_BY_ID
 
 FORMATS = ("md", "json")
 EXPORT_FORMAT = "resident-companion-journal"

@@ -61,7 +61,7 @@ class SafetyEvent:
 
 
 @dataclass
-class Session:
+class SessionRecord:
     id: int
     flow: str
     started_at: str

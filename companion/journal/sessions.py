@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from companion.journal import checkin as checkin_items
+from companion import checkin as checkin_items
 from companion.journal.base import StoreBase, iso_date, text_list
 from companion.journal.errors import JournalValueError
-from companion.journal.records import SAFETY_LEVELS, Checkin, Message, SafetyEvent, Session
+from companion.journal.records import SAFETY_LEVELS, Checkin, Message, SafetyEvent, SessionRecord
 from companion.journal.schema import now_iso
 
 
@@ -66,7 +66,7 @@ class SessionRecords(StoreBase):
                 (now_iso(), self._seal_json("sessions", "summary", dict(summary)), session_id),
             )
 
-    def sessions(self, query: str | None = None) -> list[Session]:
+    def sessions(self, query: str | None = None) -> list[SessionRecord]:
         """Sessions newest first (without messages); ``query`` matches flow, summary or words."""
         with self._read() as conn:
             rows = conn.execute(
@@ -80,7 +80,7 @@ class SessionRecords(StoreBase):
             needle = query.casefold()
             return [s for s in found if self._matches(conn, s, needle)]
 
-    def session(self, session_id: int) -> Session:
+    def session(self, session_id: int) -> SessionRecord:
         """One session with its messages, suggested topics and safety events."""
         with self._read() as conn:
             row = conn.execute(
@@ -114,15 +114,15 @@ class SessionRecords(StoreBase):
             for r in rows
         ]
 
-    def _session_from_row(self, row: Sequence[Any]) -> Session:
-        return Session(
+    def _session_from_row(self, row: Sequence[Any]) -> SessionRecord:
+        return SessionRecord(
             id=row[0], flow=self._open("sessions", "flow", row[1]) or "",
             started_at=row[2], ended_at=row[3],
             summary=self._open_json("sessions", "summary", row[4], {}),
             message_count=int(row[5]),
         )
 
-    def _matches(self, conn: sqlite3.Connection, found: Session, needle: str) -> bool:
+    def _matches(self, conn: sqlite3.Connection, found: SessionRecord, needle: str) -> bool:
         if needle in found.flow.casefold() or needle in str(found.summary).casefold():
             return True
         return any(needle in m.text.casefold() for m in self.messages(found.id))
@@ -166,7 +166,10 @@ class SessionRecords(StoreBase):
         self, answers: Mapping[str, Any], date: date | datetime | str | None = None
     ) -> Checkin:
         """Store a check-in (answers validated against ``CHECKIN_ITEMS``) with its scores."""
-        clean = checkin_items.validate_answers(answers)
+        try:
+            clean = checkin_items.validate_answers(answers)
+        except checkin_items.CheckinError as exc:
+            raise JournalValueError(str(exc)) from exc
         scores = checkin_items.score(clean)
         day, created = iso_date(date, "check-in date"), now_iso()
         with self._tx() as conn:

@@ -29,7 +29,7 @@ from companion.journal.errors import (
     PassphraseRequiredError,
     WrongPassphraseError,
 )
-from companion.journal.planning import PlanningRecords
+from companion.journal.mentoring import MentoringRecords
 from companion.journal.sessions import SessionRecords
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ COUNTED_TABLES = (
 )
 
 
-class Journal(SessionRecords, PlanningRecords):
+class Journal(SessionRecords, MentoringRecords):
     """The resident's private journal (SQLite, WAL, optional field encryption)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: files.FileLock,

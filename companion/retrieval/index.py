@@ -5,6 +5,13 @@ fingerprint, dimension), every card's content hash, which card each row belongs
 to and the SHA-256 of the FAISS file. An index is used only when all of that
 matches the current cards and model; anything stale, missing or damaged is
 rebuilt, and a stale or damaged one is logged as a warning, never used silently.
+
+Besides the user's own index folder, indexes are looked for, read-only, in the
+folder named by ``COMPANION_PREBUILT_INDEX`` (the test suite shares one build that
+way) and in the copy shipped inside the package (``companion/retrieval/bundled``,
+written by ``companion kb build --bundled``). So a first launch on the bundled
+knowledge base loads a file instead of embedding every card; only edited cards or
+another model cause a build, and that build reuses every unchanged card's vectors.
 """
 
 from __future__ import annotations
@@ -29,7 +36,23 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 INDEX_FILE = "cards.faiss"
 MANIFEST_FILE = "manifest.json"
+PREBUILT_ENV = "COMPANION_PREBUILT_INDEX"
+SHIPPED_DIR = Path(__file__).resolve().parent / "bundled"
+BUNDLED_COMMAND = "companion kb build --bundled"
 Progress = Callable[[int, int], None]
+
+
+def readonly_index_dirs() -> list[Path]:
+    """Folders holding prebuilt indexes that are used when fresh and never written.
+
+    ``COMPANION_PREBUILT_INDEX`` (if set) first, then the index shipped in the package.
+    """
+    dirs = []
+    override = os.environ.get(PREBUILT_ENV)
+    if override:
+        dirs.append(Path(override).expanduser())
+    dirs.append(SHIPPED_DIR)
+    return dirs
 
 
 def expected_manifest(cards: Sequence[Card], chunks: Sequence[Chunk], model_name: str,
@@ -190,13 +213,22 @@ def build_and_save(expected: dict, chunks: Sequence[Chunk], embedder: Embedder,
 def open_dense_index(cards: Sequence[Card], chunks: Sequence[Chunk], embedder: Embedder,
                      directory: Path | None = None, *, rebuild: bool = False,
                      progress: Progress | None = None,
-                     hnsw_threshold: int = HNSW_THRESHOLD) -> tuple[DenseIndex, str]:
+                     hnsw_threshold: int = HNSW_THRESHOLD,
+                     readonly: Sequence[Path] | None = None) -> tuple[DenseIndex, str]:
     """The dense index for these cards: loaded when fresh, else (re)built and saved.
 
+    Args:
+        directory: the user's index folder (written when a build is needed).
+        readonly: prebuilt folders tried after ``directory``, never written;
+            :func:`readonly_index_dirs` when omitted.
+
     Returns:
-        (index, origin) where origin is "loaded", "built" (none existed) or "rebuilt".
+        (index, origin) where origin is "loaded" (the user's folder), "shipped" (a
+        read-only prebuilt folder), "built" (none existed) or "rebuilt".
     """
     directory = Path(directory) if directory is not None else paths.index_dir()
+    readonly = [Path(d) for d in (readonly_index_dirs() if readonly is None else readonly)
+                if Path(d) != directory]
     expected = expected_manifest(cards, chunks, embedder.name, embedder.fingerprint,
                                  embedder.dimension, hnsw_threshold)
     origin = "rebuilt"
@@ -205,6 +237,11 @@ def open_dense_index(cards: Sequence[Card], chunks: Sequence[Chunk], embedder: E
         index, reason = load_if_fresh(directory, expected)
         if index is not None:
             return index, "loaded"
+        for prebuilt in readonly:
+            shipped, _ = load_if_fresh(prebuilt, expected)
+            if shipped is not None:
+                logger.info("using the prebuilt search index in %s", prebuilt)
+                return shipped, "shipped"
         if reason == "missing":
             logger.info("no search index in %s yet; building it", directory)
             origin = "built"
@@ -212,40 +249,113 @@ def open_dense_index(cards: Sequence[Card], chunks: Sequence[Chunk], embedder: E
             logger.warning("search index in %s is stale or damaged (%s); rebuilding it",
                            directory, reason)
             reuse = reusable_vectors(directory, expected)
+        for prebuilt in readonly:  # unchanged cards keep the vectors computed before
+            reuse = {**reusable_vectors(prebuilt, expected), **reuse}
     index = build_and_save(expected, chunks, embedder, directory, progress, hnsw_threshold,
                            reuse)
     return index, origin
 
 
-def index_status(directory: Path | None = None) -> str:
-    """One line for `companion doctor`: is the index built, fresh, and what does it hold?"""
-    from companion import models
-    from companion.cards import CardError, load_cards
-    from companion.retrieval.chunks import chunk_cards
+def shipped_staleness(cards: Sequence[Card], chunks: Sequence[Chunk], model_name: str,
+                      fingerprint: str, dimension: int | None = None,
+                      directory: Path = SHIPPED_DIR) -> str | None:
+    """Why the index shipped in the package does not fit these cards, or None when it does.
 
-    directory = Path(directory) if directory is not None else paths.index_dir()
+    ``dimension`` defaults to the manifest's own (it cannot change without the
+    fingerprint changing), so the check needs no model load.
+    """
     try:
         manifest = read_manifest(directory)
     except ValueError as exc:
-        return f"damaged ({exc}); it will be rebuilt on next use or by `companion kb build`"
+        return str(exc)
     if manifest is None:
-        return f"not built yet in {directory} (it is built on first use or by `companion kb build`)"
-    summary = (f"{manifest.get('count', '?')} passages from {len(manifest.get('cards', {}))} "
-               f"cards, {manifest.get('index_type', '?')} index, "
-               f"{manifest.get('model', {}).get('name', '?')}, built {manifest.get('built_at')}")
-    try:
-        cards = sorted(load_cards(), key=lambda card: card.id)  # as Retriever.open orders them
-        model_dir = models.embedding_model_path()
-    except (CardError, models.ModelMissingError) as exc:
-        return f"{summary}; freshness unknown: {str(exc).splitlines()[0]}"
+        return f"no shipped index in {directory}"
+    if dimension is None:
+        dimension = int(manifest.get("model", {}).get("dimension", 0))
+    expected = expected_manifest(cards, chunks, model_name, fingerprint, dimension)
+    reason = stale_reason(manifest, expected)
+    index_path = directory / INDEX_FILE
+    if reason is None and (not index_path.is_file()
+                           or file_sha256(index_path) != manifest.get("faiss_sha256")):
+        reason = "the shipped index file does not match its manifest"
+    return reason
+
+
+def bundled_staleness(directory: Path = SHIPPED_DIR) -> str | None:
+    """:func:`shipped_staleness` for the checkout's own cards and the bundled model."""
+    from companion import models
+    from companion.cards import load_cards
+    from companion.retrieval.chunks import chunk_cards
+
+    cards_dir = Path(__file__).resolve().parents[2] / "knowledge" / "cards"
+    if not cards_dir.is_dir():  # an installed wheel: the cards come from <prefix>/share
+        cards_dir = paths.knowledge_dir() / "cards"
+    cards = sorted(load_cards(cards_dir), key=lambda card: card.id)
+    fingerprint = models.model_fingerprint(models.embedding_model_path())
+    return shipped_staleness(cards, chunk_cards(cards), models.EMBEDDING_MODEL_NAME,
+                             fingerprint, directory=directory)
+
+
+def _summary(manifest: dict) -> str:
+    return (f"{manifest.get('count', '?')} passages from {len(manifest.get('cards', {}))} "
+            f"cards, {manifest.get('index_type', '?')} index, "
+            f"{manifest.get('model', {}).get('name', '?')}, built {manifest.get('built_at')}")
+
+
+def _freshness(directory: Path, manifest: dict, cards: Sequence[Card], fingerprint: str
+               ) -> str | None:
+    """Why the index in ``directory`` does not fit the cards and bundled model, or None."""
+    from companion import models
+    from companion.retrieval.chunks import chunk_cards
+
     expected = expected_manifest(cards, chunk_cards(cards), models.EMBEDDING_MODEL_NAME,
-                                 models.model_fingerprint(model_dir),
-                                 int(manifest.get("model", {}).get("dimension", 0)))
+                                 fingerprint, int(manifest.get("model", {}).get("dimension", 0)))
     reason = stale_reason(manifest, expected)
     index_path = directory / INDEX_FILE
     if reason is None and (not index_path.is_file()
                            or file_sha256(index_path) != manifest.get("faiss_sha256")):
         reason = "index file is missing or corrupt"
+    return reason
+
+
+def index_status(directory: Path | None = None) -> str:
+    """One line for `companion doctor`: is the index built, fresh, and what does it hold?
+
+    A fresh prebuilt index (shipped in the package or named by ``COMPANION_PREBUILT_INDEX``)
+    counts as fresh when the user's own folder holds none that fits.
+    """
+    from companion import models
+    from companion.cards import CardError, load_cards
+
+    directory = Path(directory) if directory is not None else paths.index_dir()
+    try:
+        cards = sorted(load_cards(), key=lambda card: card.id)  # as Retriever.open orders them
+        fingerprint = models.model_fingerprint(models.embedding_model_path())
+    except (CardError, models.ModelMissingError) as exc:
+        cards, fingerprint, problem = None, "", str(exc).splitlines()[0]
+    try:
+        manifest = read_manifest(directory)
+    except ValueError as exc:
+        manifest, damaged = None, str(exc)
+    else:
+        damaged = None
+    if cards is not None and (manifest is None
+                              or _freshness(directory, manifest, cards, fingerprint)):
+        for prebuilt in readonly_index_dirs():
+            try:
+                shipped = read_manifest(prebuilt)
+            except ValueError:
+                continue
+            if shipped is not None and _freshness(prebuilt, shipped, cards, fingerprint) is None:
+                return f"fresh: {_summary(shipped)} (prebuilt, read from {prebuilt})"
+    if damaged:
+        return f"damaged ({damaged}); it will be rebuilt on next use or by `companion kb build`"
+    if manifest is None:
+        return f"not built yet in {directory} (it is built on first use or by `companion kb build`)"
+    summary = _summary(manifest)
+    if cards is None:
+        return f"{summary}; freshness unknown: {problem}"
+    reason = _freshness(directory, manifest, cards, fingerprint)
     if reason:
         return f"stale ({reason}); {summary}; rebuilt on next use or by `companion kb build`"
     return f"fresh: {summary}"

@@ -88,14 +88,16 @@ class Retriever:
         # only its new turn; the index itself was built with the embedder as given.
         self.embedder = caching(embedder, self.config.cache_size)
         self.origin = origin
-        """How the dense index was obtained: "loaded", "built" or "rebuilt"."""
+        """How the dense index was obtained: "loaded" (user folder), "shipped" (prebuilt,
+        read-only), "built" or "rebuilt"."""
 
     @classmethod
     def open(cls, cards: Sequence[Card] | None = None, embedder: Embedder | None = None,
              index_dir: Path | None = None, *, rebuild: bool = False,
              progress: Progress | None = None, config: RankingConfig | None = None,
-             hnsw_threshold: int = HNSW_THRESHOLD) -> Retriever:
-        """Load the persisted index if it is fresh, else rebuild and save it.
+             hnsw_threshold: int = HNSW_THRESHOLD,
+             readonly: Sequence[Path] | None = None) -> Retriever:
+        """Load a fresh persisted index (the user's, else a prebuilt one), else build it.
 
         Args:
             cards: the cards to search; all valid cards of the knowledge base if omitted
@@ -103,7 +105,10 @@ class Retriever:
             embedder: the bundled sentence model if omitted.
             index_dir: where the index lives; ``paths.index_dir()`` if omitted.
             rebuild: rebuild even if the persisted index is fresh.
-            progress: called with (done, total) passages while embedding.
+            progress: called with (done, total) passages while embedding; only a build
+                calls it (the app shows it as a progress bar on the loading screen).
+            readonly: prebuilt index folders tried after ``index_dir`` and never written
+                (``COMPANION_PREBUILT_INDEX``, then the index shipped in the package).
         """
         if cards is None:
             from companion.cards import load_cards
@@ -116,7 +121,8 @@ class Retriever:
         cards = sorted(cards, key=lambda card: card.id)  # index rows independent of file order
         chunks = chunk_cards(cards)
         dense, origin = open_dense_index(cards, chunks, embedder, index_dir, rebuild=rebuild,
-                                         progress=progress, hnsw_threshold=hnsw_threshold)
+                                         progress=progress, hnsw_threshold=hnsw_threshold,
+                                         readonly=readonly)
         lexical = LexicalIndex([chunk.text for chunk in chunks])
         return cls(cards, chunks, dense, lexical, embedder, config, origin)
 

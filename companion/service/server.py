@@ -1,4 +1,4 @@
-"""The model process: serves :class:`CompanionCore` over JSON lines on stdin/stdout.
+"""The model process: serves :class:`LocalCompanion` over JSON lines on stdin/stdout.
 
 It says hello at once, loads the models in a background thread and announces
 ``ready`` with timings, while requests are answered one at a time by a single
@@ -54,11 +54,11 @@ class Server:
     """Reads requests, runs them on one worker, writes replies and events."""
 
     def __init__(self, out: TextIO, core: Any | None = None):
-        from companion.service.core import PUBLIC_METHODS, STREAMING_METHODS, CompanionCore
+        from companion.service.local import PUBLIC_METHODS, STREAMING_METHODS, LocalCompanion
 
         self._out = out
         self._write_lock = threading.Lock()
-        self._core = core or CompanionCore()
+        self._core = core or LocalCompanion()
         self._allowed = PUBLIC_METHODS
         self._streaming = STREAMING_METHODS
         self._requests: queue.Queue[dict[str, Any] | None] = queue.Queue()

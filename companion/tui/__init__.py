@@ -1,5 +1,5 @@
 """The Textual app: screens and widgets on top of the model process.
 
-Holds no domain logic: every question goes to :class:`companion.service.core.CompanionCore`
+Holds no domain logic: every question goes to :class:`companion.service.local.LocalCompanion`
 through :class:`companion.service.client.ServiceClient`.
 """

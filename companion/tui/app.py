@@ -156,7 +156,7 @@ class CompanionApp(App[int]):
 
     # -- talking to the core -----------------------------------------------------
     async def core(self, method: str, **params: Any) -> Any:
-        """Call one CompanionCore method in the model process."""
+        """Call one LocalCompanion method in the model process."""
         return await self.client.call(method, **params)
 
     @property

@@ -131,6 +131,8 @@ class ReflectionScreen(Screen):
     async def _send_turn(self, text: str, privacy: str) -> dict[str, Any] | None:
         """Run one turn; the conversation ends up showing the text as it was saved."""
         conversation = self.query_one(Conversation)
+        area = self.query_one("#message-input", TextArea)
+        area.clear()
         mine = await conversation.add("you", text)
         waiting = self._app.models_state == "loading"
         self._status("Waiting for the models to finish loading…" if waiting else "Thinking…")
@@ -143,6 +145,8 @@ class ReflectionScreen(Screen):
                 on_token=lambda piece: self.post_message(TokenStreamed(turn, piece)))
         except ServiceError as exc:
             conversation.drop_pending(placeholder)
+            await mine.remove()
+            area.load_text(text)  # nothing the resident typed is lost
             self._app.report(exc, "answering your message")
             self._status("")
             return None
@@ -152,9 +156,9 @@ class ReflectionScreen(Screen):
         if result.get("state") == "privacy":  # nothing was saved: the resident decides first
             conversation.drop_pending(placeholder)
             await mine.remove()
+            area.load_text(text)  # kept for editing if the resident goes back
             self._status("")
             return result
-        self.query_one("#message-input", TextArea).clear()
         saved = (result.get("privacy") or {}).get("text")
         if saved and saved != text:
             await mine.update(saved)

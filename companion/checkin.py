@@ -1,4 +1,7 @@
-"""The weekly well-being check-in: items, validation, scores and trend.
+"""The weekly well-being check-in: the instrument, validation, scores and trend.
+
+A domain module, not storage: the journal stores answers and scores it computes,
+the dialogue engine and the app ask its items.
 
 Only items that are free to use. The burnout question follows the single-item
 burnout measure used in the Mini-Z survey (five answer levels; the labels here
@@ -15,7 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from companion.journal.errors import JournalValueError
+
+class CheckinError(ValueError):
+    """Answers that do not fit the instrument (names the item or the value)."""
+
 
 CHECKIN_NOTE = (
     "A short, private check-in about the past week. It is not a diagnosis. "
@@ -127,29 +133,29 @@ def validate_answers(answers: Mapping[str, Any]) -> dict[str, int]:
     Items may be skipped, but at least one must be answered.
 
     Raises:
-        JournalValueError: naming the unknown item or the out-of-range answer.
+        CheckinError: naming the unknown item or the out-of-range answer.
     """
     if not isinstance(answers, Mapping):
-        raise JournalValueError("check-in answers must be a mapping of item id to 1..5")
+        raise CheckinError("check-in answers must be a mapping of item id to 1..5")
     clean: dict[str, int] = {}
     for key, value in answers.items():
         item = ITEMS_BY_ID.get(key)
         if item is None:
             known = ", ".join(ITEMS_BY_ID)
-            raise JournalValueError(f"check-in answer {key!r} is not an item (known: {known})")
+            raise CheckinError(f"check-in answer {key!r} is not an item (known: {known})")
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int):
-            raise JournalValueError(f"check-in answer {key!r} must be an integer, got {value!r}")
+            raise CheckinError(f"check-in answer {key!r} must be an integer, got {value!r}")
         valid = [c.value for c in item.choices]
         if value not in valid:
-            raise JournalValueError(
+            raise CheckinError(
                 f"check-in answer {key!r} must be between {valid[0]} and {valid[-1]}, "
                 f"got {value}"
             )
         clean[key] = value
     if not clean:
-        raise JournalValueError("a check-in needs at least one answer")
+        raise CheckinError("a check-in needs at least one answer")
     return clean
 
 

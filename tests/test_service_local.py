@@ -1,4 +1,4 @@
-"""CompanionCore in-process, on the real journal and privacy guard (no models)."""
+"""LocalCompanion in-process, on the real journal and privacy guard (no models)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from companion.service.core import CompanionCore
+from companion.service.local import LocalCompanion
 
 
 @pytest.fixture
 def core():
-    core = CompanionCore()
+    core = LocalCompanion()
     yield core
     core.lock()
 
@@ -26,7 +26,7 @@ def test_passphrase_lock_and_unlock(core):
         core.unlock("wrong horse")
     assert wrong.type.__name__ == "WrongPassphraseError"
     assert core.unlock("correct horse")["journal"] == "open"
-    fresh = CompanionCore()  # another window: the journal is in use
+    fresh = LocalCompanion()  # another window: the journal is in use
     assert fresh.status()["journal"] == "in_use"
     core.lock()
     assert fresh.status()["journal"] == "needs_passphrase"

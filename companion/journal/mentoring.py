@@ -22,7 +22,7 @@ _TOPIC_COLUMNS = (
 )
 
 
-class PlanningRecords(StoreBase):
+class MentoringRecords(StoreBase):
     """Topics, mentor meetings and follow-ups (mixed into ``Journal``)."""
 
     # -- topics --------------------------------------------------------------

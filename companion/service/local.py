@@ -1,4 +1,4 @@
-"""CompanionCore: the one facade the app talks to (through the model process).
+"""LocalCompanion: the one facade the app talks to (through the model process).
 
 Every public method takes and returns JSON-serialisable values, so the same
 object can be called in-process by tests and over the JSON-lines protocol by the
@@ -65,7 +65,7 @@ def _get(module: str, name: str, feature: str) -> Any:
         raise NotAvailableError(f"{feature} is not available in this version.") from exc
 
 
-class CompanionCore:
+class LocalCompanion:
     """The app's view of the core: journal, dialogue, retrieval, safety, privacy."""
 
     def __init__(self, journal_path: Path | None = None):
@@ -267,7 +267,7 @@ class CompanionCore:
 
     # -- check-ins ---------------------------------------------------------------
     def checkin_items(self) -> list[dict[str, Any]]:
-        return to_jsonable(_get("companion.journal.checkin", "CHECKIN_ITEMS", "The check-in"))
+        return to_jsonable(_get("companion.checkin", "CHECKIN_ITEMS", "The check-in"))
 
     def add_checkin(self, answers: dict[str, Any]) -> Any:
         return to_jsonable(self._open_journal().add_checkin(answers))
