@@ -224,24 +224,35 @@ def load_cards(directory: Path | None = None) -> list[Card]:
     return report.cards
 
 
+def visible_to(card: Card, audience: str) -> bool:
+    """Whether ``audience`` ("resident" or "mentor") may be shown this card.
+
+    The one audience rule, used by retrieval, the card lists and the review screen:
+    each audience sees its own cards and the "both" ones, so a resident never sees
+    a mentor-audience card.
+    """
+    return card.audience == audience or card.audience == "both"
+
+
 @lru_cache(maxsize=8)
-def _by_topic(directory: Path, audiences: tuple[str, ...]) -> dict[str, tuple[Card, ...]]:
+def _by_topic(directory: Path, audience: str | None) -> dict[str, tuple[Card, ...]]:
     grouped: dict[str, list[Card]] = {}
     for card in load_cards(directory):
-        if card.audience in audiences:
+        if audience is None or visible_to(card, audience):
             for topic in card.all_topics:
                 grouped.setdefault(topic, []).append(card)
     return {topic: tuple(sorted(cards, key=lambda c: (c.topic != topic, c.title)))
             for topic, cards in grouped.items()}
 
 
-def cards_for_topic(topic_id: str, audiences: tuple[str, ...] = ("resident", "mentor", "both"),
+def cards_for_topic(topic_id: str, audience: str | None = None,
                     directory: Path | None = None) -> list[Card]:
-    """Cards on a topic for some audiences: primary-topic cards first, then by title.
+    """Cards on a topic that ``audience`` may see (all when None): primary-topic cards
+    first, then by title.
 
     Cached per folder (the mentor review screen asks for each topic it shows).
 
     Raises:
         CardError: a card file is malformed.
     """
-    return list(_by_topic(directory or cards_dir(), tuple(audiences)).get(topic_id, ()))
+    return list(_by_topic(directory or cards_dir(), audience).get(topic_id, ()))

@@ -215,7 +215,7 @@ class ReviewScreen(Screen):
         from companion.cards import CardError
 
         try:
-            cards, problem = cards_for_topic(topic_id, ("mentor", "both")), ""
+            cards, problem = cards_for_topic(topic_id, "mentor"), ""
         except CardError as exc:
             log.error("advice cards unavailable: %s", exc)
             cards, problem = [], f"Advice cards are unavailable: {exc}"
