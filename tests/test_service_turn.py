@@ -37,7 +37,7 @@ def test_a_turn_is_saved_once_with_what_it_said(core):
 def test_identifiers_wait_for_the_residents_choice_and_nothing_is_saved(core):
     session = core.start("free-reflection").session_id
     asked = core.turn(session, NAMED)
-    assert asked.state == "needs_choice"
+    assert asked.state == "privacy"
     assert {s.kind for s in asked.identifiers} >= {"patient", "room"}
     assert resident_messages(core, session) == []
     redacted = core.turn(session, NAMED, "redact")
@@ -51,7 +51,7 @@ def test_auto_redaction_needs_no_second_call(core):
     Settings(auto_redact=True).save()
     session = core.start("free-reflection").session_id
     reply = core.turn(session, NAMED)
-    assert reply.state != "needs_choice" and "Jones" not in reply.said
+    assert reply.state != "privacy" and "Jones" not in reply.said
 
 
 def test_a_crisis_never_waits_on_the_identifiers_dialog(core):
@@ -76,3 +76,28 @@ def test_a_cancelled_turn_writes_nothing_and_the_next_one_goes_on(core):
     reply = core.turn(session, SHIFT)
     assert reply.state == "active"
     assert resident_messages(core, session) == [SHIFT]
+
+
+def test_the_safety_check_question_and_its_answer_travel_typed():
+    from companion.safety import SafetyResult, SafetyScreen
+
+    heavy = "Lately I feel like fading out would be easier."
+    real = SafetyScreen(embedder=False)
+
+    def screener(text, history=(), memory=None):
+        result = real.screen(text, history, memory)
+        if text == heavy and not (memory and memory.already_answered({"model": 0.6})):
+            return SafetyResult("check", ["model (test)"], list(real.resources), {"model": 0.6})
+        return result
+
+    core = LocalCompanion(**{**fake_models(), "screener": screener})
+    try:
+        session = core.start("free-reflection").session_id
+        asked = core.turn(session, heavy)
+        assert asked.state == "check" and asked.check is not None
+        assert [a.id for a in asked.check.answers] == ["yes", "no", "not_sure"]
+        assert asked.said == heavy and resident_messages(core, session) == [heavy]
+        went_on = core.answer_check(session, "no")
+        assert went_on.state == "active" and went_on.reflection
+    finally:
+        core.close()

@@ -8,7 +8,7 @@ import sys
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "screen", help="run the safety screen on a message (crisis / concern / none)")
+        "screen", help="run the safety screen on a message (crisis / check / concern / none)")
     parser.add_argument("text", nargs="+", help="the message to screen (quote it)")
     parser.add_argument("--history", action="append", default=[], metavar="TEXT",
                         help="an earlier message, oldest first (repeatable)")

@@ -24,6 +24,7 @@ from companion.journal import Checkin, SessionRecord, Topic
 from companion.service.results import (
     CardHit,
     CardView,
+    CheckAnswerId,
     ExportResult,
     FlowInfo,
     HomeInfo,
@@ -91,6 +92,11 @@ class CompanionAPI(ABC):
         if privacy is not None:
             params["privacy"] = privacy
         return cast(TurnReply, await self._call("turn", params, on_token))
+
+    async def answer_check(self, session_id: int, answer: CheckAnswerId, *,
+                           on_token: TokenHandler | None = None) -> TurnReply:
+        return cast(TurnReply, await self._call(
+            "answer_check", {"session_id": session_id, "answer": answer}, on_token))
 
     async def end(self, session_id: int) -> SessionSummary:
         return cast(SessionSummary, await self._call("end", {"session_id": session_id}))

@@ -22,7 +22,6 @@ from companion import paths
 from companion.agenda import load_agenda, write_new_file
 from companion.cards import cards_for_topic, visible_to
 from companion.checkin import CHECKIN_ITEMS, CheckinItem
-from companion.dialogue.cleaning import clean_message
 from companion.dialogue.engine import Engine
 from companion.dialogue.flows import load_flows
 from companion.journal import (
@@ -34,11 +33,11 @@ from companion.journal import (
     Topic,
     move_aside,
 )
-from companion.privacy import redact, scan
 from companion.service.errors import AppLockedError, RequestCancelled
 from companion.service.results import (
     CardHit,
     CardView,
+    CheckAnswerId,
     ExportResult,
     FlowInfo,
     HomeInfo,
@@ -239,7 +238,7 @@ class LocalCompanion:
         Args:
             privacy: the resident's choice for a message holding possible patient
                 identifiers. Without one (and without auto-redaction in the
-                settings) such a message comes back as state ``needs_choice`` with
+                settings) such a message comes back as state ``privacy`` with
                 the spans, and nothing is saved.
             on_token: gets each piece the optional generator streams. The reply is
                 final only when this returns: guardrails may still replace the
@@ -247,17 +246,23 @@ class LocalCompanion:
             cancel: set by a ``cancel`` request; the turn then stops and writes nothing.
         """
         engine = self._engine_or_build()
-        said = clean_message(text)
-        spans = scan(said)
-        if spans and privacy != "keep":
-            auto = privacy == "redact" or Settings.load().auto_redact
-            # Safety comes before privacy: a crisis never waits on the identifiers
-            # dialog; it goes on at once, redacted. (Interim until the privacy step
-            # lives in Engine.turn, right after the safety screen.)
-            if not auto and not self._is_crisis(engine, session_id, said):
-                return TurnReply(session_id=session_id, state="needs_choice",
-                                 identifiers=spans)
-            said = redact(said, spans)
+        choice = privacy or ("redact" if Settings.load().auto_redact else "ask")
+        # The engine screens safety first, then privacy: a crisis never waits on the
+        # identifiers question (it is saved redacted and the resources come at once).
+        return self._reply(engine, session_id, cancel, lambda stream: engine.turn(
+            session_id, text, on_token=stream, privacy=choice), on_token)
+
+    def answer_check(self, session_id: int, answer: CheckAnswerId, *,
+                     on_token: TokenHandler | None = None,
+                     cancel: threading.Event | None = None) -> TurnReply:
+        """The resident's answer to the safety check question (state "check")."""
+        engine = self._engine_or_build()
+        return self._reply(engine, session_id, cancel, lambda stream: engine.answer_check(
+            session_id, answer, on_token=stream), on_token)
+
+    def _reply(self, engine: Engine, session_id: int, cancel: threading.Event | None,
+               run: Callable[[TokenHandler], Any], on_token: TokenHandler | None) -> TurnReply:
+        """Run one engine step undoably and type its answer (with the words saved)."""
 
         def stream(piece: str) -> None:
             if cancel is not None and cancel.is_set():
@@ -265,14 +270,17 @@ class LocalCompanion:
             if on_token is not None:
                 on_token(piece)
 
+        turns = engine.session(session_id).resident_turns
+        before = len(turns)
         with self._undoable(engine, session_id, cancel):
-            result = engine.turn(session_id, said, on_token=stream)
-        reply: TurnReply = convert({**result.to_dict(), "said": said}, TurnReply)
+            result = run(stream)
+        data = result.to_dict()
+        privacy = data.pop("privacy", None) or {}
+        data["identifiers"] = privacy.get("spans") or []
+        data["privacy_applied"] = privacy.get("applied")
+        data["said"] = turns[-1] if len(turns) > before else ""
+        reply: TurnReply = convert(data, TurnReply)
         return reply
-
-    def _is_crisis(self, engine: Engine, session_id: int, text: str) -> bool:
-        history = list(engine.session(session_id).resident_turns)
-        return bool(engine.screen(text, history).level == "crisis")
 
     @contextmanager
     def _undoable(self, engine: Engine, session_id: int,

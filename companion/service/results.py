@@ -22,14 +22,18 @@ JournalState = Literal["open", "needs_passphrase", "locked", "in_use", "broken"]
 """open; needs_passphrase (encrypted, not unlocked yet); locked (the app's idle lock);
 in_use (another window holds it); broken (damaged, newer version, unreadable)."""
 
-TurnState = Literal["active", "checkin", "crisis", "check", "closed", "needs_choice"]
+TurnState = Literal["active", "checkin", "crisis", "check", "closed", "privacy"]
 """What the screen does next: go on, ask the check-in, show the resources, ask the
-safety check question, show the summary, or ask the resident about identifiers."""
+safety check question, show the summary, or ask the resident's choice about
+identifiers ("privacy": nothing was saved)."""
 
 PrivacyChoice = Literal["redact", "keep"]
 """The resident's answer when a message holds possible patient identifiers."""
 
-SafetyLevel = Literal["none", "concern", "crisis"]
+SafetyLevel = Literal["none", "concern", "check", "crisis"]
+
+CheckAnswerId = Literal["yes", "no", "not_sure"]
+"""The resident's answer to the safety check question."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,23 @@ class SafetyView:
 
 
 @dataclass(frozen=True)
+class CheckAnswer:
+    """One answer button of the safety check question."""
+
+    id: CheckAnswerId
+    label: str
+
+
+@dataclass(frozen=True)
+class SafetyCheck:
+    """State "check": one direct, kind question, asked before anything else."""
+
+    question: str
+    note: str = ""
+    answers: list[CheckAnswer] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class CheckinPrompt:
     """The check-in inside a flow: the items to ask, or the check-in just saved."""
 
@@ -176,8 +197,13 @@ class TurnReply:
     summary: SessionSummary | None = None
     generator_fallback: str | None = None
     """Why guardrails replaced the generator's words by the reviewed ones, if they did."""
+    check: SafetyCheck | None = None
+    """With state "check": the question to ask (answer with ``answer_check``)."""
     identifiers: list[Span] = field(default_factory=list)
-    """With state "needs_choice": the possible patient identifiers found (nothing saved)."""
+    """Possible patient identifiers found in the message; with state "privacy" nothing
+    was saved and the message goes again with the resident's choice."""
+    privacy_applied: PrivacyChoice | None = None
+    """What was done with the identifiers ("redact" or "keep"), None when there were none."""
 
 
 @dataclass(frozen=True)

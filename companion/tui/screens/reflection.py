@@ -26,6 +26,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 from companion.checkin import CheckinItem
 from companion.service.errors import ServiceError
 from companion.service.results import (
+    CheckAnswerId,
     FlowInfo,
     MentorTopic,
     PrivacyChoice,
@@ -128,7 +129,7 @@ class ReflectionScreen(Screen):
         try:
             while True:
                 result = await self._one_turn(session_id, text, privacy)
-                if result is None or result.state != "needs_choice":
+                if result is None or result.state != "privacy":
                     break
                 choice = await app.push_screen_wait(PrivacyDialog(text, result.identifiers))
                 if choice not in {"redact", "keep"}:
@@ -142,6 +143,8 @@ class ReflectionScreen(Screen):
         area.clear()
         if result.said:
             await self.query_one(Conversation).add("you", result.said)
+        if privacy is None and result.privacy_applied == "redact":
+            self.notify("Redacted possible patient identifier(s) before saving.")
         await self.show_result(result)
 
     async def _one_turn(self, session_id: int, text: str,
@@ -168,7 +171,7 @@ class ReflectionScreen(Screen):
         except asyncio.CancelledError:
             conversation.drop_pending(placeholder)
             raise
-        if result.state == "needs_choice":
+        if result.state == "privacy":
             conversation.drop_pending(placeholder)
             self._status("")
         return result
@@ -184,6 +187,10 @@ class ReflectionScreen(Screen):
         if result.state == "crisis":
             conversation.drop_pending()
             await self._crisis(result)
+            return
+        if result.state == "check":
+            conversation.drop_pending()
+            await self._check(result)
             return
         self.state = result.state
         if result.reply:
@@ -223,6 +230,32 @@ class ReflectionScreen(Screen):
         await self.show_result(after)
         if choice == "end":
             self.app.call_later(self._go_home)
+
+    async def _check(self, result: TurnReply) -> None:
+        """Ask the direct question; the answer decides between resources and the flow."""
+        from companion.tui.screens.safety_check import SafetyCheckDialog
+
+        app = companion_app(self)
+        self.state = "check"
+        self._status("")
+        await self.query_one(Conversation).add("companion", result.reply)
+        answer = await app.push_screen_wait(SafetyCheckDialog(result.check))
+        if self.session_id is None:
+            return
+        self._turn += 1
+        turn = self._turn
+
+        def streamed(piece: str) -> None:
+            self.post_message(TokenStreamed(turn, piece))
+
+        choice: CheckAnswerId = "yes" if answer == "yes" else "no" if answer == "no" \
+            else "not_sure"
+        try:
+            after = await app.api.answer_check(self.session_id, choice, on_token=streamed)
+        except ServiceError as exc:
+            app.report(exc, "recording your answer")
+            return
+        await self.show_result(after)
 
     async def _show_summary(self, summary: SessionSummary | None) -> None:
         if summary is not None and summary.text:
