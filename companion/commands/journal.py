@@ -257,6 +257,7 @@ def import_review_command(args) -> int:
             result = import_review(journal, agenda)
     except AgendaError as exc:
         raise CommandFailed(str(exc)) from exc
+    assert agenda.review is not None  # import_review refuses an agenda without one
     print(f"Recorded the meeting of {agenda.review.reviewed_on.isoformat()}: "
           f"{result['discussed']} topic(s) discussed, {result['follow_ups']} follow-up(s) "
           "to do.")
