@@ -47,7 +47,7 @@ def ask_command(args) -> int:
     if args.k < 1:
         print("companion: --k must be at least 1.", file=sys.stderr)
         return 2
-    from companion.retrieval.build import rich_progress
+    from companion.commands.kb_build import rich_progress
     from companion.retrieval.retriever import Retriever
 
     try:

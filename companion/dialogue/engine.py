@@ -398,10 +398,11 @@ class Engine:
         # Cards come ranked by relevance to the conversation; the first question not yet
         # asked from the best card wins (embedding every card question cost a turn's p95).
         unasked = (q for hit in hits[:6] for q in hit.card.reflect if q not in session.asked)
-        question = next(unasked, None)
-        if question is None:
+        found: str | None = next(unasked, None)
+        if found is None:
             unused = [q for q in self.texts.fallback_questions if q not in session.asked]
-            question = unused[0] if unused else "What else is on your mind?"
+            found = unused[0] if unused else "What else is on your mind?"
+        question = found
         session.asked.append(question)
         return question
 

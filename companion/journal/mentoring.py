@@ -7,6 +7,7 @@ agenda screen can reorder them.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -62,7 +63,7 @@ class MentoringRecords(StoreBase):
                  self._seal_json("topics", "questions", text_list(questions, "questions")),
                  status, session_id, int(position), now, now),
             )
-            new_id = int(cur.lastrowid)
+            new_id = _row_id(cur)
         return self.topic(new_id)
 
     def update_topic(
@@ -153,7 +154,8 @@ class MentoringRecords(StoreBase):
 
     def topics(self, status: str | None = None, session_id: int | None = None) -> list[Topic]:
         """Topics in agenda order (position, then id), optionally of one status or session."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if status is not None:
             _check_status(status)
             where.append("status = ?")
@@ -197,7 +199,7 @@ class MentoringRecords(StoreBase):
                 (day, now_iso(), self._seal_json("meetings", "agenda", dict(agenda)),
                  self._seal("meetings", "notes", notes or "")),
             )
-            meeting_id = int(cur.lastrowid)
+            meeting_id = _row_id(cur)
             for item in follow_ups:
                 if isinstance(item, str):
                     item = {"text": item}
@@ -229,7 +231,7 @@ class MentoringRecords(StoreBase):
             (meeting_id, self._seal("follow_ups", "text", text),
              self._seal("follow_ups", "owner", owner or "resident"), due),
         )
-        return int(cur.lastrowid)
+        return _row_id(cur)
 
     def meetings(self) -> list[Meeting]:
         """Mentor meetings, newest first, each with its follow-ups."""
@@ -294,3 +296,9 @@ def _check_status(status: str) -> None:
         raise JournalValueError(
             f"topic status must be one of {', '.join(TOPIC_STATUSES)}, got {status!r}"
         )
+
+
+def _row_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote."""
+    assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
+    return cursor.lastrowid
