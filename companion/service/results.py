@@ -221,3 +221,9 @@ class ReviewImport:
     meeting_id: int
     discussed: int
     follow_ups: int
+    already_imported: bool = False
+    """True when this review was recorded before: nothing changed."""
+    skipped: list[str] = field(default_factory=list)
+    """Topics the review marked discussed that were left alone, with the reason."""
+    message: str = ""
+    """One sentence saying what happened, for the resident."""

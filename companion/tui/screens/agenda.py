@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from companion.journal import Topic
 from companion.service.errors import ServiceError
+from companion.textnorm import strip_controls
 from companion.tui.screens import companion_app
 
 ON_AGENDA = {"accepted", "shared"}
@@ -176,6 +177,7 @@ class AgendaScreen(Screen):
         except ServiceError as exc:
             app.report(exc, "importing the review")
             return
-        self.notify(f"Meeting recorded: {done.discussed} topic(s) discussed, "
-                    f"{done.follow_ups} follow-up(s).", timeout=8)
+        self.notify(strip_controls(done.message) or f"Meeting recorded: {done.discussed} "
+                    f"topic(s) discussed, {done.follow_ups} follow-up(s).", timeout=8,
+                    markup=False)
         self.load()

@@ -6,11 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.service.errors import ServiceError
+from companion.textnorm import strip_controls
 from companion.tui.screens import companion_app
 from companion.tui.widgets.model_status import ModelStatus
 
@@ -79,7 +81,8 @@ class HomeScreen(Screen):
         lines = [f"• {f.text}" + (f" ({f.owner})" if f.owner else "")
                  + (f", by {f.due_date}" if f.due_date else "") for f in home.follow_ups]
         text = ("Open follow-ups:\n" + "\n".join(lines)) if lines else ""
-        self.query_one("#follow-ups", Static).update(text)
+        # follow-ups may come from a mentor's file: plain text, never markup or escapes
+        self.query_one("#follow-ups", Static).update(Content(strip_controls(text)))
         self.query_one("#follow-ups").display = bool(lines)
         if not app.flows:
             try:
@@ -89,7 +92,7 @@ class HomeScreen(Screen):
         flows = self.query_one("#flows", OptionList)
         flows.clear_options()
         for flow in app.flows:
-            flows.add_option(Option(flow.title, id=flow.id))
+            flows.add_option(Option(Content(strip_controls(flow.title)), id=flow.id))
         if not app.flows:
             flows.add_option(Option("No reflection flows are available.", disabled=True))
         else:
