@@ -38,9 +38,9 @@ class RankingConfig:
 
     alpha: float = 0.4
     """Weight of the lexical signal (BM25 scaled by this query's best score)."""
-    ask_weight: float = 1.0
+    ask_weight: float = 0.9
     """How much a match with a resident utterance counts against a passage match."""
-    topic_weight: float = 0.3
+    topic_weight: float = 0.15
     """Weight of the topic model's probability for the card's topic."""
     relevance_floor: float = 0.0
     """A card whose fused score is below this is not shown (hybrid mode)."""
