@@ -35,7 +35,7 @@ def assert_final_reply(result: dict, pieces: list[str]) -> None:
         assert result["question"] in result["reply"]
 
 
-def test_turn_streams_token_events_before_its_result(tiny_model_dir):
+def test_turn_streams_token_events_before_its_result(tiny_model_dir, prebuilt_index):
     Settings(generator_enabled=True, generator_path=str(tiny_model_dir)).save()
     seen: list[tuple[str, object]] = []  # in the order the reader thread saw them
     client = ServiceClient(

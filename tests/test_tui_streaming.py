@@ -15,6 +15,7 @@ from tui_support import until
 
 from companion import paths
 from companion.service.client import ServiceClient
+from companion.service.proxy import ProcessCompanion
 from companion.settings import Settings
 from companion.tui.app import make_app
 from companion.tui.screens.reflection import ReflectionScreen
@@ -30,11 +31,11 @@ MESSAGE = "The night shift was long and I barely slept before driving home."
 
 
 async def test_streamed_pieces_grow_a_placeholder_then_the_reply_replaces_it(
-        tiny_model_dir, monkeypatch):
+        tiny_model_dir, monkeypatch, prebuilt_index):
     Settings(generator_enabled=True, generator_path=str(tiny_model_dir)).save()
     placeholders: list[str] = []  # what the placeholder showed when it appeared
     grown: list[tuple[str, bool, int]] = []  # its text, on screen?, thread, per piece
-    results: list[dict] = []
+    results: list = []
 
     start_reply, grow, show_result = (Conversation.start_reply, PendingReply.grow,
                                       ReflectionScreen.show_result)
@@ -57,13 +58,13 @@ async def test_streamed_pieces_grow_a_placeholder_then_the_reply_replaces_it(
     monkeypatch.setattr(ReflectionScreen, "show_result", recording_show)
 
     client = ServiceClient(stderr_path=paths.data_dir() / "service-stderr.log")
-    app = make_app(client=client)
+    app = make_app(api=ProcessCompanion(client))
     try:
         async with app.run_test(size=(100, 32)) as pilot:
             ui_thread = threading.get_ident()
             await until(pilot, lambda: app.flows and app.journal_state == "open")
             app.open_screen("reflection", flow=next(f for f in app.flows
-                                                    if f["id"] == "after-hard-shift"))
+                                                    if f.id == "after-hard-shift"))
             await until(pilot, lambda: isinstance(app.screen, ReflectionScreen)
                         and app.screen.state == "active" and results)
             screen = app.screen
@@ -85,16 +86,16 @@ async def test_streamed_pieces_grow_a_placeholder_then_the_reply_replaces_it(
 
             result = results[-1]
             blocks = [b for b in screen.query("#conversation Markdown") if isinstance(b, Markdown)]
-            assert blocks[-1].source == result["reply"]
+            assert blocks[-1].source == result.reply
             assert "turn-companion" in blocks[-1].classes
             notes = [str(s.render()) for s in screen.query("#conversation .turn-note")
                      if isinstance(s, Static)]
             streamed = texts[-1][len(WRITING):].strip()
-            if result["generator_fallback"]:
+            if result.generator_fallback:
                 assert notes == [REVIEWED_NOTE]
-                assert result["question"] in result["reply"]
+                assert result.question in result.reply
             else:
                 assert notes == []
-                assert result["reply"] == streamed.split("\n")[0].strip()
+                assert result.reply == streamed.split("\n")[0].strip()
     finally:
         client.close()

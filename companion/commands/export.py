@@ -60,5 +60,7 @@ def export_agenda_command(args) -> int:
             return 1
         print(f"Agenda with {len(agenda.topics)} topic(s) written to {path}")
     else:
-        sys.stdout.write(text)
+        from companion.textnorm import strip_controls
+
+        sys.stdout.write(strip_controls(text))  # the terminal shows it: no escape sequences
     return 0

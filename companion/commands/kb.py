@@ -37,6 +37,6 @@ def check_command(args) -> int:
 
 
 def build_command(args) -> int:
-    from companion.retrieval.build import build_index_with_progress
+    from companion.commands.kb_build import build_index_with_progress
 
     return build_index_with_progress(bundled=args.bundled)

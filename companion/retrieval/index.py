@@ -253,7 +253,8 @@ def reusable_vectors(directory: Path, expected: dict) -> dict[tuple, np.ndarray]
         if old.count != len(chunks) + len(asks):
             return {}
         old_cards, new_cards = manifest["cards"], expected["cards"]
-        keep = [(row, ("passage", str(cid), int(ordinal)))
+        keep: list[tuple[int, tuple[str, str, int | str]]] = [
+            (row, ("passage", str(cid), int(ordinal)))
                 for row, (cid, ordinal) in enumerate(chunks)
                 if cid in new_cards and old_cards.get(cid) == new_cards[cid]]
         keep += [(len(chunks) + row, ("ask", str(cid), str(key)))
@@ -475,12 +476,11 @@ def index_status(directory: Path | None = None) -> str:
         fingerprint = models.model_fingerprint(models.embedding_model_path())
     except (CardError, AsksError, TaxonomyError, models.ModelMissingError) as exc:
         contents, fingerprint, problem = None, "", str(exc).splitlines()[0]
+    damaged: str | None = None
     try:
         manifest = read_manifest(directory)
     except ValueError as exc:
         manifest, damaged = None, str(exc)
-    else:
-        damaged = None
     if contents is not None and (manifest is None
                                  or _freshness(directory, manifest, contents, fingerprint)):
         for prebuilt in readonly_index_dirs():

@@ -280,7 +280,7 @@ class Retriever:
             per_row = dense + (cfg.alpha * lex / top if top > 0 else 0.0)
         best = np.array([a + int(np.argmax(per_row[a:b])) for a, b in bounds])
         relevance = per_row[best].astype(np.float64)
-        if mode == "hybrid":
+        if mode == "hybrid" and query is not None:  # hybrid always has a query vector
             relevance = relevance + self._ask_bonus(owners, query, dense[best])
             if cfg.topic_weight:
                 probs = self.topic_model.probabilities(query)
