@@ -84,7 +84,7 @@ class LocalCompanion:
 
     # -- lifecycle ---------------------------------------------------------------
     def warm_up(self) -> dict[str, Any]:
-        """Load the models (embedder, card index, safety screen).
+        """Load the models (embedder, card index, safety screen); check the knowledge files.
 
         Returns ``{"seconds": {step: s}, "problems": {step: message}}``; only a
         missing embedding model raises, since nothing works without it.
@@ -102,8 +102,23 @@ class LocalCompanion:
                 log.exception("warm-up step %s failed", name)
                 problems[name] = str(exc) or exc.__class__.__name__
             seconds[name] = time.perf_counter() - step
+        knowledge = self._knowledge_problems()
+        if knowledge:
+            problems["knowledge"] = knowledge
         seconds["total"] = time.perf_counter() - start
         return {"seconds": seconds, "problems": problems}
+
+    @staticmethod
+    def _knowledge_problems() -> str:
+        """Broken card or flow files (skipped, the rest work), as one warning; "" if none."""
+        from companion.knowledge import knowledge_problems, summary
+
+        try:
+            found = knowledge_problems()
+        except Exception as exc:  # noqa: BLE001 - e.g. the topics file itself is broken
+            log.exception("checking the knowledge files failed")
+            return f"the knowledge files could not be checked: {exc}"
+        return summary(found) if found else ""
 
     def close(self) -> None:
         """Let go of the journal (another window may open it)."""

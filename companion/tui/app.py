@@ -22,6 +22,7 @@ from companion.service.api import CompanionAPI
 from companion.service.errors import InternalError, ServiceError, ServiceStoppedError
 from companion.service.results import FlowInfo, JournalStatus
 from companion.settings import Settings, SettingsChanges
+from companion.textnorm import strip_controls
 from companion.tui.messages import ModelsReady, ServiceEvent
 
 log = logging.getLogger("companion.tui")
@@ -117,8 +118,9 @@ class CompanionApp(App[int]):
             self.models_info = event
             self.models_state = "ready"
             for part, problem in (event.get("problems") or {}).items():
-                self.notify(f"{part}: {problem}", title="Not available", severity="warning",
-                            timeout=8)
+                self.notify(strip_controls(f"{part}: {problem}"), title="Not available",
+                            severity="warning", timeout=8 if part != "knowledge" else 20,
+                            markup=False)
             self.post_message(ModelsReady(event.get("seconds", {}), event.get("problems", {})))
         elif kind == "load_failed":
             self.models_state = "failed"
