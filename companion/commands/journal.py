@@ -251,13 +251,12 @@ def move_aside_command(args) -> int:
 
 @_guard
 def import_review_command(args) -> int:
-    from companion.agenda import AgendaError, load_agenda
-    from companion.sharing import import_review
+    from companion.agenda import AgendaError
+    from companion.commands.companion_api import open_companion
 
     try:
-        agenda = load_agenda(args.file)
-        with open_journal() as journal:
-            result = import_review(journal, agenda)
+        with open_companion() as core:
+            result = core.import_review(str(args.file))
     except AgendaError as exc:
         raise CommandFailed(str(exc)) from exc
     print(strip_controls(result.message))

@@ -58,7 +58,8 @@ class Engine:
         self.generator = generator
         self._flows = flows if flows is not None else load_flows()
         self.texts = load_texts()
-        self.understanding = Understanding(embedder)
+        self.understanding = Understanding(
+            embedder, topic_model=getattr(retriever, "topic_model", None))
         self._topic_vectors = self.understanding.topic_vectors
         self._sessions: dict[int, Session] = {}
         self._memory_ids = itertools.count(1)
@@ -173,7 +174,7 @@ class Engine:
         safety_dict = safety.to_dict()
         session.state = "active"  # a safe message after the resources carries on
 
-        hits = self.retriever.search(session.resident_turns[-4:], k=10)
+        hits = self.retriever.search(session.resident_turns[-4:], k=10, audience="resident")
         understood = self.understanding.understand(text, history, hits=hits)
         session.feelings.append(understood.feeling)
         session.main_topics.append(understood.topic)
@@ -330,7 +331,7 @@ class Engine:
     def suggest(self, text: str, k: int = 5) -> list[SuggestedTopic]:
         """Mentor topics for a piece of text, best first (no session, nothing saved)."""
         text = clean_message(text)
-        hits = self.retriever.search(text, k=10)
+        hits = self.retriever.search(text, k=10, audience="resident")
         understood = self.understanding.understand(text, hits=hits)
         return [
             build_topic(topic_id, score, text, hits, self.retriever, self.texts.mentor_topics,

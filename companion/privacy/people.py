@@ -137,7 +137,7 @@ class _Finder:
 
     def _before(self, index: int) -> list[_Token]:
         """Up to LOOKAROUND tokens before ``index`` in the same sentence, nearest first."""
-        out = []
+        out: list[_Token] = []
         j = index
         while j > 0 and len(out) < LOOKAROUND and not self.tokens[j].sentence_start:
             j -= 1
@@ -145,7 +145,7 @@ class _Finder:
         return out
 
     def _after(self, index: int) -> list[_Token]:
-        out = []
+        out: list[_Token] = []
         j = index + 1
         while j < len(self.tokens) and len(out) < LOOKAROUND and not self.tokens[j].sentence_start:
             out.append(self.tokens[j])
