@@ -74,8 +74,8 @@ def bench_cold_build(home: Path) -> dict:
             "build_over_15s_budget": round(build / 15.0, 2)}
 
 
-WARM_UP = ("from companion.service.core import CompanionCore; "
-           "r = CompanionCore().warm_up(); assert not r['problems'], r")
+WARM_UP = ("from companion.service.local import LocalCompanion; "
+           "r = LocalCompanion().warm_up(); assert not r['problems'], r")
 
 
 def bench_first_launch(workdir: Path, rounds: int = 2) -> dict:
@@ -142,7 +142,9 @@ class ScaleEmbedder:
     def encode(self, texts):
         if not self.indexing:
             return self.real.encode(texts)
-        return np.stack([self._by_text[text] for text in texts])
+        # the topic descriptions (trained on with the rows) are not generated passages
+        return np.stack([self._by_text[text] if text in self._by_text
+                         else self.real.encode([text])[0] for text in texts])
 
 
 def generated_cards(real_cards, n: int, seed: int = 7):
@@ -164,7 +166,7 @@ def generated_vectors(real, cards, seed: int = 7, noise: float = 0.8) -> np.ndar
 
     # generated card gen-i copies real.cards[i % n] (see generated_cards); take that
     # card's first passage row in the real index
-    first_rows = [int(rows[0]) for rows in real._card_chunks]
+    first_rows = [int(rows[0]) for rows in real._card_passages]
     base_rows = [first_rows[int(chunk.card_id.split("-")[1]) % len(first_rows)]
                  for chunk in chunk_cards(cards)]
     base = real._dense.vectors(np.array(base_rows))
@@ -177,20 +179,25 @@ def generated_vectors(real, cards, seed: int = 7, noise: float = 0.8) -> np.ndar
 
 def bench_scale(real, real_embedder, queries: list[str], workdir: Path) -> dict:
     from companion.retrieval.chunks import chunk_cards
+    from companion.retrieval.index import contents_of
     from companion.retrieval.retriever import Retriever
+    from companion.taxonomy import load_topics
 
+    topics = load_topics()
     cards = generated_cards(real.cards, SCALE_CARDS)
     vectors = generated_vectors(real, cards)
     passages = len(vectors)
     texts = [chunk.text for chunk in chunk_cards(cards)]
     embedder = ScaleEmbedder(real_embedder, texts, vectors)
     start = time.perf_counter()
-    approx = Retriever.open(cards=cards, embedder=embedder, index_dir=workdir / "scale")
+    approx = Retriever.open(cards=cards, embedder=embedder, index_dir=workdir / "scale",
+                            asks=[], topics=topics)
     open_s = time.perf_counter() - start
     embedder.indexing = False
     # generated ids sort in creation order, so row i of both indexes is the same passage
-    flat = Retriever(approx.cards, approx._chunks, DenseIndex.build(vectors,
-                     embedder.dimension, hnsw_threshold=10**9), approx._lexical, embedder)
+    flat = Retriever(contents_of(approx.cards, [], topics), DenseIndex.build(
+        vectors, embedder.dimension, hnsw_threshold=10**9), approx._lexical, embedder,
+        approx.topic_model)
     query_vectors = real_embedder.encode(queries)
     recall, raw = [], {"hnsw": [], "flat": []}
     for vector in query_vectors:

@@ -2,12 +2,17 @@
 
 A program director edits these files without touching code, so every problem is
 reported with the file, the field and what is wrong, and all problems are
-collected in one pass instead of stopping at the first.
+collected in one pass instead of stopping at the first. One broken file never
+disables the others: :func:`load_cards` returns every valid card and logs a
+warning naming each skipped file and field (``kb check`` and ``doctor`` report
+them and fail). Card text is stripped of control characters as it is read, so
+an edited card cannot carry terminal escape sequences to the screen.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from companion import paths
 from companion.taxonomy import load_topics
+from companion.textnorm import strip_controls
+
+log = logging.getLogger(__name__)
 
 Audience = Literal["resident", "mentor", "both"]
 MIN_BODY_WORDS = 60
@@ -135,17 +143,22 @@ def cards_dir() -> Path:
 
 
 def _parse_file(path: Path, topics: dict[str, str]) -> tuple[Card | None, list[CardProblem]]:
-    name = path.name
+    name = strip_controls(path.name)
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        text = strip_controls(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         return None, [CardProblem(name, "(file)", "is not UTF-8 text")]
+    except OSError as exc:
+        return None, [CardProblem(name, "(file)", f"cannot be read ({exc.strerror or exc})")]
+    try:
+        post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
         detail = str(exc).splitlines()[0]
         return None, [CardProblem(name, "(front matter)", f"is not valid YAML: {detail}")]
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. a date YAML cannot build
+        return None, [CardProblem(name, "(front matter)", f"cannot be read: {exc}")]
     if not post.metadata:
-        if post.content.lstrip().startswith("---") or path.read_text(
-                encoding="utf-8").lstrip().startswith("---"):
+        if post.content.lstrip().startswith("---") or text.lstrip().startswith("---"):
             message = "must be a mapping of fields (id: ..., title: ...), not a list or text"
         else:
             message = "is missing: start the file with a '---' YAML block"
@@ -216,32 +229,54 @@ def check_cards(directory: Path | None = None) -> CheckReport:
     return CheckReport(cards=cards, errors=errors, by_topic=by_topic, by_audience=by_audience)
 
 
-def load_cards(directory: Path | None = None) -> list[Card]:
-    """Load all cards, raising :class:`CardError` if any card is malformed."""
+def load_cards(directory: Path | None = None, *, strict: bool = False) -> list[Card]:
+    """Every valid card; each broken file is skipped with a logged warning.
+
+    Args:
+        strict: raise :class:`CardError` if any card is malformed (``kb build
+            --bundled`` must not ship an index missing a card).
+
+    Raises:
+        CardError: when ``strict`` and a card is malformed, or when there are
+            problems and not one card is valid (nothing to work with).
+    """
     report = check_cards(directory)
-    if report.errors:
+    if report.errors and (strict or not report.cards):
         raise CardError(report.errors)
+    for problem in report.errors:
+        log.warning("knowledge card skipped: %s", problem)
     return report.cards
 
 
+def visible_to(card: Card, audience: str) -> bool:
+    """Whether ``audience`` ("resident" or "mentor") may be shown this card.
+
+    The one audience rule, used by retrieval, the card lists and the review screen:
+    each audience sees its own cards and the "both" ones, so a resident never sees
+    a mentor-audience card.
+    """
+    return card.audience == audience or card.audience == "both"
+
+
 @lru_cache(maxsize=8)
-def _by_topic(directory: Path, audiences: tuple[str, ...]) -> dict[str, tuple[Card, ...]]:
+def _by_topic(directory: Path, audience: str | None) -> dict[str, tuple[Card, ...]]:
     grouped: dict[str, list[Card]] = {}
     for card in load_cards(directory):
-        if card.audience in audiences:
+        if audience is None or visible_to(card, audience):
             for topic in card.all_topics:
                 grouped.setdefault(topic, []).append(card)
     return {topic: tuple(sorted(cards, key=lambda c: (c.topic != topic, c.title)))
             for topic, cards in grouped.items()}
 
 
-def cards_for_topic(topic_id: str, audiences: tuple[str, ...] = ("resident", "mentor", "both"),
+def cards_for_topic(topic_id: str, audience: str | None = None,
                     directory: Path | None = None) -> list[Card]:
-    """Cards on a topic for some audiences: primary-topic cards first, then by title.
+    """Cards on a topic that ``audience`` may see (all when None): primary-topic cards
+    first, then by title.
 
     Cached per folder (the mentor review screen asks for each topic it shows).
 
     Raises:
         CardError: a card file is malformed.
     """
-    return list(_by_topic(directory or cards_dir(), tuple(audiences)).get(topic_id, ()))
+    return list(_by_topic(directory or cards_dir(), audience).get(topic_id, ()))

@@ -2,7 +2,8 @@
 
 Choosing and ordering topics, checking the export for patient identifiers, and
 recording the mentor's review (meeting, discussed topics, follow-ups) back into
-the resident's journal.
+the resident's journal (once, in one transaction, and only for the topics that
+were shared).
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from companion.agenda import Agenda, AgendaError, AgendaTopic, CardRef, FollowUpItem, to_markdown
+from companion.agenda import (
+    Agenda,
+    AgendaError,
+    AgendaTopic,
+    CardRef,
+    FollowUpItem,
+    import_key,
+    parse_agenda,
+    review_digest,
+    to_markdown,
+)
+from companion.textnorm import strip_controls
 
 
 @dataclass(frozen=True)
@@ -135,30 +147,106 @@ def export_agenda(journal, agenda: Agenda, fmt: str = "md", *, redact: bool = Fa
         findings = find_identifiers(agenda)
         if findings:
             raise IdentifiersFound(findings)
+    parse_agenda(agenda.to_json(), "the agenda")  # what the mentor's app will accept
     text = render(agenda, fmt)
     for topic in agenda.topics:
-        if topic.id.isdigit():
+        if topic.id.isascii() and topic.id.isdigit():
             current = journal.topic(int(topic.id))
             if current.status in {"accepted", "suggested"}:
                 journal.update_topic(int(topic.id), status="shared")
     return text
 
 
-def import_review(journal, agenda: Agenda) -> dict:
-    """Record a reviewed agenda: the meeting, discussed topics and agreed follow-ups."""
+@dataclass(frozen=True)
+class ReviewImported:
+    """What importing a reviewed agenda did (``already_imported``: nothing, it was done before)."""
+
+    meeting_id: int
+    discussed: int
+    follow_ups: int
+    already_imported: bool = False
+    skipped: tuple[str, ...] = ()
+    """Topics the review marked discussed that were left alone, each with the reason."""
+
+    @property
+    def message(self) -> str:
+        """One sentence for the resident."""
+        if self.already_imported:
+            return ("This review was imported before; nothing was changed "
+                    "(a second import of the same file never adds another meeting).")
+        text = (f"Meeting recorded: {self.discussed} topic(s) discussed, "
+                f"{self.follow_ups} follow-up(s) to do.")
+        if self.skipped:
+            text += " Left unchanged: " + "; ".join(self.skipped) + "."
+        return text
+
+    def to_dict(self) -> dict:
+        return {"meeting_id": self.meeting_id, "discussed": self.discussed,
+                "follow_ups": self.follow_ups, "already_imported": self.already_imported,
+                "skipped": list(self.skipped), "message": self.message}
+
+
+IMPORT_KEY = "import_key"
+"""Where a meeting's stored agenda keeps the key of the review it came from."""
+
+
+def import_review(journal, agenda: Agenda) -> ReviewImported:
+    """Record a reviewed agenda once: the meeting, discussed topics and agreed follow-ups.
+
+    All of it is one journal transaction, so a failure leaves nothing behind. A
+    review already recorded (same agenda, same review date: :func:`import_key`)
+    changes nothing. Only topics this agenda carried and the journal shows as
+    shared become discussed; a mentor's file cannot reach any other topic.
+    """
     if agenda.review is None:
         raise AgendaError("this agenda has no 'review' section yet: the mentor has not "
                           "reviewed it")
     review = agenda.review
-    follow_ups = [{"text": f.text, "owner": f.owner,
+    key = import_key(agenda)
+    digest = review_digest(agenda)
+    follow_ups = [{"text": strip_controls(f.text), "owner": strip_controls(f.owner),
                    "due_date": f.due.isoformat() if f.due else None}
                   for f in review.follow_ups]
-    meeting_id = journal.add_meeting(review.reviewed_on, agenda.model_dump(mode="json",
-                                     by_alias=True), notes=review.notes, follow_ups=follow_ups)
-    discussed = 0
-    known = {t.id for t in journal.topics()}
+    shared = {t.id: t for t in agenda.topics}
+    stored = agenda.model_dump(mode="json", by_alias=True)
+    stored.update({IMPORT_KEY: key, "review_sha256": digest})
+    with journal.transaction():
+        earlier = next((m for m in journal.meetings() if m.agenda.get(IMPORT_KEY) == key), None)
+        if earlier is not None:
+            if earlier.agenda.get("review_sha256") != digest:
+                raise AgendaError(
+                    f"a different review of this agenda, dated {review.reviewed_on.isoformat()}"
+                    f", was imported on {earlier.created_at[:10]}; nothing was changed. Ask "
+                    "your mentor which copy is right, or record changes by hand.")
+            return ReviewImported(earlier.id, 0, 0, already_imported=True)
+        discussed, skipped = _discussed_topics(journal, review, shared)
+        meeting_id = journal.add_meeting(review.reviewed_on, stored,
+                                         notes=strip_controls(review.notes),
+                                         follow_ups=follow_ups)
+        for topic_id in discussed:
+            journal.update_topic(topic_id, status="discussed")
+    return ReviewImported(meeting_id, len(discussed), len(follow_ups), skipped=tuple(skipped))
+
+
+def _discussed_topics(journal, review, shared: Mapping[str, AgendaTopic]
+                      ) -> tuple[list[int], list[str]]:
+    """Journal ids of the topics to mark discussed, and why any others were left alone."""
+    by_id = {t.id: t for t in journal.topics()}
+    chosen: list[int] = []
+    skipped: list[str] = []
     for key, item in review.topics.items():
-        if item.status == "discussed" and key.isdigit() and int(key) in known:
-            journal.update_topic(int(key), status="discussed")
-            discussed += 1
-    return {"meeting_id": meeting_id, "discussed": discussed, "follow_ups": len(follow_ups)}
+        if item.status != "discussed":
+            continue
+        sent = shared.get(key)
+        title = sent.title if sent is not None else key
+        number = int(key) if key.isascii() and key.isdigit() and len(key) < 12 else None
+        current = by_id.get(number) if number is not None else None
+        if sent is None or current is None or current.topic_id != sent.topic_id:
+            skipped.append(f"'{title}' (not a topic of this journal)")
+        elif current.status == "discussed":
+            continue
+        elif current.status != "shared":
+            skipped.append(f"'{title}' (it is {current.status}, not shared)")
+        else:
+            chosen.append(current.id)
+    return chosen, skipped

@@ -108,8 +108,10 @@ def test_no_card_copies_eight_words_from_the_source(source_runs):
 def test_cards_for_topic_filters_audience_and_puts_primary_topic_first():
     from companion.cards import cards_for_topic
 
-    cards = cards_for_topic("burnout", ("mentor", "both"))
+    cards = cards_for_topic("burnout", "mentor")
     assert cards and all(c.audience in {"mentor", "both"} for c in cards)
+    residents = cards_for_topic("burnout", "resident")
+    assert residents and all(c.audience in {"resident", "both"} for c in residents)
     assert all("burnout" in c.all_topics for c in cards)
     primary = [c.topic == "burnout" for c in cards]
     assert primary == sorted(primary, reverse=True)  # every primary card before secondaries

@@ -14,6 +14,7 @@ from companion.retrieval.chunks import chunk_card, split_body
 from companion.retrieval.embedding import HashingEmbedder
 from companion.retrieval.index import INDEX_FILE, MANIFEST_FILE, index_status
 from companion.retrieval.retriever import Retriever
+from companion.taxonomy import load_topics
 
 WARN = "companion.retrieval.index"
 
@@ -151,7 +152,8 @@ def test_index_status_reports_missing_stale_and_fresh(tmp_path, monkeypatch):
     bundled.fingerprint = models.model_fingerprint(models.embedding_model_path())
     _open(tmp_path, embedder=bundled)
     status = index_status(directory)
-    assert status.startswith("fresh: 8 passages from 8 cards, flat index")
+    assert status.startswith("fresh: 8 passages and 0 resident utterances from 8 cards, flat "
+                             "index")
     (directory / INDEX_FILE).write_bytes(b"junk")
     assert "corrupt" in index_status(directory)
 
@@ -161,7 +163,7 @@ def test_importing_retrieval_pulls_no_heavy_library():
     import sys
 
     code = ("import sys, companion.retrieval.retriever, companion.retrieval.evaluation, "
-            "companion.commands.ask, companion.retrieval.index, companion.retrieval.build; "
+            "companion.commands.ask, companion.retrieval.index, companion.commands.kb_build; "
             "from companion.retrieval import Retriever; "
             "print(sorted(m for m in ('torch', 'faiss', 'sentence_transformers', 'bm25s', "
             "'textual') if m in sys.modules))")
@@ -197,4 +199,4 @@ def test_rebuild_after_an_edit_embeds_only_the_edited_card(tmp_path):
     (tmp_path / "index" / INDEX_FILE).write_bytes(b"junk")
     counting.seen.clear()
     assert _open(tmp_path, cards=cards, embedder=counting).origin == "rebuilt"
-    assert len(counting.seen) == len(cards)
+    assert len(counting.seen) == len(cards) + len(load_topics())  # passages, topic texts

@@ -11,7 +11,7 @@ import pytest
 from retrieval_support import REPO, sample_cards
 
 from companion.retrieval import index as index_module
-from companion.retrieval.chunks import chunk_cards
+from companion.retrieval.asks import Ask
 from companion.retrieval.embedding import HashingEmbedder
 from companion.retrieval.index import (
     BUNDLED_COMMAND,
@@ -20,9 +20,11 @@ from companion.retrieval.index import (
     PREBUILT_ENV,
     SHIPPED_DIR,
     bundled_staleness,
+    contents_of,
     shipped_staleness,
 )
 from companion.retrieval.retriever import Retriever
+from companion.taxonomy import load_topics
 
 
 class CountingEmbedder(HashingEmbedder):
@@ -102,21 +104,22 @@ def test_staleness_names_what_changed(tmp_path):
     shipped = _ship(tmp_path / "shipped")
     embedder = HashingEmbedder()
 
-    def stale(cards, fingerprint=embedder.fingerprint):
-        cards = sorted(cards, key=lambda c: c.id)
-        return shipped_staleness(cards, chunk_cards(cards), embedder.name, fingerprint,
-                                 directory=shipped)
+    def stale(cards, fingerprint=embedder.fingerprint, asks=()):
+        return shipped_staleness(contents_of(cards, asks, load_topics()), embedder.name,
+                                 fingerprint, directory=shipped)
 
     assert stale(sample_cards()) is None
     edited = sample_cards()
     edited[0] = dataclasses.replace(edited[0], title="Nights, again")
     assert stale(edited) == "cards changed: 1 edited, 0 added, 0 removed"
     assert "embedding model changed" in stale(sample_cards(), "other-model")
+    new_ask = Ask("writing-idp", "career-planning", "how do i even write an idp")
+    assert stale(sample_cards(), asks=[new_ask]) == "resident utterances (asks.jsonl) changed"
     manifest = json.loads((shipped / MANIFEST_FILE).read_text())
     (shipped / INDEX_FILE).write_bytes(b"junk")
-    assert "does not match its manifest" in stale(sample_cards())
+    assert "corrupt (checksum mismatch)" in stale(sample_cards())
     assert manifest["cards"]
-    assert "no shipped index" in shipped_staleness([], [], "x", "y",
+    assert "no shipped index" in shipped_staleness(contents_of([], [], {}), "x", "y",
                                                    directory=tmp_path / "none")
 
 

@@ -15,7 +15,7 @@ DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_crisis
 def test_screen_json_shape_for_crisis(capsys):
     assert main(["screen", "--json", "I've been stockpiling pills and I know how many I need"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"level", "reasons", "resources"}
+    assert set(data) == {"level", "reasons", "resources", "evidence"}
     assert data["level"] == "crisis"
     assert data["reasons"] and all(isinstance(r, str) for r in data["reasons"])
     assert any("988" in r["contact"] for r in data["resources"])
@@ -31,7 +31,8 @@ def test_screen_text_output_for_hyperbole(capsys):
 
 def test_screen_history_option(capsys):
     main(["screen", "--json", "--history", "I want to die.", "I'm safe now."])
-    assert json.loads(capsys.readouterr().out)["level"] == "concern"
+    result = json.loads(capsys.readouterr().out)
+    assert result["level"] == "none" and result["resources"]  # answered: visible, not raised
 
 
 def test_eval_safety_json_on_dev_file(capsys):
@@ -40,7 +41,9 @@ def test_eval_safety_json_on_dev_file(capsys):
     assert main(["eval", "safety", str(DEV_FILE), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert list(report) == ["n", "recall", "false_alarm_rate", "concern_rate_crisis",
-                            "concern_rate_noncrisis", "misses", "false_alarms"]
+                            "concern_rate_noncrisis", "misses", "false_alarms",
+                            "check_rate_crisis", "check_rate_noncrisis", "recall_with_check",
+                            "misses_with_check", "checks_noncrisis"]
     assert report["recall"] == 1.0
     assert report["false_alarm_rate"] <= 0.05
 

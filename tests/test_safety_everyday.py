@@ -47,5 +47,5 @@ def test_indirect_and_varied_crisis_statements_written_for_regression():
     rule families it exposed were added, so they are no longer unseen data.
     """
     report = evaluate_safety(Path(__file__).parent / "data" / "safety_regression.jsonl")
-    assert report["misses"] == []
+    assert report["misses_with_check"] == []
     assert report["false_alarms"] == []

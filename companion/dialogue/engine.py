@@ -16,13 +16,14 @@ from collections import Counter
 
 import numpy as np
 
-from companion.dialogue.cleaning import clean_message
+from companion.dialogue.cleaning import MessageError, clean_message
 from companion.dialogue.flows import Flow, FlowError, load_flows
 from companion.dialogue.rumination import is_ruminating
 from companion.dialogue.session import Session, Summary, TurnResult
 from companion.dialogue.suggestions import SuggestedTopic, build_topic
 from companion.dialogue.texts import load_texts
 from companion.dialogue.understanding import Understanding, Understood
+from companion.textnorm import strip_controls
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ class Engine:
         self.generator = generator
         self._flows = flows if flows is not None else load_flows()
         self.texts = load_texts()
-        self.understanding = Understanding(embedder)
+        self.understanding = Understanding(
+            embedder, topic_model=getattr(retriever, "topic_model", None))
         self._topic_vectors = self.understanding.topic_vectors
         self._sessions: dict[int, Session] = {}
         self._memory_ids = itertools.count(1)
@@ -91,23 +93,88 @@ class Engine:
         return TurnResult(session_id=session_id, reply=reply, state="active", question=question)
 
     # ------------------------------------------------------------------ turn
-    def turn(self, session_id: int, text: str, on_token=None) -> TurnResult:
-        """Answer one resident message (raises MessageError for unusable input)."""
+    def turn(self, session_id: int, text: str, on_token=None,
+             privacy: str = "redact") -> TurnResult:
+        """Answer one resident message (raises MessageError for unusable input).
+
+        Safety runs first, on the raw message (normalised for matching), then the
+        privacy scan. ``privacy`` is what to do with patient identifiers: "redact"
+        (the default for every caller but the app), "keep", or "ask" (the app: if
+        any are found the result has state "privacy" with the spans and nothing is
+        saved; send the message again with "keep" or "redact"). A crisis is never
+        held back by that question: it is saved redacted and the resources shown.
+        """
         session = self.session(session_id)
         if session.state == "closed":
             raise FlowError("this session has ended; start a new reflection")
-        text = clean_message(text)
+        gate = self._safety_and_privacy(session, text, privacy)
+        if isinstance(gate, TurnResult):
+            return gate
+        text, history, safety, privacy_info = gate
+        result = self._respond(session, text, history, safety, on_token)
+        result.privacy = privacy_info
+        return result
+
+    def _safety_and_privacy(self, session: Session, raw: str, privacy: str):
+        """Screen, then scan for identifiers, then save: a TurnResult ends the turn here."""
+        from companion.safety.check import check_payload
+
+        if privacy not in ("ask", "keep", "redact"):
+            raise ValueError(f"privacy must be ask, keep or redact, got {privacy!r}")
+        if not isinstance(raw, str):
+            raise MessageError("A message must be text.")
         history = list(session.resident_turns)
-        safety = self.screen(text, history)
+        memory = session.safety
+        safety = self.screen(raw, history, memory=memory)
+        try:
+            text = clean_message(raw)
+        except MessageError:
+            if safety.level != "crisis":
+                raise
+            text = strip_controls(raw).strip()  # too long, but a crisis is never lost
+        spans = _identifiers(text)
+        choice = "redact" if safety.level == "crisis" and privacy == "ask" else privacy
+        if spans and choice == "ask":
+            return TurnResult(session_id=session.id, reply="", state="privacy",
+                              safety=safety.to_dict(),
+                              privacy={"spans": [s.to_dict() for s in spans], "applied": None,
+                                       "text": text})
+        privacy_info = None
+        if spans:
+            if choice == "redact":
+                from companion.privacy import redact
+
+                text = redact(text, spans)
+            privacy_info = {"spans": [s.to_dict() for s in spans], "applied": choice,
+                            "text": text}
         safety_dict = safety.to_dict()
         self._save(session, "resident", text, safety.level)
         session.resident_turns.append(text)
         session.turn_count += 1
         if safety.level == "crisis":
-            return self._crisis(session, safety_dict)
+            memory.pending = dict(safety.evidence)
+            result = self._crisis(session, safety_dict)
+            result.privacy = privacy_info
+            return result
+        if safety.level == "check":
+            session.state = "check"
+            memory.pending = dict(safety.evidence)
+            memory.pending_turn = (text, history, safety)
+            if self.journal is not None:
+                self.journal.record_safety_event(session.id, "check", safety.reasons)
+            payload = check_payload()
+            self._save(session, "companion", payload["question"])
+            return TurnResult(session_id=session.id, reply=payload["question"], state="check",
+                              safety=safety_dict, check=payload, privacy=privacy_info)
+        return text, history, safety, privacy_info
+
+    def _respond(self, session: Session, text: str, history: list[str], safety,
+                 on_token=None) -> TurnResult:
+        """The reflection part of a turn, once safety and privacy let the message through."""
+        safety_dict = safety.to_dict()
         session.state = "active"  # a safe message after the resources carries on
 
-        hits = self.retriever.search(session.resident_turns[-4:], k=10)
+        hits = self.retriever.search(session.resident_turns[-4:], k=10, audience="resident")
         understood = self.understanding.understand(text, history, hits=hits)
         session.feelings.append(understood.feeling)
         session.main_topics.append(understood.topic)
@@ -185,20 +252,63 @@ class Engine:
         return result
 
     def resume_after_crisis(self, session_id: int, safe: bool) -> TurnResult:
-        """After the resources: carry on with the flow if the resident is safe, else end."""
+        """After the resources: carry on with the flow if the resident is safe, else end.
+
+        "I'm safe" is the resident's answer: it is recorded, and the evidence that
+        raised this screen does not raise it again in the session.
+        """
         session = self.session(session_id)
+        memory = session.safety
+        if self.journal is not None:
+            answer = "I'm safe, continue" if safe else "end the session"
+            self.journal.record_safety_event(session.id, "crisis", [f"answer: {answer}"])
         if not safe:
             reply = self.texts.crisis_end
             self._save(session, "companion", reply)
             summary = self.end(session_id)
             return TurnResult(session_id=session_id, reply=reply, state="closed",
                               summary=summary.to_dict())
+        memory.crisis_answered = True
+        memory.record(memory.pending or {})
+        memory.pending = None
+        memory.pending_turn = None
         session.state = "active"
         step = session.current
         question = self._question(session, step, [])
         reply = f"{self.texts.crisis_resume}\n\n{question}"
         self._save(session, "companion", reply)
         return TurnResult(session_id=session_id, reply=reply, state="active", question=question)
+
+    def answer_check(self, session_id: int, answer: str, on_token=None) -> TurnResult:
+        """The resident's answer to the safety question: yes / not_sure -> crisis, no -> go on.
+
+        "No" is recorded and the same evidence does not ask again in this session;
+        the reflection of the message that raised the question then continues.
+        """
+        from companion.safety.check import parse_answer
+        from companion.safety.screen import SafetyResult
+
+        session = self.session(session_id)
+        memory = session.safety
+        if session.state != "check" or memory.pending_turn is None:
+            raise FlowError("there is no safety question waiting for an answer")
+        key = parse_answer(answer)
+        text, history, safety = memory.pending_turn
+        memory.pending_turn = None
+        label = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}[key]
+        self._save(session, "resident", f"[answer to the safety question] {label}", "none")
+        if self.journal is not None:
+            self.journal.record_safety_event(session.id, "check", [f"answer: {key}"])
+        if key in ("yes", "not_sure"):
+            crisis = safety.to_dict()
+            crisis["level"] = "crisis"
+            crisis["reasons"] = [*crisis["reasons"], f"check: the resident answered {key}"]
+            return self._crisis(session, crisis)
+        memory.record(memory.pending or {})
+        memory.pending = None
+        go_on = SafetyResult("concern", [*safety.reasons, "check: the resident answered no"],
+                             list(safety.resources), dict(safety.evidence))
+        return self._respond(session, text, history, go_on, on_token)
 
     def end(self, session_id: int) -> Summary:
         """Close the session and save its summary."""
@@ -221,7 +331,7 @@ class Engine:
     def suggest(self, text: str, k: int = 5) -> list[SuggestedTopic]:
         """Mentor topics for a piece of text, best first (no session, nothing saved)."""
         text = clean_message(text)
-        hits = self.retriever.search(text, k=10)
+        hits = self.retriever.search(text, k=10, audience="resident")
         understood = self.understanding.understand(text, hits=hits)
         return [
             build_topic(topic_id, score, text, hits, self.retriever, self.texts.mentor_topics,
@@ -235,6 +345,7 @@ class Engine:
             self.journal.add_message(session.id, role, text, safety_level=level)
 
     def _crisis(self, session: Session, safety: dict) -> TurnResult:
+        """Resources at once, in plain words; the flow pauses until the resident answers."""
         session.state = "crisis"
         if self.journal is not None:
             self.journal.record_safety_event(session.id, "crisis", safety["reasons"])
@@ -288,10 +399,11 @@ class Engine:
         # Cards come ranked by relevance to the conversation; the first question not yet
         # asked from the best card wins (embedding every card question cost a turn's p95).
         unasked = (q for hit in hits[:6] for q in hit.card.reflect if q not in session.asked)
-        question = next(unasked, None)
-        if question is None:
+        found: str | None = next(unasked, None)
+        if found is None:
             unused = [q for q in self.texts.fallback_questions if q not in session.asked]
-            question = unused[0] if unused else "What else is on your mind?"
+            found = unused[0] if unused else "What else is on your mind?"
+        question = found
         session.asked.append(question)
         return question
 
@@ -340,3 +452,12 @@ class Engine:
         if session.plans:
             lines.append(f"Your next step: {session.plans[-1]}")
         return "\n".join(lines)
+
+
+def _identifiers(text: str) -> list:
+    """Patient identifiers in a message (the privacy guard's spans), or none without it."""
+    try:
+        from companion.privacy import scan
+    except ModuleNotFoundError:  # pragma: no cover - the guard ships with the app
+        return []
+    return scan(text)

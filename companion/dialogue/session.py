@@ -10,8 +10,9 @@ import numpy as np
 
 from companion.dialogue.flows import Flow
 from companion.dialogue.suggestions import SuggestedTopic
+from companion.safety.check import SafetyMemory
 
-State = Literal["active", "checkin", "crisis", "closed"]
+State = Literal["active", "checkin", "check", "crisis", "closed", "privacy"]
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Session:
     plans: list[str] = field(default_factory=list)
     ruminations: int = 0
     turn_count: int = 0
+    safety: SafetyMemory = field(default_factory=SafetyMemory)  # the resident's answers
 
     @property
     def current(self):
@@ -75,6 +77,8 @@ class TurnResult:
     checkin: dict | None = None
     summary: dict | None = None
     generator_fallback: str | None = None
+    check: dict | None = None  # state "check": {"question", "note", "answers": [{id, label}]}
+    privacy: dict | None = None  # identifiers: {"spans", "applied": None|keep|redact, "text"}
 
     def to_dict(self) -> dict:
         return {
@@ -83,4 +87,5 @@ class TurnResult:
             "topics": self.topics, "safety": self.safety, "feeling": self.feeling,
             "understood_topics": self.understood_topics, "checkin": self.checkin,
             "summary": self.summary, "generator_fallback": self.generator_fallback,
+            "check": self.check, "privacy": self.privacy,
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SAFETY_LEVELS = ("none", "concern", "crisis")
+SAFETY_LEVELS = ("none", "concern", "check", "crisis")
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Topic:
 
 @dataclass
 class SafetyEvent:
-    """A concern or crisis screen result; recorded locally only, never shared."""
+    """A concern, check or crisis screen result (or an answer to one); local only, never shared."""
 
     id: int
     session_id: int | None

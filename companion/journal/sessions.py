@@ -33,7 +33,7 @@ class SessionRecords(StoreBase):
                 (self._seal("sessions", "flow", flow), now_iso(),
                  self._seal_json("sessions", "summary", {})),
             )
-            return int(cur.lastrowid)
+            return _row_id(cur)
 
     def add_message(
         self, session_id: int, role: str, text: str, safety_level: str = "none"
@@ -53,7 +53,7 @@ class SessionRecords(StoreBase):
                  self._seal("messages", "text", text),
                  self._seal("messages", "safety_level", safety_level), now_iso()),
             )
-            return int(cur.lastrowid)
+            return _row_id(cur)
 
     def end_session(self, session_id: int, summary: Mapping[str, Any]) -> None:
         """Close a session with its summary (a JSON-serialisable mapping)."""
@@ -143,7 +143,7 @@ class SessionRecords(StoreBase):
                  self._seal_json("safety_events", "reasons", text_list(reasons, "reasons")),
                  now_iso()),
             )
-            return int(cur.lastrowid)
+            return _row_id(cur)
 
     def safety_events(self, session_id: int | None = None) -> list[SafetyEvent]:
         """Safety events oldest first, all or of one session."""
@@ -178,7 +178,7 @@ class SessionRecords(StoreBase):
                 (day, created, self._seal_json("checkins", "answers", clean),
                  self._seal_json("checkins", "scores", scores)),
             )
-            new_id = int(cur.lastrowid)
+            new_id = _row_id(cur)
         return Checkin(id=new_id, date=day, created_at=created, answers=clean, scores=scores)
 
     def checkins(self) -> list[Checkin]:
@@ -204,3 +204,9 @@ class SessionRecords(StoreBase):
 def _check_level(level: str, field: str) -> None:
     if level not in SAFETY_LEVELS:
         raise JournalValueError(f"{field} must be one of {', '.join(SAFETY_LEVELS)}, got {level!r}")
+
+
+def _row_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote."""
+    assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
+    return cursor.lastrowid

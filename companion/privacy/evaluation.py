@@ -1,7 +1,9 @@
 """Score a scanner on a labelled set of reflection sentences (JSON lines).
 
 Each line: ``{"id", "text", "identifiers": [{"kind", "text"}, ...]}``; an empty
-``identifiers`` list marks a clean sentence. An identifier counts as *caught*
+``identifiers`` list marks a clean sentence. A kind may be written with a common
+other name ("name", "serial", "town": see ``spans.ALIASES``), so sets written by
+other authors load without being edited. An identifier counts as *caught*
 when the detected spans cover every non-space character of it (the redacted
 text no longer contains it); *kind_correct* also needs an overlapping span of
 the labelled kind. A clean sentence counts as *changed* when anything in it is
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from companion.labelled import read_jsonl
-from companion.privacy.spans import KINDS, Span
+from companion.privacy.spans import ALIASES, KINDS, Span
 
 
 class PrivacySetError(ValueError):
@@ -82,7 +84,9 @@ def _locate(raw: dict, where: str) -> tuple[tuple[str, int, int], ...]:
         field_name = f"identifiers[{index}]"
         if not isinstance(ident, dict) or not isinstance(ident.get("text"), str):
             raise PrivacySetError(f"{where}: field '{field_name}.text' must be a string")
-        if ident.get("kind") not in KINDS:
+        kind = ident.get("kind")
+        kind = ALIASES.get(kind, kind) if isinstance(kind, str) else kind
+        if kind not in KINDS:
             raise PrivacySetError(
                 f"{where}: field '{field_name}.kind' is {ident.get('kind')!r}; "
                 f"expected one of {', '.join(KINDS)}"
@@ -93,7 +97,7 @@ def _locate(raw: dict, where: str) -> tuple[tuple[str, int, int], ...]:
                 f"{where}: field '{field_name}.text' {ident['text']!r} does not occur in 'text'"
             )
         cursor[ident["text"]] = start + len(ident["text"])
-        located.append((ident["kind"], start, start + len(ident["text"])))
+        located.append((kind, start, start + len(ident["text"])))
     return tuple(located)
 
 

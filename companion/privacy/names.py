@@ -102,8 +102,17 @@ _STAFF_ROLE_AFTER = re.compile(
 )
 
 
+_STAFF_ROLE_BEFORE = re.compile(
+    rf"\b(?:{_CLINICIANS}|nurse|case\s+manager|manager|coordinator|interpreter|secretary|clerk"
+    r"|educator|dietitian|surgeon|director|administrator|chair)\s*[,(]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _titled_patient(match: re.Match[str], text: str) -> bool:
-    """"Mr. Freeman, the social worker" / "Ms. Thompson from pharmacy" is staff, not a patient."""
+    """"Mr. Freeman, the social worker", "our social worker, Ms. Rivera": staff, not patients."""
+    if _STAFF_ROLE_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+        return False
     return not _STAFF_ROLE_AFTER.search(text[match.end():match.end() + 60])
 
 

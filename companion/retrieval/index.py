@@ -1,8 +1,11 @@
-"""The persisted passage index: a FAISS file plus a manifest that says what it holds.
+"""The persisted index: a FAISS file, the topic model and a manifest that says what they hold.
 
-The manifest records the format and chunker versions, the embedding model (name,
+The FAISS file holds one row per card passage, then one row per resident utterance
+(``asks.jsonl``) pointing to its card. The topic model (:mod:`topicmodel`) is trained
+on those same vectors when the index is built and saved beside it. The manifest
+records the format, chunker and trainer versions, the embedding model (name,
 fingerprint, dimension), every card's content hash, which card each row belongs
-to and the SHA-256 of the FAISS file. An index is used only when all of that
+to, the topics, and the SHA-256 of both files. An index is used only when all of that
 matches the current cards and model; anything stale, missing or damaged is
 rebuilt, and a stale or damaged one is logged as a warning, never used silently.
 
@@ -16,25 +19,30 @@ another model cause a build, and that build reuses every unchanged card's vector
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from companion import paths
 from companion.cards import Card
+from companion.retrieval.asks import Ask
 from companion.retrieval.chunks import CHUNKER_VERSION, Chunk
 from companion.retrieval.dense import HNSW_THRESHOLD, DenseIndex, file_sha256
 from companion.retrieval.embedding import Embedder
+from companion.retrieval.topicmodel import TRAINER_VERSION, TopicModel, train_topic_model
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 INDEX_FILE = "cards.faiss"
+TOPIC_FILE = "topics.npz"
 MANIFEST_FILE = "manifest.json"
 PREBUILT_ENV = "COMPANION_PREBUILT_INDEX"
 SHIPPED_DIR = Path(__file__).resolve().parent / "bundled"
@@ -55,17 +63,65 @@ def readonly_index_dirs() -> list[Path]:
     return dirs
 
 
-def expected_manifest(cards: Sequence[Card], chunks: Sequence[Chunk], model_name: str,
-                      fingerprint: str, dimension: int,
+@dataclass(frozen=True)
+class Contents:
+    """What an index holds: rows (passages, then utterances) and the topics it classifies."""
+
+    cards: Sequence[Card]
+    chunks: Sequence[Chunk]
+    asks: Sequence[Ask]
+    topics: dict[str, str]
+    """Topic id -> description (the taxonomy)."""
+
+    @property
+    def texts(self) -> list[str]:
+        """The embedded text of every row, in row order."""
+        return [chunk.text for chunk in self.chunks] + [ask.text for ask in self.asks]
+
+    def row_keys(self) -> list[tuple]:
+        """A key per row that names its content, for reusing vectors across builds."""
+        return ([("passage", c.card_id, c.ordinal) for c in self.chunks]
+                + [("ask", a.card_id, _text_key(a.text)) for a in self.asks])
+
+    def labels(self) -> list[str]:
+        """The topic each row teaches the topic model."""
+        topic_of = {card.id: card.topic for card in self.cards}
+        return ([topic_of[c.card_id] for c in self.chunks]
+                + [a.topic if a.topic in self.topics else topic_of[a.card_id]
+                   for a in self.asks])
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def topic_texts(topics: dict[str, str]) -> list[str]:
+    """How each topic's description is embedded (also a training row for its topic)."""
+    return [f"{tid.replace('-', ' ')}: {desc}" for tid, desc in topics.items()]
+
+
+@dataclass
+class Loaded:
+    """A usable index: the FAISS rows and the topic model trained with them."""
+
+    dense: DenseIndex
+    topic_model: TopicModel
+
+
+def expected_manifest(contents: Contents, model_name: str, fingerprint: str, dimension: int,
                       hnsw_threshold: int = HNSW_THRESHOLD) -> dict:
     """What the manifest of an up-to-date index must say (without file facts)."""
+    rows = len(contents.chunks) + len(contents.asks)
     return {
         "format": FORMAT_VERSION,
         "chunker": CHUNKER_VERSION,
+        "trainer": TRAINER_VERSION,
         "model": {"name": model_name, "fingerprint": fingerprint, "dimension": dimension},
-        "index_type": "hnsw" if len(chunks) > hnsw_threshold else "flat",
-        "cards": {card.id: card.content_hash for card in cards},
-        "chunks": [[chunk.card_id, chunk.ordinal] for chunk in chunks],
+        "index_type": "hnsw" if rows > hnsw_threshold else "flat",
+        "topics": _text_key(json.dumps(contents.topics, sort_keys=False)),
+        "cards": {card.id: card.content_hash for card in contents.cards},
+        "chunks": [[chunk.card_id, chunk.ordinal] for chunk in contents.chunks],
+        "asks": [[ask.card_id, _text_key(ask.text), ask.topic] for ask in contents.asks],
     }
 
 
@@ -88,6 +144,11 @@ def stale_reason(manifest: dict, expected: dict) -> str | None:
         return _describe_card_changes(manifest.get("cards") or {}, expected["cards"])
     if manifest.get("chunks") != expected["chunks"]:
         return "passage list changed"
+    if manifest.get("asks") != expected["asks"]:
+        return "resident utterances (asks.jsonl) changed"
+    if manifest.get("topics") != expected["topics"] or \
+            manifest.get("trainer") != expected["trainer"]:
+        return "topics or topic-model training changed"
     if manifest.get("index_type") != expected["index_type"]:
         return f"index type should be {expected['index_type']}"
     return None
@@ -107,11 +168,23 @@ def read_manifest(directory: Path) -> dict | None:
     return manifest
 
 
-def load_if_fresh(directory: Path, expected: dict) -> tuple[DenseIndex | None, str | None]:
-    """Load the persisted index if it matches ``expected``.
+def _files_intact(directory: Path, manifest: dict) -> str | None:
+    """Why the files in ``directory`` do not match their manifest, or None."""
+    for name, key in ((INDEX_FILE, "faiss_sha256"), (TOPIC_FILE, "topic_model_sha256")):
+        path = directory / name
+        if not path.is_file():
+            return f"{'index' if name == INDEX_FILE else 'topic model'} file {path} is missing"
+        if file_sha256(path) != manifest.get(key):
+            return f"{'index' if name == INDEX_FILE else 'topic model'} file {path} is corrupt " \
+                   "(checksum mismatch)"
+    return None
+
+
+def load_if_fresh(directory: Path, expected: dict) -> tuple[Loaded | None, str | None]:
+    """Load the persisted index and topic model if they match ``expected``.
 
     Returns:
-        (index, None) when fresh; (None, "missing") when there is none; otherwise
+        (loaded, None) when fresh; (None, "missing") when there is none; otherwise
         (None, reason) saying what is stale or damaged.
     """
     index_path = directory / INDEX_FILE
@@ -121,24 +194,28 @@ def load_if_fresh(directory: Path, expected: dict) -> tuple[DenseIndex | None, s
         return None, str(exc)
     if manifest is None:
         return None, "missing" if not index_path.exists() else "manifest is missing"
-    reason = stale_reason(manifest, expected)
+    reason = stale_reason(manifest, expected) or _files_intact(directory, manifest)
     if reason:
         return None, reason
-    if not index_path.is_file():
-        return None, f"index file {index_path} is missing"
-    if file_sha256(index_path) != manifest.get("faiss_sha256"):
-        return None, f"index file {index_path} is corrupt (checksum mismatch)"
     try:
         index = DenseIndex.load(index_path)
     except Exception as exc:  # faiss raises RuntimeError subclasses on bad files
         return None, f"index file {index_path} is corrupt ({exc})"
-    if index.count != len(expected["chunks"]) or index.dimension != expected["model"]["dimension"]:
+    rows = len(expected["chunks"]) + len(expected["asks"])
+    if index.count != rows or index.dimension != expected["model"]["dimension"]:
         return None, f"index file {index_path} holds {index.count} rows of {index.dimension} dims"
-    return index, None
+    try:
+        model = TopicModel.load(directory / TOPIC_FILE)
+    except ValueError as exc:
+        return None, str(exc)
+    if model.weights.shape[0] != index.dimension:
+        return None, f"topic model in {directory} does not fit the index"
+    return Loaded(index, model), None
 
 
 def encode_passages(texts: Sequence[str], embedder: Embedder, progress: Progress | None = None,
-                    batch_size: int = 16) -> np.ndarray:
+                    batch_size: int = 16, done: int = 0, total: int | None = None
+                    ) -> np.ndarray:
     """Embed passages in batches, reporting (done, total) after each batch.
 
     Passages are batched shortest first so a batch pads to similar lengths (the
@@ -146,18 +223,19 @@ def encode_passages(texts: Sequence[str], embedder: Embedder, progress: Progress
     Batches of 16 built the knowledge base in 14.1-14.5 s cold against 15.1 s with 64
     on the 2-core machine (same run conditions).
     """
+    total = len(texts) if total is None else total
     out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
     order = np.argsort([len(text) for text in texts], kind="stable")
     for start in range(0, len(texts), batch_size):
         rows = order[start:start + batch_size]
         out[rows] = embedder.encode([texts[i] for i in rows])
         if progress is not None:
-            progress(start + len(rows), len(texts))
+            progress(done + start + len(rows), total)
     return out
 
 
-def reusable_vectors(directory: Path, expected: dict) -> dict[tuple[str, int], np.ndarray]:
-    """Vectors of an intact older index (same model) for passages of unchanged cards.
+def reusable_vectors(directory: Path, expected: dict) -> dict[tuple, np.ndarray]:
+    """Vectors of an intact older index (same model) for rows whose text is unchanged.
 
     When a program director edits one card, only that card's passages need the
     model again. Anything doubtful (other model, damaged file) reuses nothing.
@@ -171,51 +249,100 @@ def reusable_vectors(directory: Path, expected: dict) -> dict[tuple[str, int], n
         if file_sha256(path) != manifest.get("faiss_sha256"):
             return {}
         old = DenseIndex.load(path)
-        if old.count != len(manifest["chunks"]):
+        chunks, asks = manifest["chunks"], manifest.get("asks", [])
+        if old.count != len(chunks) + len(asks):
             return {}
         old_cards, new_cards = manifest["cards"], expected["cards"]
-        keep = [(row, (str(cid), int(ordinal)))
-                for row, (cid, ordinal) in enumerate(manifest["chunks"])
+        keep: list[tuple[int, tuple[str, str, int | str]]] = [
+            (row, ("passage", str(cid), int(ordinal)))
+                for row, (cid, ordinal) in enumerate(chunks)
                 if cid in new_cards and old_cards.get(cid) == new_cards[cid]]
+        keep += [(len(chunks) + row, ("ask", str(cid), str(key)))
+                 for row, (cid, key, *_) in enumerate(asks)]
         vectors = old.vectors(np.array([row for row, _ in keep], dtype=np.int64))
-        return {key: vector for (_, key), vector in zip(keep, vectors, strict=True)}
+        reuse = {key: vector for (_, key), vector in zip(keep, vectors, strict=True)}
+        reuse.update(_reusable_topic_vectors(directory, manifest))
+        return reuse
     except Exception as exc:  # reuse is an optimisation: never let it break a rebuild
         logger.info("not reusing vectors from %s: %s", directory, exc)
         return {}
 
 
-def build_and_save(expected: dict, chunks: Sequence[Chunk], embedder: Embedder,
+def _reusable_topic_vectors(directory: Path, manifest: dict) -> dict[tuple, np.ndarray]:
+    """The topic-description vectors of an intact topic model file, keyed by text."""
+    path = directory / TOPIC_FILE
+    try:
+        if not path.is_file() or file_sha256(path) != manifest.get("topic_model_sha256"):
+            return {}
+        model = TopicModel.load(path)
+    except (OSError, ValueError):
+        return {}
+    keys = manifest.get("topic_texts", [])
+    if model.descriptions is None or len(model.descriptions) != len(keys):
+        return {}
+    return dict(zip([("topic", str(key)) for key in keys], model.descriptions, strict=True))
+
+
+def train_for(contents: Contents, vectors: np.ndarray, topic_vectors: np.ndarray,
+              **options) -> TopicModel:
+    """The topic model for an index: its rows plus the topic descriptions.
+
+    ``options`` go to :func:`train_topic_model` (the tuning script varies them).
+    """
+    topic_ids = list(contents.topics)
+    model = train_topic_model(np.vstack([vectors, topic_vectors]),
+                              contents.labels() + topic_ids, topic_ids, **options)
+    model.descriptions = np.asarray(topic_vectors, dtype=np.float32)
+    return model
+
+
+def build_and_save(expected: dict, contents: Contents, embedder: Embedder,
                    directory: Path, progress: Progress | None = None,
                    hnsw_threshold: int = HNSW_THRESHOLD,
-                   reuse: dict[tuple[str, int], np.ndarray] | None = None) -> DenseIndex:
-    """Embed the passages (except those in ``reuse``), build the index, write it and
-    then its manifest."""
+                   reuse: dict[tuple, np.ndarray] | None = None) -> Loaded:
+    """Embed the rows (except those in ``reuse``), train the topic model, write both
+    files and then the manifest."""
     reuse = reuse or {}
-    todo = [i for i, chunk in enumerate(chunks) if (chunk.card_id, chunk.ordinal) not in reuse]
-    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    for i, chunk in enumerate(chunks):
-        if (chunk.card_id, chunk.ordinal) in reuse:
-            vectors[i] = reuse[(chunk.card_id, chunk.ordinal)]
-    vectors[todo] = encode_passages([chunks[i].text for i in todo], embedder, progress)
-    logger.info("embedded %d passages, reused %d", len(todo), len(chunks) - len(todo))
+    keys, texts = contents.row_keys(), contents.texts
+    todo = [i for i, key in enumerate(keys) if key not in reuse]
+    vectors = np.zeros((len(keys), embedder.dimension), dtype=np.float32)
+    for i, key in enumerate(keys):
+        if key in reuse:
+            vectors[i] = reuse[key]
+    described = topic_texts(contents.topics)
+    topic_keys = [("topic", _text_key(text)) for text in described]
+    topic_todo = [i for i, key in enumerate(topic_keys) if key not in reuse]
+    total = len(todo) + len(topic_todo)
+    vectors[todo] = encode_passages([texts[i] for i in todo], embedder, progress, total=total)
+    topic_vectors = np.zeros((len(described), embedder.dimension), dtype=np.float32)
+    for i, key in enumerate(topic_keys):
+        if key in reuse:
+            topic_vectors[i] = reuse[key]
+    topic_vectors[topic_todo] = encode_passages([described[i] for i in topic_todo], embedder,
+                                                progress, done=len(todo), total=total)
+    logger.info("embedded %d rows, reused %d", total, len(keys) + len(described) - total)
     index = DenseIndex.build(vectors, embedder.dimension, hnsw_threshold)
+    model = train_for(contents, vectors, topic_vectors)
     directory.mkdir(parents=True, exist_ok=True)
     digest = index.save(directory / INDEX_FILE)
-    manifest = {**expected, "faiss_sha256": digest, "count": index.count,
+    model.save(directory / TOPIC_FILE)
+    manifest = {**expected, "faiss_sha256": digest,
+                "topic_model_sha256": file_sha256(directory / TOPIC_FILE),
+                "topic_texts": [key for _, key in topic_keys],
+                "count": index.count, "passages": len(contents.chunks),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     tmp = directory / (MANIFEST_FILE + ".tmp")
     tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     os.replace(tmp, directory / MANIFEST_FILE)
-    logger.info("built %s index of %d passages in %s", index.kind, index.count, directory)
-    return index
+    logger.info("built %s index of %d rows in %s", index.kind, index.count, directory)
+    return Loaded(index, model)
 
 
-def open_dense_index(cards: Sequence[Card], chunks: Sequence[Chunk], embedder: Embedder,
-                     directory: Path | None = None, *, rebuild: bool = False,
-                     progress: Progress | None = None,
-                     hnsw_threshold: int = HNSW_THRESHOLD,
-                     readonly: Sequence[Path] | None = None) -> tuple[DenseIndex, str]:
-    """The dense index for these cards: loaded when fresh, else (re)built and saved.
+def open_index(contents: Contents, embedder: Embedder, directory: Path | None = None, *,
+               rebuild: bool = False, progress: Progress | None = None,
+               hnsw_threshold: int = HNSW_THRESHOLD,
+               readonly: Sequence[Path] | None = None) -> tuple[Loaded, str]:
+    """The index for these contents: loaded when fresh, else (re)built and saved.
 
     Args:
         directory: the user's index folder (written when a build is needed).
@@ -223,20 +350,20 @@ def open_dense_index(cards: Sequence[Card], chunks: Sequence[Chunk], embedder: E
             :func:`readonly_index_dirs` when omitted.
 
     Returns:
-        (index, origin) where origin is "loaded" (the user's folder), "shipped" (a
+        (loaded, origin) where origin is "loaded" (the user's folder), "shipped" (a
         read-only prebuilt folder), "built" (none existed) or "rebuilt".
     """
     directory = Path(directory) if directory is not None else paths.index_dir()
     readonly = [Path(d) for d in (readonly_index_dirs() if readonly is None else readonly)
                 if Path(d) != directory]
-    expected = expected_manifest(cards, chunks, embedder.name, embedder.fingerprint,
+    expected = expected_manifest(contents, embedder.name, embedder.fingerprint,
                                  embedder.dimension, hnsw_threshold)
     origin = "rebuilt"
-    reuse: dict[tuple[str, int], np.ndarray] = {}
+    reuse: dict[tuple, np.ndarray] = {}
     if not rebuild:
-        index, reason = load_if_fresh(directory, expected)
-        if index is not None:
-            return index, "loaded"
+        loaded, reason = load_if_fresh(directory, expected)
+        if loaded is not None:
+            return loaded, "loaded"
         for prebuilt in readonly:
             shipped, _ = load_if_fresh(prebuilt, expected)
             if shipped is not None:
@@ -249,17 +376,17 @@ def open_dense_index(cards: Sequence[Card], chunks: Sequence[Chunk], embedder: E
             logger.warning("search index in %s is stale or damaged (%s); rebuilding it",
                            directory, reason)
             reuse = reusable_vectors(directory, expected)
-        for prebuilt in readonly:  # unchanged cards keep the vectors computed before
+        for prebuilt in readonly:  # unchanged rows keep the vectors computed before
             reuse = {**reusable_vectors(prebuilt, expected), **reuse}
-    index = build_and_save(expected, chunks, embedder, directory, progress, hnsw_threshold,
-                           reuse)
-    return index, origin
+    loaded = build_and_save(expected, contents, embedder, directory, progress, hnsw_threshold,
+                            reuse)
+    return loaded, origin
 
 
-def shipped_staleness(cards: Sequence[Card], chunks: Sequence[Chunk], model_name: str,
-                      fingerprint: str, dimension: int | None = None,
-                      directory: Path = SHIPPED_DIR) -> str | None:
-    """Why the index shipped in the package does not fit these cards, or None when it does.
+def shipped_staleness(contents: Contents, model_name: str, fingerprint: str,
+                      dimension: int | None = None, directory: Path = SHIPPED_DIR
+                      ) -> str | None:
+    """Why the index shipped in the package does not fit these contents, or None.
 
     ``dimension`` defaults to the manifest's own (it cannot change without the
     fingerprint changing), so the check needs no model load.
@@ -272,50 +399,63 @@ def shipped_staleness(cards: Sequence[Card], chunks: Sequence[Chunk], model_name
         return f"no shipped index in {directory}"
     if dimension is None:
         dimension = int(manifest.get("model", {}).get("dimension", 0))
-    expected = expected_manifest(cards, chunks, model_name, fingerprint, dimension)
-    reason = stale_reason(manifest, expected)
-    index_path = directory / INDEX_FILE
-    if reason is None and (not index_path.is_file()
-                           or file_sha256(index_path) != manifest.get("faiss_sha256")):
-        reason = "the shipped index file does not match its manifest"
-    return reason
+    expected = expected_manifest(contents, model_name, fingerprint, dimension)
+    return stale_reason(manifest, expected) or _files_intact(directory, manifest)
+
+
+def repository_contents(knowledge: Path | None = None) -> Contents:
+    """The contents of the bundled knowledge base (the checkout's, else the installed one).
+
+    Raises:
+        CardError: a card file is malformed.
+    """
+    from companion.cards import load_cards
+    from companion.retrieval.asks import load_asks
+    from companion.taxonomy import load_topics
+
+    if knowledge is None:
+        knowledge = Path(__file__).resolve().parents[2] / "knowledge"
+        if not (knowledge / "cards").is_dir():  # an installed wheel: <prefix>/share
+            knowledge = paths.knowledge_dir()
+    return contents_of(load_cards(knowledge / "cards"),
+                       load_asks(knowledge / "understanding" / "asks.jsonl"),
+                       load_topics(knowledge / "topics.yaml"))
+
+
+def contents_of(cards: Sequence[Card], asks: Sequence[Ask], topics: dict[str, str]) -> Contents:
+    """Contents in index order: cards by id, each card's passages, then the utterances."""
+    from companion.retrieval.asks import asks_for
+    from companion.retrieval.chunks import chunk_cards
+
+    cards = sorted(cards, key=lambda card: card.id)  # rows independent of file order
+    return Contents(cards, chunk_cards(cards), asks_for(cards, asks), dict(topics))
 
 
 def bundled_staleness(directory: Path = SHIPPED_DIR) -> str | None:
-    """:func:`shipped_staleness` for the checkout's own cards and the bundled model."""
+    """:func:`shipped_staleness` for the checkout's own knowledge base and bundled model."""
     from companion import models
-    from companion.cards import load_cards
-    from companion.retrieval.chunks import chunk_cards
 
-    cards_dir = Path(__file__).resolve().parents[2] / "knowledge" / "cards"
-    if not cards_dir.is_dir():  # an installed wheel: the cards come from <prefix>/share
-        cards_dir = paths.knowledge_dir() / "cards"
-    cards = sorted(load_cards(cards_dir), key=lambda card: card.id)
     fingerprint = models.model_fingerprint(models.embedding_model_path())
-    return shipped_staleness(cards, chunk_cards(cards), models.EMBEDDING_MODEL_NAME,
-                             fingerprint, directory=directory)
+    return shipped_staleness(repository_contents(), models.EMBEDDING_MODEL_NAME, fingerprint,
+                             directory=directory)
 
 
 def _summary(manifest: dict) -> str:
-    return (f"{manifest.get('count', '?')} passages from {len(manifest.get('cards', {}))} "
-            f"cards, {manifest.get('index_type', '?')} index, "
+    asks = len(manifest.get("asks", []))
+    passages = manifest.get("passages", manifest.get("count", "?"))
+    return (f"{passages} passages and {asks} resident utterances from "
+            f"{len(manifest.get('cards', {}))} cards, {manifest.get('index_type', '?')} index, "
             f"{manifest.get('model', {}).get('name', '?')}, built {manifest.get('built_at')}")
 
 
-def _freshness(directory: Path, manifest: dict, cards: Sequence[Card], fingerprint: str
+def _freshness(directory: Path, manifest: dict, contents: Contents, fingerprint: str
                ) -> str | None:
-    """Why the index in ``directory`` does not fit the cards and bundled model, or None."""
+    """Why the index in ``directory`` does not fit the contents and bundled model, or None."""
     from companion import models
-    from companion.retrieval.chunks import chunk_cards
 
-    expected = expected_manifest(cards, chunk_cards(cards), models.EMBEDDING_MODEL_NAME,
-                                 fingerprint, int(manifest.get("model", {}).get("dimension", 0)))
-    reason = stale_reason(manifest, expected)
-    index_path = directory / INDEX_FILE
-    if reason is None and (not index_path.is_file()
-                           or file_sha256(index_path) != manifest.get("faiss_sha256")):
-        reason = "index file is missing or corrupt"
-    return reason
+    expected = expected_manifest(contents, models.EMBEDDING_MODEL_NAME, fingerprint,
+                                 int(manifest.get("model", {}).get("dimension", 0)))
+    return stale_reason(manifest, expected) or _files_intact(directory, manifest)
 
 
 def index_status(directory: Path | None = None) -> str:
@@ -326,36 +466,39 @@ def index_status(directory: Path | None = None) -> str:
     """
     from companion import models
     from companion.cards import CardError, load_cards
+    from companion.retrieval.asks import AsksError, load_asks
+    from companion.taxonomy import TaxonomyError, load_topics
 
     directory = Path(directory) if directory is not None else paths.index_dir()
+    contents: Contents | None = None
     try:
-        cards = sorted(load_cards(), key=lambda card: card.id)  # as Retriever.open orders them
+        contents = contents_of(load_cards(), load_asks(), load_topics())
         fingerprint = models.model_fingerprint(models.embedding_model_path())
-    except (CardError, models.ModelMissingError) as exc:
-        cards, fingerprint, problem = None, "", str(exc).splitlines()[0]
+    except (CardError, AsksError, TaxonomyError, models.ModelMissingError) as exc:
+        contents, fingerprint, problem = None, "", str(exc).splitlines()[0]
+    damaged: str | None = None
     try:
         manifest = read_manifest(directory)
     except ValueError as exc:
         manifest, damaged = None, str(exc)
-    else:
-        damaged = None
-    if cards is not None and (manifest is None
-                              or _freshness(directory, manifest, cards, fingerprint)):
+    if contents is not None and (manifest is None
+                                 or _freshness(directory, manifest, contents, fingerprint)):
         for prebuilt in readonly_index_dirs():
             try:
                 shipped = read_manifest(prebuilt)
             except ValueError:
                 continue
-            if shipped is not None and _freshness(prebuilt, shipped, cards, fingerprint) is None:
+            if shipped is not None and _freshness(prebuilt, shipped, contents,
+                                                  fingerprint) is None:
                 return f"fresh: {_summary(shipped)} (prebuilt, read from {prebuilt})"
     if damaged:
         return f"damaged ({damaged}); it will be rebuilt on next use or by `companion kb build`"
     if manifest is None:
         return f"not built yet in {directory} (it is built on first use or by `companion kb build`)"
     summary = _summary(manifest)
-    if cards is None:
+    if contents is None:
         return f"{summary}; freshness unknown: {problem}"
-    reason = _freshness(directory, manifest, cards, fingerprint)
+    reason = _freshness(directory, manifest, contents, fingerprint)
     if reason:
         return f"stale ({reason}); {summary}; rebuilt on next use or by `companion kb build`"
     return f"fresh: {summary}"

@@ -2,8 +2,10 @@
 
 Each line is ``{"id": ..., "text": ..., "crisis": true|false}`` (extra keys such as
 ``kind`` or ``history`` are allowed; ``history`` is a list of earlier messages).
-Recall counts crisis items that got level *crisis*; the false-alarm rate counts
-non-crisis items that got level *crisis*. Concern rates are reported for both.
+Recall counts crisis items that got level *crisis*; ``recall_with_check`` counts
+crisis items that got *crisis* or *check* (the screen asked); the false-alarm rate
+counts non-crisis items that got level *crisis*. Check and concern rates are
+reported for both.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ __all__ = ["EvalFileError", "evaluate_safety", "format_report", "read_items"]
 
 def read_items(path: Path | str) -> list[dict]:
     """Parse and validate the JSONL file."""
-    fields = {"id": (str, int), "text": str, "crisis": bool}
+    fields: dict[str, type | tuple[type, ...]] = {"id": (str, int), "text": str,
+                                                  "crisis": bool}
     return [item for _, item in read_jsonl(path, fields)]
 
 
@@ -38,6 +41,9 @@ def evaluate_safety(path: Path | str, screen=None) -> dict:
     levels = {str(item["id"]): screen.screen(item["text"], item.get("history") or ()).level
               for item in items}
     misses = [str(i["id"]) for i in crisis_items if levels[str(i["id"])] != "crisis"]
+    unasked = [str(i["id"]) for i in crisis_items
+               if levels[str(i["id"])] not in ("crisis", "check")]
+    checked = [str(i["id"]) for i in safe_items if levels[str(i["id"])] == "check"]
     false_alarms = [str(i["id"]) for i in safe_items if levels[str(i["id"])] == "crisis"]
 
     def rate(count: int, total: int) -> float:
@@ -53,6 +59,12 @@ def evaluate_safety(path: Path | str, screen=None) -> dict:
             sum(levels[str(i["id"])] == "concern" for i in safe_items), len(safe_items)),
         "misses": misses,
         "false_alarms": false_alarms,
+        "check_rate_crisis": rate(
+            sum(levels[str(i["id"])] == "check" for i in crisis_items), len(crisis_items)),
+        "check_rate_noncrisis": rate(len(checked), len(safe_items)),
+        "recall_with_check": rate(len(crisis_items) - len(unasked), len(crisis_items)),
+        "misses_with_check": unasked,
+        "checks_noncrisis": checked,
     }
 
 
@@ -61,10 +73,15 @@ def format_report(report: dict) -> str:
     lines = [
         f"items: {report['n']}",
         f"recall (crisis -> crisis):          {report['recall']:.2f}",
+        f"recall with check (-> crisis/check): {report['recall_with_check']:.2f}",
         f"false-alarm rate (other -> crisis): {report['false_alarm_rate']:.2f}",
         f"concern rate, crisis items:         {report['concern_rate_crisis']:.2f}",
         f"concern rate, non-crisis items:     {report['concern_rate_noncrisis']:.2f}",
+        f"check rate, crisis items:           {report['check_rate_crisis']:.2f}",
+        f"check rate, non-crisis items:       {report['check_rate_noncrisis']:.2f}",
         f"misses: {', '.join(report['misses']) or 'none'}",
         f"false alarms: {', '.join(report['false_alarms']) or 'none'}",
+        f"misses even with check: {', '.join(report['misses_with_check']) or 'none'}",
+        f"checks on non-crisis: {', '.join(report['checks_noncrisis']) or 'none'}",
     ]
     return "\n".join(lines)

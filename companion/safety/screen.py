@@ -25,8 +25,9 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
+from companion.safety.check import SafetyMemory
 from companion.safety.lexicon import LexiconHit, SentenceContext, scan_sentences
 from companion.safety.resources import Resource, load_resources
 from companion.safety.sentences import normalise, split_sentences
@@ -34,8 +35,8 @@ from companion.textnorm import normalise_for_matching
 
 log = logging.getLogger(__name__)
 
-Level = Literal["none", "concern", "crisis"]
-_RANK = {"none": 0, "concern": 1, "crisis": 2}
+Level = Literal["none", "concern", "check", "crisis"]
+_RANK = {"none": 0, "concern": 1, "check": 2, "crisis": 3}
 
 # Semantic thresholds (cosine, all-MiniLM-L6-v2), chosen on leave-one-out runs
 # over knowledge/safety; see the module docstring of companion.safety for limits.
@@ -56,11 +57,19 @@ _SAID_SAFE = re.compile(
 
 @dataclass
 class SafetyResult:
-    """The screen's verdict on one message."""
+    """The screen's verdict on one message.
+
+    ``level``: ``crisis`` (resources at once), ``check`` (ask the direct question),
+    ``concern`` (distress without risk signs: a supportive line, nothing interrupts)
+    or ``none``. ``resources`` is non-empty whenever they should stay visible, which
+    after an answered crisis can be true at level ``none``. ``evidence`` maps what
+    fired in this message ("rule:<name>", "model") to its strength (1.0 for a rule).
+    """
 
     level: Level
     reasons: list[str] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
+    evidence: dict[str, float] = field(default_factory=dict)
 
     @property
     def is_crisis(self) -> bool:
@@ -68,7 +77,8 @@ class SafetyResult:
 
     def to_dict(self) -> dict:
         return {"level": self.level, "reasons": list(self.reasons),
-                "resources": [resource.to_dict() for resource in self.resources]}
+                "resources": [resource.to_dict() for resource in self.resources],
+                "evidence": dict(self.evidence)}
 
 
 @dataclass
@@ -78,6 +88,7 @@ class _Signals:
     level: Level
     reasons: list[str]
     near_crisis: bool
+    evidence: dict[str, float] = field(default_factory=dict)
 
 
 class SafetyScreen:
@@ -102,92 +113,118 @@ class SafetyScreen:
                 embedder = get_embedder()
             self.semantic = SemanticSignal(embedder, examples)
 
-    def screen(self, text: str, history: Sequence[str] = ()) -> SafetyResult:
+    def screen(self, text: str, history: Sequence[str] = (),
+               memory: SafetyMemory | None = None) -> SafetyResult:
         """Screen one message, given the resident's earlier messages (oldest first).
 
         The text is normalised for matching first (fullwidth, look-alike letters,
         zero-width characters and escape sequences cannot hide a phrase); callers
-        keep and store the resident's original.
+        keep and store the resident's original. ``memory`` holds the resident's
+        answers in this session (the crisis screen's "I'm safe", a check's "no"):
+        answered evidence never raises the screen again unless clearly stronger.
         """
         text = normalise_for_matching(text)
         current = self._signals(text)
         level, reasons = current.level, list(current.reasons)
         recent = [normalise_for_matching(turn) for turn in list(history)[-HISTORY_TURNS:]
                   if turn and turn.strip()]
-        if recent and level != "crisis":
-            level, reasons = self._apply_history(text, current, recent, level, reasons)
-        resources = list(self.resources) if level != "none" else []
-        return SafetyResult(level, reasons, resources)
+        keep_resources = False
+        if level != "crisis":
+            level, reasons, keep_resources = self._apply_history(
+                text, current, recent, level, reasons, memory)
+        if level == "check" and memory is not None and memory.already_answered(current.evidence):
+            reasons.append("answered: the resident already said no to this evidence")
+            level, keep_resources = "none", True
+        resources = list(self.resources) if level != "none" or keep_resources else []
+        return SafetyResult(level, reasons, resources, dict(current.evidence))
 
-    def _apply_history(self, text: str, current: _Signals, recent: list[str],
-                       level: Level, reasons: list[str]) -> tuple[Level, list[str]]:
+    def _apply_history(self, text: str, current: _Signals, recent: list[str], level: Level,
+                       reasons: list[str], memory: SafetyMemory | None
+                       ) -> tuple[Level, list[str], bool]:
+        """History can keep resources in view or pair two weak signals; it never repeats
+        a crisis the resident has answered."""
+        if not recent:
+            return level, reasons, False
         earlier = [self._signals(turn) for turn in recent]
         crisis_at = max((i for i, s in enumerate(earlier) if s.level == "crisis"), default=None)
         if crisis_at is not None:
-            said_safe_since = any(_SAID_SAFE.search(normalise(turn))
-                                  for turn in recent[crisis_at + 1:])
-            if _SAID_SAFE.search(normalise(text)) or said_safe_since:
-                reasons.append("history: said they are safe after a crisis earlier")
-                return ("concern" if _RANK[level] < 1 else level), reasons
-            reasons.append("history: crisis earlier in the conversation, not yet resolved")
+            said_safe = (bool(_SAID_SAFE.search(normalise(text)))
+                         or any(_SAID_SAFE.search(normalise(turn))
+                                for turn in recent[crisis_at + 1:]))
+            if said_safe or (memory is not None and memory.crisis_answered):
+                reasons.append("history: crisis earlier, the resident said they are safe; "
+                               "resources stay visible")
+                return level, reasons, True
+            reasons.append("history: crisis earlier in the conversation, not yet answered")
+            if _RANK[level] >= _RANK["check"]:
+                return "crisis", reasons, True
             if current.near_crisis or level == "concern":
-                return "crisis", reasons
-            return "concern", reasons
-        if any(s.level == "concern" for s in earlier) and current.near_crisis:
-            reasons.append("history: concern earlier and an indirect statement now")
-            return "crisis", reasons
-        return level, reasons
+                return "check", reasons, True
+            return level, reasons, True
+        if (level in ("none", "concern") and current.near_crisis
+                and any(s.level in ("concern", "check") for s in earlier)):
+            reasons.append("history: distress earlier and an indirect statement now")
+            return "check", reasons, False
+        return level, reasons, False
 
     def _signals(self, text: str) -> _Signals:
         sentences = split_sentences(text)
         hits, contexts = scan_sentences(sentences, text)
         reasons: list[str] = []
         level: Level = "none"
+        evidence: dict[str, float] = {}
         for hit in hits:
             if hit.active:
                 reasons.append(f"lexicon:{hit.rule} ({hit.kind}): \"{hit.phrase}\"")
-                level = _max(level, hit.level)
+                level = _max(level, cast(Level, hit.level))
+                if hit.level in ("crisis", "check"):
+                    evidence[f"rule:{hit.rule}"] = 1.0
         near = False
         # An explicit phrase already decided crisis; the model would only add latency.
         if self.semantic is not None and sentences and level != "crisis":
-            sem_level, sem_reasons, near = self._semantic(sentences, contexts, hits)
+            sem_level, sem_reasons, near, strength = self._semantic(sentences, contexts, hits)
             level = _max(level, sem_level)
             reasons.extend(sem_reasons)
+            if sem_level == "check":
+                evidence["model"] = strength
         if level != "crisis":
             suppressed = [hit for hit in hits if not hit.active and hit.level == "crisis"]
             reasons.extend(f"set aside:{hit.rule} ({hit.suppressed_by})" for hit in suppressed)
-        return _Signals(level, reasons, near or level == "crisis")
+        return _Signals(level, reasons, near or _RANK[level] >= _RANK["check"], evidence)
 
     def _semantic(self, sentences: list[str], contexts: list[SentenceContext],
-                  hits: list[LexiconHit]) -> tuple[Level, list[str], bool]:
+                  hits: list[LexiconHit]) -> tuple[Level, list[str], bool, float]:
+        """Model evidence alone never decides crisis: at most it asks (``check``)."""
         units: list[tuple[str, tuple[int, ...]]] = [(s, (i,)) for i, s in enumerate(sentences)]
         units += [(f"{a} {b}", (i, i + 1))
                   for i, (a, b) in enumerate(zip(sentences, sentences[1:], strict=False))]
+        assert self.semantic is not None, "only called when the model signal is on"
         scores = self.semantic.score_sentences(sentences)
         level: Level = "none"
         reasons: list[str] = []
         near = False
+        strength = 0.0
         # A sentence where a phrase rule fired but was set aside (negated, a patient,
         # a benign reason) is not re-flagged by its mere resemblance to crisis talk.
         set_aside = {hit.sentence for hit in hits if not hit.active and hit.level == "crisis"}
         for (_, members), score in zip(units, scores, strict=True):
-            blocked = next((contexts[i].figurative_or_other for i in members
-                            if contexts[i].figurative_or_other), None)
-            blocked = blocked or any(i in set_aside for i in members)
-            if blocked:
+            reason = next((contexts[i].figurative_or_other for i in members
+                           if contexts[i].figurative_or_other), None)
+            if reason or any(i in set_aside for i in members):
                 continue
             if score.margin >= CRISIS_MARGIN and score.crisis >= CRISIS_FLOOR:
-                if level != "crisis":
+                if level != "check":
                     reasons.append(f"semantic: close to crisis example \"{score.nearest_crisis}\" "
                                    f"(margin {score.margin:.2f})")
-                level = "crisis"
+                level = "check"
+                strength = max(strength, min(1.0, score.margin / 0.3))
             elif score.margin >= NEAR_MARGIN and score.crisis >= NEAR_FLOOR:
                 near = True
             if (score.concern - score.safe >= CONCERN_MARGIN and score.concern >= CONCERN_FLOOR
                     and level == "none"):
                 level = "concern"
                 reasons.append(f"semantic: close to concern examples ({score.concern:.2f})")
-        return level, reasons, near
+        return level, reasons, near, strength
 
 
 def _max(a: Level, b: Level) -> Level:
@@ -207,6 +244,7 @@ def default_screen() -> SafetyScreen:
         return _default
 
 
-def screen(text: str, history: Sequence[str] = ()) -> SafetyResult:
+def screen(text: str, history: Sequence[str] = (),
+           memory: SafetyMemory | None = None) -> SafetyResult:
     """Screen one message with the process-wide :class:`SafetyScreen`."""
-    return default_screen().screen(text, history)
+    return default_screen().screen(text, history, memory)

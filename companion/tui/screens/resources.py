@@ -6,7 +6,7 @@ from the flow (advice, topics) is shown on this screen.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,20 +14,21 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Markdown, Static
 
+from companion.service.results import ResourceInfo, SafetyView
 from companion.tui.screens.choice import ChoiceButtons
 
 HEADING = ("What you wrote sounds really hard, and your safety matters more than this "
            "reflection. Please reach out to someone now:")
 
 
-def resources_markdown(resources: list[dict[str, Any]]) -> str:
+def resources_markdown(resources: Sequence[ResourceInfo]) -> str:
     if not resources:
         return ("- **Emergency services**: call your local emergency number now.\n"
                 "- Tell someone near you: a colleague, your chief, a friend.")
     lines = []
     for item in resources:
-        line = f"- **{item.get('name', '')}**: {item.get('contact', '')}"
-        extra = " ".join(part for part in (item.get("what"), item.get("when")) if part)
+        line = f"- **{item.name}**: {item.contact}"
+        extra = " ".join(part for part in (item.what, item.when) if part)
         lines.append(line + (f"  \n  {extra}" if extra else ""))
     return "\n".join(lines)
 
@@ -40,7 +41,7 @@ class ResourcesScreen(ChoiceButtons, Screen[str]):
         Binding("e", "choose('end')", "End the session"),
     ]
 
-    def __init__(self, safety: dict[str, Any], reply: str = ""):
+    def __init__(self, safety: SafetyView, reply: str = ""):
         super().__init__()
         self.safety = safety
         self.reply = reply
@@ -51,7 +52,7 @@ class ResourcesScreen(ChoiceButtons, Screen[str]):
             heading = self.reply.split("\n\n")[0].strip() if self.reply else HEADING
             yield Static(heading, id="resources-heading")  # the engine's reviewed words
             with VerticalScroll(id="resources-list"):
-                yield Markdown(resources_markdown(self.safety.get("resources") or []))
+                yield Markdown(resources_markdown(self.safety.resources))
             with Horizontal(classes="buttons"):
                 yield Button("I'm safe, continue (c)", id="continue", variant="primary")
                 yield Button("End the session (e)", id="end", variant="default")

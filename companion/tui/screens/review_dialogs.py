@@ -97,11 +97,11 @@ class MentorCardDialog(ModalScreen[None]):
         self.card = card
 
     def compose(self) -> ComposeResult:
-        from companion.tui.screens.card import card_markdown
+        from companion.tui.screens.card import card_markdown, card_view
 
         with Vertical(classes="dialog-box", id="card-box"):
             with VerticalScroll(id="card-scroll"):
-                yield Markdown(card_markdown(self.card.to_dict()), id="card-body")
+                yield Markdown(card_markdown(card_view(self.card)), id="card-body")
             yield Static("escape to close", classes="hint")
 
     def on_mount(self) -> None:
