@@ -181,3 +181,46 @@ def test_overlap_resolution_does_not_compare_every_pair():
     kept = resolve_overlaps(spans, 15000, work)
     assert len(kept) == 5000
     assert work.overlap == 10000  # two cells per span, not 5000 x 5000 comparisons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain ascii with MRN 4471823 and nothing odd",
+        "Mrs. Оkafor’s son — “sooooo tired” — MRN 447\u200b1823, ｐｔ Jones\u00a0in bed 4",
+        "café au lait; Sjögren’s; naïve résumé; 9/9 ﬁrst",
+        "\u202eevil\u202c text and a tab\tand\nnew lines",
+    ],
+)
+def test_chunked_normalisation_matches_normalising_the_whole_text(text):
+    from companion.privacy.scanner import normalised
+    from companion.textnorm import normalise_for_matching
+
+    norm, mapping = normalised(text)
+    assert norm == normalise_for_matching(text)
+    if mapping is not None:
+        assert len(mapping) == len(norm)
+        assert all(0 <= i < len(text) for i in mapping)
+
+
+def test_keyword_anchored_recognisers_find_what_a_full_pass_finds():
+    """Trying a pattern only where its keywords stand must not lose a match."""
+    import json
+    from dataclasses import replace
+    from pathlib import Path
+
+    from companion.privacy.recognizer import KeywordIndex
+    from companion.privacy.scanner import ALL_RECOGNIZERS
+
+    data = Path(__file__).parent / "data"
+    texts = [json.loads(line)["text"]
+             for name in ("privacy_set.jsonl", "privacy_safe_harbor.jsonl")
+             for line in (data / name).read_text(encoding="utf-8").splitlines()]
+    anchored = [r for r in ALL_RECOGNIZERS if r.keywords]
+    assert len(anchored) > 20
+    for text in texts:
+        index = KeywordIndex(text, (w for r in anchored for w in r.keywords))
+        for recognizer in anchored:
+            full = replace(recognizer, keywords=frozenset(), trigger=None)
+            assert {(s.start, s.end) for s in recognizer.find(text, None, index)} == {
+                (s.start, s.end) for s in full.find(text)}, (recognizer.name, text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from companion.privacy.dates import PATIENT, sentence_around
-from companion.privacy.recognizer import Recognizer
+from companion.privacy.recognizer import DIGITS, Recognizer, anchored
 
 _SUFFIX = (
     r"(?:(?i:street|avenue|road|boulevard|lane|drive|court|place|terrace|circle|highway"
@@ -98,3 +98,17 @@ ADDRESS_RECOGNIZERS: tuple[Recognizer, ...] = (
         0.8,
     ),
 )
+
+ADDRESS_RECOGNIZERS = anchored(ADDRESS_RECOGNIZERS, {
+    "town-from": ("lives living lived live from home moved moving grew raised farm ranch drove "
+                  "came born hometown back town village city county township parish hamlet", -1),
+    "town-named": ("falls creek spring springs junction crossing ridge valley hollow mill mills "
+                   "harbor harbour bay point lake hills hill heights grove station landing bluff "
+                   "gap fork forks corner corners center centre city park beach township village "
+                   "town county parish borough", 40, 12),
+    "street-lives-on": ("lives living lived live home house apartment address stays staying "
+                        "moved shelter", -1),
+    "po-box": ("p po", -1),
+    "street-numbered": (DIGITS, -1),
+    "state-zip": (DIGITS, 4, 12),
+})

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from companion.privacy.recognizer import Recognizer
+from companion.privacy.recognizer import DIGITS, Recognizer, anchored
 
 I = re.IGNORECASE  # noqa: E741 - a flag, read as "ignore case"
 
@@ -129,3 +129,11 @@ DATE_RECOGNIZERS: tuple[Recognizer, ...] = (
                            r"|Fourth|Mother|Father|Memorial|Labor"),
     ),
 )
+
+DATE_RECOGNIZERS = anchored(DATE_RECOGNIZERS, {
+    "date-numeric-partial": (DIGITS, -1),
+    "date-month-day": (f"{DIGITS} jan january feb february mar march apr april may jun june jul "
+                       "july aug august sep sept september oct october nov november dec december "
+                       "the", -1),
+    "date-ordinal-day": ("on since until till by from to", -1),
+})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from companion.privacy.recognizer import Recognizer
+from companion.privacy.recognizer import DIGITS, Recognizer, anchored
 
 I = re.IGNORECASE  # noqa: E741 - a flag, read as "ignore case"
 
@@ -88,3 +88,10 @@ MACHINE_RECOGNIZERS: tuple[Recognizer, ...] = (
         0.8, trigger=re.compile(r"[0-9a-f]:[0-9a-f]", I),
     ),
 )
+
+MACHINE_RECOGNIZERS = anchored(MACHINE_RECOGNIZERS, {
+    "device-serial": ("serial s sn device udi imei lot model implant", -1),
+    "vehicle-plate": ("license licence plate plates tag tags registration", -1),
+    "vehicle-vin": (DIGITS, 17, 17),
+    "ip-v4": (DIGITS, -1),
+})

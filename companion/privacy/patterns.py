@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from companion.privacy.recognizer import Recognizer, words_pattern
+from companion.privacy.recognizer import DIGITS, OLD_AGE, Recognizer, anchored, words_pattern
 
 I = re.IGNORECASE  # noqa: E741 - a flag, read as "ignore case"
 
@@ -271,3 +271,36 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         0.85, validate=_a_patient_location,
     ),
 )
+
+_OLD_AGE = re.compile(r"(?<!\d)(?:9\d|1[01]\d|120)(?!\d)|ninety|hundred", re.IGNORECASE)
+
+_MONTHS = ("jan january feb february mar march apr april may jun june jul july aug august sep "
+           "sept september oct october nov november dec december")
+
+RECOGNIZERS = anchored(RECOGNIZERS, {
+    "ssn-labelled": ("ssn ss social", -1),
+    "phone-labelled": ("phone cell mobile tel telephone fax pager landline number call called text "
+                       "texted reach reached", -1),
+    "pager": ("pager beeper pgr ext extension x", -1),
+    "mrn-labelled": ("mrn mr medical chart record hospital unit", -1),
+    "id-labelled": ("acct account insurance member policy subscriber medicaid medicare encounter "
+                    "csn fin case claim license licence passport id identifier health plan group "
+                    "beneficiary hicn mbi certificate permit dea npi driver", -1),
+    "date-of-birth": ("d dob date birth birthdate birthday born", -1),
+    "room-bed": ("bed room rm bay cubicle stretcher isolette crib", -1),
+    # numbers: tried only where digits stand (windows reach back over "+1 (" and labels)
+    "ssn-dashed": (DIGITS, -1),
+    "phone-nanp": (DIGITS, 4, 16),
+    "phone-local": (DIGITS, -1),
+    "long-number": (DIGITS, -1),
+    "full-date": (f"{DIGITS} {_MONTHS}", -1),
+    "room-number-letter": (DIGITS, -1),
+    "room-short-letter": (DIGITS, -1),
+    "room-unit-bed": (DIGITS, -1),
+    "age-phrase": (f"{OLD_AGE} ninety hundred", 8, 40),
+    "age-labelled": (OLD_AGE, 16, 12),
+    "age-sex-shorthand": (OLD_AGE, -1),
+    "age-pronoun": (OLD_AGE, 60, 16),
+    "age-at": (OLD_AGE, 12, 24),
+    "age-apposition": (OLD_AGE, 40, 8),
+}, {"email": "@", "phone-international": "+", "mrn-hash": "#"})

@@ -36,13 +36,14 @@ from companion.privacy.gazetteer import NameInfo, is_word, lookup
 from companion.privacy.recognizer import ScanWork
 from companion.privacy.spans import Span
 
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ](?:[A-Za-zÀ-ÖØ-öø-ÿ]|['’](?=[A-Za-z])|-(?=[A-Za-z]))*")
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’-][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
 _SENTENCE_BREAK = re.compile(r"[.!?;:\"“”()\[\]\n]|--|—|–")
 _ABBREVIATIONS = frozenset("dr mr mrs ms mx st vs prof jr sr no e.g i.e feb jan aug sept oct "
                            "nov dec apr mar jun jul".split())
 _TITLES = frozenset("mr mrs ms miss mx mister madam".split())
 _PATIENT_NOUNS = frozenset("patient patients pt pts".split())
 _NAMED = frozenset("named called".split())
+_ANCHORS = _TITLES | _PATIENT_NOUNS | _NAMED | words.FAMILY | frozenset([","])
 
 STRONG = 0.85
 FULL_NAME = 0.8
@@ -85,12 +86,13 @@ def tokenize(text: str, work: ScanWork | None = None) -> list[_Token]:
         possessive = word.endswith(("'s", "’s")) and len(word) > 2
         base = word[:-2] if possessive else word
         gap = text[previous_end:match.start()]
-        breaks = bool(_SENTENCE_BREAK.search(gap))
+        breaks = gap != " " and bool(_SENTENCE_BREAK.search(gap))
         if breaks and gap.strip() == "." and previous_low in _ABBREVIATIONS:
             breaks = False
+        shape = _shape(base)
         tokens.append(_Token(
             match.start(), match.start() + len(base), word, base, base.lower(), possessive,
-            _shape(base), not tokens or breaks, lookup(base) if base[0].isalpha() else None,
+            shape, not tokens or breaks, lookup(base) if shape == "title" else None,
         ))
         previous_end = match.end()
         previous_low = base.lower()
@@ -281,8 +283,11 @@ class _Finder:
     def _lower_anchored(self, index: int) -> bool:
         """A lower-case name right after a title or "pt": "mrs arsenault", "pt otieno"."""
         token = self.tokens[index]
-        if token.shape != "lower" or token.low in words.NOT_NAMES or len(token.low) < 2:
+        if token.shape != "lower" or index == 0 or self.tokens[index - 1].low not in _ANCHORS:
             return False
+        if token.low in words.NOT_NAMES or len(token.low) < 2:
+            return False
+        token.info = lookup(token.low)
         if not (_gazetteer_name(token) or not is_word(token.low)):
             return False
         return self._patient_anchor_before(index)
@@ -290,8 +295,10 @@ class _Finder:
     def _lower_surname(self, index: int) -> bool:
         """"Maria gonzalez": a lower-case surname continuing a capitalised first name."""
         token = self.tokens[index]
-        return (token.shape == "lower" and token.info is not None and token.info.is_last
-                and token.low not in words.NOT_NAMES)
+        if token.shape != "lower" or token.low in words.NOT_NAMES:
+            return False
+        token.info = lookup(token.low)
+        return token.info is not None and token.info.is_last
 
     def _judge(self, first: int, last: int) -> _Run | None:
         tokens = self.tokens[first:last + 1]

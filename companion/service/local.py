@@ -35,6 +35,7 @@ from companion.journal import (
 )
 from companion.service.errors import AppLockedError, RequestCancelled
 from companion.service.results import (
+    AgendaText,
     CardHit,
     CardView,
     CheckAnswerId,
@@ -423,9 +424,22 @@ class LocalCompanion:
         """Possible patient identifiers in the agenda that would be exported."""
         return find_identifiers(self._agenda(topic_ids))
 
-    def _agenda(self, topic_ids: list[int] | None) -> Any:
-        return build_agenda(self._open_journal(), resident=Settings.load().resident_name,
-                            topic_ids=topic_ids)
+    def _agenda(self, topic_ids: list[int] | None, resident: str | None = None) -> Any:
+        name = resident if resident is not None else Settings.load().resident_name
+        return build_agenda(self._open_journal(), resident=name, topic_ids=topic_ids)
+
+    def agenda_text(self, fmt: Literal["md", "json"], topic_ids: list[int] | None = None,
+                    redact: bool = False, keep_identifiers: bool = False,
+                    resident: str | None = None) -> AgendaText:
+        """The agenda rendered for the mentor; its topics are marked shared.
+
+        Raises ``IdentifiersFound`` unless ``redact`` or ``keep_identifiers`` is set
+        and the agenda holds possible patient identifiers.
+        """
+        agenda = self._agenda(topic_ids, resident)
+        text = export_agenda(self._open_journal(), agenda, fmt, redact=redact,
+                             keep_identifiers=keep_identifiers)
+        return AgendaText(text, len(agenda.topics))
 
     def export_agenda(self, fmt: Literal["md", "json"], path: str,
                       topic_ids: list[int] | None = None, redact: bool = False,
@@ -435,11 +449,11 @@ class LocalCompanion:
         Raises ``IdentifiersFound`` unless ``redact`` or ``keep_identifiers`` is set
         and the agenda holds possible patient identifiers.
         """
-        agenda = self._agenda(topic_ids)
-        text = export_agenda(self._open_journal(), agenda, fmt, redact=redact,
-                             keep_identifiers=keep_identifiers)
-        written = write_new_file(Path(path).expanduser(), text, overwrite=overwrite)
-        return ExportResult(str(written), len(agenda.topics))
+        with self._open_journal().transaction():  # not marked shared if the file fails
+            rendered = self.agenda_text(fmt, topic_ids, redact, keep_identifiers)
+            written = write_new_file(Path(path).expanduser(), rendered.text,
+                                     overwrite=overwrite)
+        return ExportResult(str(written), rendered.topics)
 
     def import_review(self, path: str) -> ReviewImport:
         """Record a mentor-reviewed agenda file: the meeting, discussed topics, follow-ups."""

@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from companion.service import protocol
 from companion.service.api import CompanionAPI
 from companion.service.errors import InternalError, ServiceError, ServiceStoppedError
 from companion.service.results import FlowInfo, JournalStatus
@@ -114,7 +115,7 @@ class CompanionApp(App[int]):
     def on_service_event(self, message: ServiceEvent) -> None:
         event = message.event
         kind = event.get("event")
-        if kind == "ready":
+        if kind == protocol.READY:
             self.models_info = event
             self.models_state = "ready"
             for part, problem in (event.get("problems") or {}).items():
@@ -122,12 +123,12 @@ class CompanionApp(App[int]):
                             severity="warning", timeout=8 if part != "knowledge" else 20,
                             markup=False)
             self.post_message(ModelsReady(event.get("seconds", {}), event.get("problems", {})))
-        elif kind == "load_failed":
+        elif kind == protocol.LOAD_FAILED:
             self.models_state = "failed"
             error = event.get("error") or {}
             self.notify(f"{error.get('message')}\nSee {self.log_file}.",
                         title="The models could not be loaded", severity="error", timeout=20)
-        elif kind == "exit" and not event.get("expected"):
+        elif kind == protocol.EXIT and not event.get("expected"):
             self.models_state = "stopped"
             self.notify(STOPPED, severity="error", timeout=20)
 
