@@ -211,6 +211,7 @@ def check_cards(directory: Path | None = None) -> CheckReport:
     else:
         files = sorted(directory.rglob("*.md"))  # sub-folders may group cards
     seen: dict[str, str] = {}
+    titles: dict[str, str] = {}
     for path in files:
         card, problems = _parse_file(path, topics)
         errors.extend(problems)
@@ -220,6 +221,13 @@ def check_cards(directory: Path | None = None) -> CheckReport:
             errors.append(CardProblem(
                 path.name, "id", f"duplicate id '{card.id}' (also in {seen[card.id]})"))
             continue
+        title_key = " ".join(card.title.casefold().split())
+        if title_key in titles:  # a session must never show two cards with one title
+            errors.append(CardProblem(
+                path.name, "title", f"duplicate title '{card.title}' (also in "
+                f"{titles[title_key]}): merge the two cards or retitle one"))
+            continue
+        titles[title_key] = path.name
         seen[card.id] = path.name
         cards.append(card)
     by_topic = {topic: 0 for topic in topics}

@@ -264,3 +264,14 @@ def test_kb_check_exits_zero_on_the_real_knowledge_base(monkeypatch, capsys):
     assert out["errors"] == []
     assert code == 0
     assert out["cards"] == sum(out["by_topic"].values()) == sum(out["by_audience"].values())
+
+
+def test_duplicate_titles_across_files(kb):
+    write(kb, "a-first.md", card_text())
+    first_title = FRONT["title"].strip("'\"")
+    write(kb, "b-second.md", card_text(id="other-card", title=f"  {first_title.upper()} "))
+    report = check_cards(kb)
+    assert [c.path.name for c in report.cards] == ["a-first.md"]
+    [problem] = report.errors
+    assert (problem.file, problem.field) == ("b-second.md", "title")
+    assert "duplicate title" in problem.message and "a-first.md" in problem.message
