@@ -21,6 +21,8 @@ def register(subparsers) -> None:
                         help="replace detected patient identifiers with tags")
     choice.add_argument("--keep-identifiers", action="store_true",
                         help="export even though possible identifiers were found")
+    agenda.add_argument("--keep-wording", action="store_true",
+                        help="export even though a topic admits an error or gives case facts")
     agenda.set_defaults(handler=export_agenda_command)
 
 
@@ -40,7 +42,8 @@ def export_agenda_command(args) -> int:
         with open_companion() as core:
             rendered = core.agenda_text(args.format, topic_ids, redact=args.redact,
                                         keep_identifiers=args.keep_identifiers,
-                                        resident=args.resident)
+                                        resident=args.resident,
+                                        keep_wording=args.keep_wording)
         if not rendered.topics:
             print("companion export: no accepted topics yet. Accept suggested topics in "
                   "a reflection first.", file=sys.stderr)

@@ -193,6 +193,11 @@ def export_command(args) -> int:
         return 1
     with open_journal(path) as journal:
         text = journal.export(format=args.format)
+    from companion.privacy.disclosure import export_note
+
+    note = export_note(text)
+    if note:
+        print(f"companion journal export: {strip_controls(note)}", file=sys.stderr)
     if args.output is None:
         # the terminal shows it: text that came from files (imported reviews) or pastes
         # must not carry escape sequences; the file written with -o keeps every character

@@ -50,7 +50,7 @@ from companion.service.results import (
 )
 from companion.service.wire import convert
 from companion.settings import Settings, SettingsChanges
-from companion.sharing import IdentifierFinding, build_agenda, export_agenda, find_identifiers
+from companion.sharing import IdentifierFinding, build_agenda, export_agenda, find_findings
 from companion.sharing import import_review as record_review
 from companion.taxonomy import load_topics, topic_label
 
@@ -421,8 +421,9 @@ class LocalCompanion:
 
     # -- agenda ------------------------------------------------------------------
     def agenda_identifiers(self, topic_ids: list[int] | None = None) -> list[IdentifierFinding]:
-        """Possible patient identifiers in the agenda that would be exported."""
-        return find_identifiers(self._agenda(topic_ids))
+        """What to ask about before the agenda is exported: possible patient identifiers,
+        then quotes that admit an error or give case facts (kind "admission"/"case-facts")."""
+        return find_findings(self._agenda(topic_ids))
 
     def _agenda(self, topic_ids: list[int] | None, resident: str | None = None) -> Any:
         name = resident if resident is not None else Settings.load().resident_name
@@ -430,15 +431,17 @@ class LocalCompanion:
 
     def agenda_text(self, fmt: Literal["md", "json"], topic_ids: list[int] | None = None,
                     redact: bool = False, keep_identifiers: bool = False,
-                    resident: str | None = None) -> AgendaText:
+                    resident: str | None = None, keep_wording: bool = False) -> AgendaText:
         """The agenda rendered for the mentor; its topics are marked shared.
 
         Raises ``IdentifiersFound`` unless ``redact`` or ``keep_identifiers`` is set
-        and the agenda holds possible patient identifiers.
+        and the agenda holds possible patient identifiers, and ``DisclosuresFound``
+        (a subclass) unless one of those or ``keep_wording`` is set and it quotes the
+        resident admitting an error or giving case facts.
         """
         agenda = self._agenda(topic_ids, resident)
         text = export_agenda(self._open_journal(), agenda, fmt, redact=redact,
-                             keep_identifiers=keep_identifiers)
+                             keep_identifiers=keep_identifiers, keep_wording=keep_wording)
         return AgendaText(text, len(agenda.topics))
 
     def export_agenda(self, fmt: Literal["md", "json"], path: str,
