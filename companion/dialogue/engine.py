@@ -148,7 +148,9 @@ class Engine:
             privacy_info = {"spans": [s.to_dict() for s in spans], "applied": choice,
                             "text": text}
         safety_dict = safety.to_dict()
-        self._save(session, "resident", text, safety.level)
+        # the choice is recorded with the message: "keep" means the resident chose it
+        self._save(session, "resident", text, safety.level,
+                   privacy=choice if spans else None)
         session.resident_turns.append(text)
         session.turn_count += 1
         if safety.level == "crisis":
@@ -340,9 +342,14 @@ class Engine:
         ]
 
     # --------------------------------------------------------------- helpers
-    def _save(self, session: Session, role: str, text: str, level: str = "none") -> None:
+    def _save(self, session: Session, role: str, text: str, level: str = "none",
+              privacy: str | None = None) -> None:
         if self.journal is not None:
-            self.journal.add_message(session.id, role, text, safety_level=level)
+            if privacy is None:
+                self.journal.add_message(session.id, role, text, safety_level=level)
+            else:
+                self.journal.add_message(session.id, role, text, safety_level=level,
+                                         privacy=privacy)
 
     def _crisis(self, session: Session, safety: dict) -> TurnResult:
         """Resources at once, in plain words; the flow pauses until the resident answers."""
