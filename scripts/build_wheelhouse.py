@@ -45,8 +45,9 @@ LOCKS = {"linux_x86_64": ROOT / "packaging" / "linux_x86_64.lock",
 LOCK_HEADER = ("# Resident Companion {platform} lock: every third-party wheel of the offline kit,\n"
                "# exact version and sha256. Refresh: scripts/build_wheelhouse.py --platform "
                "{platform} --refresh-lock\n")
-REQUIREMENTS_HEADER = ["# Resident Companion offline wheelhouse: one pinned, hashed line per wheel.",
-                       "# Install with install.sh (pip --no-index --require-hashes)."]
+REQUIREMENTS_HEADER = [
+    "# Resident Companion offline wheelhouse: one pinned, hashed line per wheel.",
+    "# Install with install.sh (pip --no-index --require-hashes)."]
 GLIBC_FLOOR = 28  # manylinux_2_28: RHEL 8, Ubuntu 20.04, Debian 11 and newer
 KNOWLEDGE_PREFIX = "share/resident-companion/knowledge/"
 SKIP_IN_COPY = (".venv", "dist", "build", ".git", "__pycache__", ".pytest_cache",
@@ -98,8 +99,8 @@ def write_requirements(wheelhouse: Path) -> list[tuple[str, str, str, Path]]:
 
 def requirements_text(pins: list[tuple[str, str, str]]) -> str:
     """requirements.txt from (name, version, sha256): sorted, no dates, nothing else."""
-    lines = [*REQUIREMENTS_HEADER,
-             *(f"{name}=={version} --hash=sha256:{digest}" for name, version, digest in sorted(pins))]
+    lines = [*REQUIREMENTS_HEADER, *(f"{name}=={version} --hash=sha256:{digest}"
+                                     for name, version, digest in sorted(pins))]
     return "\n".join(lines) + "\n"
 
 
