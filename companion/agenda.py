@@ -251,7 +251,7 @@ def load_agenda(path: str | Path) -> Agenda:
 
     path = Path(path)
     try:
-        decoded = read_text_file(path, max_bytes=MAX_FILE_BYTES, what="agenda", fallback=None)
+        decoded = read_text_file(path, max_bytes=MAX_FILE_BYTES, what="an agenda", fallback=None)
     except TextFileError as exc:
         raise AgendaError(str(exc)) from exc
     return parse_agenda(decoded.text, path.name)

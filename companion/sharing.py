@@ -47,6 +47,28 @@ class IdentifiersFound(AgendaError):
         )
 
 
+class DisclosuresFound(IdentifiersFound):
+    """The export quotes the resident admitting an error or giving case facts.
+
+    A subclass of ``IdentifiersFound`` so every caller that already asks the
+    resident about identifiers (CLI, service, app) asks about these too; its
+    findings have kind ``admission`` or ``case-facts`` and the sentence as text.
+    """
+
+    def __init__(self, findings: list[IdentifierFinding]):
+        from companion.privacy.disclosure import SUGGESTIONS
+
+        self.findings = findings
+        listed = "; ".join(f"{f.field}: '{f.text}'" for f in findings[:5])
+        kinds = sorted({f.kind for f in findings})
+        AgendaError.__init__(
+            self,
+            f"the agenda quotes you admitting an error or giving case facts ({listed}). "
+            + " ".join(SUGGESTIONS[k] for k in kinds)
+            + " Reword those topics, or export as written (--keep-wording).",
+        )
+
+
 def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = None,
                  edits: Mapping[int, Mapping[str, str]] | None = None,
                  on: date | None = None) -> Agenda:
@@ -95,11 +117,8 @@ def _card_titles(card_ids: list[str]) -> dict[str, str]:
         return {}
 
 
-def find_identifiers(agenda: Agenda) -> list[IdentifierFinding]:
-    """Every possible patient identifier in the agenda's free text."""
-    from companion.privacy import scan
-
-    findings = []
+def _fields(agenda: Agenda) -> list[tuple[str, str]]:
+    """(field name, text) of every free-text field that leaves the machine."""
     fields = [("resident", agenda.resident)]
     for n, topic in enumerate(agenda.topics, 1):
         fields += [(f"topic {n} title", topic.title), (f"topic {n} rationale", topic.rationale)]
@@ -109,10 +128,32 @@ def find_identifiers(agenda: Agenda) -> list[IdentifierFinding]:
         fields += [("review notes", agenda.review.notes)]
         fields += [(f"review of topic {k}", v.notes) for k, v in agenda.review.topics.items()]
         fields += [("agreed follow-up", f.text) for f in agenda.review.follow_ups]
-    for name, text in fields:
+    return fields
+
+
+def find_identifiers(agenda: Agenda) -> list[IdentifierFinding]:
+    """Every possible patient identifier in the agenda's free text."""
+    from companion.privacy import scan
+
+    findings = []
+    for name, text in _fields(agenda):
         for span in scan(text or ""):
             findings.append(IdentifierFinding(name, span.kind, span.text))
     return findings
+
+
+def find_agenda_disclosures(agenda: Agenda) -> list[IdentifierFinding]:
+    """Sentences of the agenda that admit an error or give case facts (kind, sentence)."""
+    from companion.privacy.disclosure import find_disclosures
+
+    return [IdentifierFinding(name, found.kind, found.text)
+            for name, text in _fields(agenda) if name != "resident"
+            for found in find_disclosures(text or "")]
+
+
+def find_findings(agenda: Agenda) -> list[IdentifierFinding]:
+    """What the resident is asked about before an export: identifiers, then disclosures."""
+    return find_identifiers(agenda) + find_agenda_disclosures(agenda)
 
 
 def redact_agenda(agenda: Agenda) -> Agenda:
@@ -139,14 +180,23 @@ def render(agenda: Agenda, fmt: str) -> str:
 
 
 def export_agenda(journal, agenda: Agenda, fmt: str = "md", *, redact: bool = False,
-                  keep_identifiers: bool = False) -> str:
-    """Check, render and mark the shared topics; raises IdentifiersFound to ask first."""
+                  keep_identifiers: bool = False, keep_wording: bool = False) -> str:
+    """Check, render and mark the shared topics; raises IdentifiersFound to ask first.
+
+    Identifiers are asked about unless ``redact`` or ``keep_identifiers``; quotes
+    that admit an error or give case facts (``DisclosuresFound``) unless the
+    resident has already answered about this export (any of the three flags).
+    """
     if redact:
         agenda = redact_agenda(agenda)
     elif not keep_identifiers:
         findings = find_identifiers(agenda)
         if findings:
-            raise IdentifiersFound(findings)
+            raise IdentifiersFound(findings + find_agenda_disclosures(agenda))
+    if not (redact or keep_identifiers or keep_wording):
+        disclosures = find_agenda_disclosures(agenda)
+        if disclosures:
+            raise DisclosuresFound(disclosures)
     parse_agenda(agenda.to_json(), "the agenda")  # what the mentor's app will accept
     text = render(agenda, fmt)
     for topic in agenda.topics:

@@ -67,13 +67,14 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def read_text_file(path: str | Path, *, max_bytes: int, what: str = "file",
+def read_text_file(path: str | Path, *, max_bytes: int, what: str = "a text",
                    fallback: str | None = "cp1252") -> DecodedText:
     """The text of ``path`` in whichever common encoding it was saved.
 
     Args:
         max_bytes: refuse larger files (a roster or an agenda is a few kilobytes).
-        what: what the file should be, for messages ("roster", "agenda").
+        what: what the file should be, with its article, for messages ("a roster",
+            "an agenda").
         fallback: the 8-bit encoding tried last (cp1252, as Excel and Notepad
             write on Windows); None to accept only Unicode encodings.
 
@@ -83,11 +84,11 @@ def read_text_file(path: str | Path, *, max_bytes: int, what: str = "file",
     path = Path(path)
     name = str(path)
     if path.is_dir():
-        raise TextFileError(f"{name}: is a folder, not a {what} file; give the file inside it")
+        raise TextFileError(f"{name}: is a folder, not {what} file; give the file inside it")
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise TextFileError(f"{name}: is {size:,} bytes; a {what} file is at most "
+            raise TextFileError(f"{name}: is {size:,} bytes; {what} file is at most "
                                 f"{max_bytes:,} bytes")
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
@@ -98,12 +99,12 @@ def read_text_file(path: str | Path, *, max_bytes: int, what: str = "file",
     except OSError as exc:
         raise TextFileError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
     if len(data) > max_bytes:  # grew while we looked, or a special file
-        raise TextFileError(f"{name}: is larger than {max_bytes:,} bytes; a {what} file is "
+        raise TextFileError(f"{name}: is larger than {max_bytes:,} bytes; {what} file is "
                             "smaller")
     return decode_bytes(data, name, what=what, fallback=fallback)
 
 
-def decode_bytes(data: bytes, name: str, *, what: str = "file",
+def decode_bytes(data: bytes, name: str, *, what: str = "a text",
                  fallback: str | None = "cp1252") -> DecodedText:
     """:func:`read_text_file` for bytes already read (``name`` is used in messages)."""
     for bom, encoding, label in _BOMS:
@@ -116,7 +117,7 @@ def decode_bytes(data: bytes, name: str, *, what: str = "file",
                                     f"{label.split(' (')[0]} at byte {exc.start + len(bom)}; "
                                     "save it again as CSV UTF-8 or UTF-8 text") from exc
     if not data.strip():
-        raise TextFileError(f"{name}: is empty; expected a {what}")
+        raise TextFileError(f"{name}: is empty; expected {what} file")
     for signature, meaning in _SIGNATURES:
         if data.startswith(signature):
             raise TextFileError(f"{name}: is {meaning}")
@@ -132,8 +133,8 @@ def decode_bytes(data: bytes, name: str, *, what: str = "file",
     except UnicodeDecodeError as exc:
         utf8_error = exc
     if b"\x00" in data:
-        raise TextFileError(f"{name}: is not a text file (it holds zero bytes); expected a "
-                            f"{what} saved as text")
+        raise TextFileError(f"{name}: is not a text file (it holds zero bytes); expected "
+                            f"{what} file saved as text")
     if fallback is not None:
         try:
             return DecodedText(data.decode(fallback), fallback)
@@ -160,9 +161,12 @@ def decode_argument(text: str) -> tuple[str, int]:
 
 
 def read_stdin(stream: BinaryIO | None = None) -> tuple[str, int]:
-    """All of stdin as text (bad bytes as U+FFFD), and how many bytes were not UTF-8."""
+    """All of stdin as text (bad bytes as U+FFFD), and how many places were not UTF-8."""
     if stream is None:
-        stream = sys.stdin.buffer
+        binary = getattr(sys.stdin, "buffer", None)
+        if binary is None:  # already text (a test's StringIO, an embedding host)
+            return decode_argument(sys.stdin.read())
+        stream = binary
     data = stream.read()
     text = data.decode("utf-8", "replace")
     if "\ufffd" not in text:

@@ -298,3 +298,20 @@ def test_export_refuses_what_the_mentor_could_not_open(journal):
     journal.update_topic(topic.id, rationale="long " * 1_000)
     with pytest.raises(AgendaError, match="rationale' is 4,999 characters long; at most 4,000"):
         export_agenda(journal, build_agenda(journal), "json")
+
+
+def test_the_app_api_says_when_a_review_was_already_imported(journal, tmp_path):
+    from companion.service.local import LocalCompanion
+    from tests.tui_support import fake_models
+
+    _, path = reviewed(journal, tmp_path)
+    journal.close()
+    core = LocalCompanion(**fake_models())  # type: ignore[arg-type]
+    try:
+        first = core.import_review(str(path))
+        again = core.import_review(str(path))
+    finally:
+        core.close()
+    assert (first.discussed, first.already_imported) == (1, False)
+    assert "Meeting recorded" in first.message
+    assert again.already_imported and "nothing was changed" in again.message

@@ -134,3 +134,16 @@ def test_the_typed_api_and_the_local_implementation_have_one_signature_per_opera
         assert {p: local_hints[p] for p in local_params} == spec.params, name
         assert local_hints["return"] == remote_hints["return"] == spec.returns, name
         assert ("on_token" in inspect.signature(local).parameters) == spec.streams, name
+
+
+def test_an_export_that_cannot_write_its_file_marks_nothing_shared(core, tmp_path):
+    from companion.agenda import AgendaError
+
+    topic = core._open_journal().add_topic("burnout", "Nights", status="accepted")
+    taken = tmp_path / "agenda.md"
+    taken.write_text("the mentor's copy", encoding="utf-8")
+    with pytest.raises(AgendaError):
+        core.export_agenda("md", str(taken), [topic.id])  # never overwrites
+    assert core.topics("accepted")[0].id == topic.id and core.topics("shared") == []
+    assert core.agenda_text("md", [topic.id]).topics == 1
+    assert core.topics("shared")[0].id == topic.id

@@ -10,14 +10,11 @@ model's; the last two tests run the same paths on the real model process.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from textual import events
 from textual.widgets import DataTable, Input, Markdown, TextArea
 from tui_support import fake_api, screen_name, until
 
-from companion.service.client import ServiceClient
 from companion.service.proxy import ProcessCompanion
 from companion.tui.app import make_app
 
@@ -34,15 +31,11 @@ async def service():
     await api.close()
 
 
-@pytest.fixture(scope="module")
-def real_service(tmp_path_factory, prebuilt_index):
-    """One real model process (embedder, shared prebuilt index, safety) for the e2e tests."""
-    home = tmp_path_factory.mktemp("service-home")
-    client = ServiceClient(env={**os.environ, "COMPANION_HOME": str(home)})
-    client.start()
-    client.wait_ready(900)
-    yield ProcessCompanion(client)
-    client.close()
+@pytest.fixture
+def real_service(generator_service):
+    """The suite's one real model process (real embedder, index and safety screen; the
+    tiny generator on, which guardrails mostly replace by the reviewed words)."""
+    return ProcessCompanion(generator_service[0])
 
 
 async def open_flow(pilot, app, flow_id: str = "after-hard-shift"):

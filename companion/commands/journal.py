@@ -151,8 +151,10 @@ def list_command(args) -> int:
     path = journal_path()
     if _no_journal_yet(path):
         return 0
-    with open_journal(path) as journal:
-        sessions = journal.sessions(query=args.query)
+    from companion.commands.companion_api import open_companion
+
+    with open_companion() as core:
+        sessions = core.sessions(args.query or "")
     if not sessions:
         print("No sessions.")
     for session in sessions:
@@ -166,8 +168,10 @@ def show_command(args) -> int:
     path = journal_path()
     if _no_journal_yet(path):
         return 1
-    with open_journal(path) as journal:
-        session = journal.session(args.id)
+    from companion.commands.companion_api import open_companion
+
+    with open_companion() as core:
+        session = core.session(args.id)
     lines = [f"Session {session.id}: {session.flow}",
              f"Started {_local(session.started_at)}, ended {_local(session.ended_at)}"]
     lines += [f"  {key}: {value}" for key, value in session.summary.items()]
@@ -189,6 +193,11 @@ def export_command(args) -> int:
         return 1
     with open_journal(path) as journal:
         text = journal.export(format=args.format)
+    from companion.privacy.disclosure import export_note
+
+    note = export_note(text)
+    if note:
+        print(f"companion journal export: {strip_controls(note)}", file=sys.stderr)
     if args.output is None:
         # the terminal shows it: text that came from files (imported reviews) or pastes
         # must not carry escape sequences; the file written with -o keeps every character
@@ -251,13 +260,12 @@ def move_aside_command(args) -> int:
 
 @_guard
 def import_review_command(args) -> int:
-    from companion.agenda import AgendaError, load_agenda
-    from companion.sharing import import_review
+    from companion.agenda import AgendaError
+    from companion.commands.companion_api import open_companion
 
     try:
-        agenda = load_agenda(args.file)
-        with open_journal() as journal:
-            result = import_review(journal, agenda)
+        with open_companion() as core:
+            result = core.import_review(str(args.file))
     except AgendaError as exc:
         raise CommandFailed(str(exc)) from exc
     print(strip_controls(result.message))

@@ -283,12 +283,15 @@ def _reusable_topic_vectors(directory: Path, manifest: dict) -> dict[tuple, np.n
     return dict(zip([("topic", str(key)) for key in keys], model.descriptions, strict=True))
 
 
-def train_for(contents: Contents, vectors: np.ndarray, topic_vectors: np.ndarray
-              ) -> TopicModel:
-    """The topic model for an index: its rows plus the topic descriptions."""
+def train_for(contents: Contents, vectors: np.ndarray, topic_vectors: np.ndarray,
+              **options) -> TopicModel:
+    """The topic model for an index: its rows plus the topic descriptions.
+
+    ``options`` go to :func:`train_topic_model` (the tuning script varies them).
+    """
     topic_ids = list(contents.topics)
     model = train_topic_model(np.vstack([vectors, topic_vectors]),
-                              contents.labels() + topic_ids, topic_ids)
+                              contents.labels() + topic_ids, topic_ids, **options)
     model.descriptions = np.asarray(topic_vectors, dtype=np.float32)
     return model
 

@@ -22,6 +22,7 @@ from typing import Any, Literal, cast
 from companion.checkin import CheckinItem
 from companion.journal import Checkin, SessionRecord, Topic
 from companion.service.results import (
+    AgendaText,
     CardHit,
     CardView,
     CheckAnswerId,
@@ -180,6 +181,15 @@ class CompanionAPI(ABC):
                                  topic_ids: list[int] | None = None) -> list[IdentifierFinding]:
         return cast(list[IdentifierFinding], await self._call("agenda_identifiers",
                                                               {"topic_ids": topic_ids}))
+
+    async def agenda_text(self, fmt: Literal["md", "json"], topic_ids: list[int] | None = None,
+                          redact: bool = False, keep_identifiers: bool = False,
+                          resident: str | None = None,
+                          keep_wording: bool = False) -> AgendaText:
+        return cast(AgendaText, await self._call("agenda_text", {
+            "fmt": fmt, "topic_ids": topic_ids, "redact": redact,
+            "keep_identifiers": keep_identifiers, "resident": resident,
+            "keep_wording": keep_wording}))
 
     async def export_agenda(self, fmt: Literal["md", "json"], path: str,
                             topic_ids: list[int] | None = None, redact: bool = False,

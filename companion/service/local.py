@@ -35,6 +35,7 @@ from companion.journal import (
 )
 from companion.service.errors import AppLockedError, RequestCancelled
 from companion.service.results import (
+    AgendaText,
     CardHit,
     CardView,
     CheckAnswerId,
@@ -49,7 +50,7 @@ from companion.service.results import (
 )
 from companion.service.wire import convert
 from companion.settings import Settings, SettingsChanges
-from companion.sharing import IdentifierFinding, build_agenda, export_agenda, find_identifiers
+from companion.sharing import IdentifierFinding, build_agenda, export_agenda, find_findings
 from companion.sharing import import_review as record_review
 from companion.taxonomy import load_topics, topic_label
 
@@ -84,7 +85,7 @@ class LocalCompanion:
 
     # -- lifecycle ---------------------------------------------------------------
     def warm_up(self) -> dict[str, Any]:
-        """Load the models (embedder, card index, safety screen).
+        """Load the models (embedder, card index, safety screen); check the knowledge files.
 
         Returns ``{"seconds": {step: s}, "problems": {step: message}}``; only a
         missing embedding model raises, since nothing works without it.
@@ -102,8 +103,23 @@ class LocalCompanion:
                 log.exception("warm-up step %s failed", name)
                 problems[name] = str(exc) or exc.__class__.__name__
             seconds[name] = time.perf_counter() - step
+        knowledge = self._knowledge_problems()
+        if knowledge:
+            problems["knowledge"] = knowledge
         seconds["total"] = time.perf_counter() - start
         return {"seconds": seconds, "problems": problems}
+
+    @staticmethod
+    def _knowledge_problems() -> str:
+        """Broken card or flow files (skipped, the rest work), as one warning; "" if none."""
+        from companion.knowledge import knowledge_problems, summary
+
+        try:
+            found = knowledge_problems()
+        except Exception as exc:  # noqa: BLE001 - e.g. the topics file itself is broken
+            log.exception("checking the knowledge files failed")
+            return f"the knowledge files could not be checked: {exc}"
+        return summary(found) if found else ""
 
     def close(self) -> None:
         """Let go of the journal (another window may open it)."""
@@ -200,6 +216,7 @@ class LocalCompanion:
             self._engine = Engine(journal=self._open_journal(), embedder=self._get_embedder(),
                                   retriever=self._load_retriever(),
                                   screener=self._get_screener(), generator=self._generator())
+            self._engine.colleagues = tuple(Settings.load().colleagues)
         return self._engine
 
     def _generator(self) -> Any:
@@ -405,12 +422,28 @@ class LocalCompanion:
 
     # -- agenda ------------------------------------------------------------------
     def agenda_identifiers(self, topic_ids: list[int] | None = None) -> list[IdentifierFinding]:
-        """Possible patient identifiers in the agenda that would be exported."""
-        return find_identifiers(self._agenda(topic_ids))
+        """What to ask about before the agenda is exported: possible patient identifiers,
+        then quotes that admit an error or give case facts (kind "admission"/"case-facts")."""
+        return find_findings(self._agenda(topic_ids))
 
-    def _agenda(self, topic_ids: list[int] | None) -> Any:
-        return build_agenda(self._open_journal(), resident=Settings.load().resident_name,
-                            topic_ids=topic_ids)
+    def _agenda(self, topic_ids: list[int] | None, resident: str | None = None) -> Any:
+        name = resident if resident is not None else Settings.load().resident_name
+        return build_agenda(self._open_journal(), resident=name, topic_ids=topic_ids)
+
+    def agenda_text(self, fmt: Literal["md", "json"], topic_ids: list[int] | None = None,
+                    redact: bool = False, keep_identifiers: bool = False,
+                    resident: str | None = None, keep_wording: bool = False) -> AgendaText:
+        """The agenda rendered for the mentor; its topics are marked shared.
+
+        Raises ``IdentifiersFound`` unless ``redact`` or ``keep_identifiers`` is set
+        and the agenda holds possible patient identifiers, and ``DisclosuresFound``
+        (a subclass) unless one of those or ``keep_wording`` is set and it quotes the
+        resident admitting an error or giving case facts.
+        """
+        agenda = self._agenda(topic_ids, resident)
+        text = export_agenda(self._open_journal(), agenda, fmt, redact=redact,
+                             keep_identifiers=keep_identifiers, keep_wording=keep_wording)
+        return AgendaText(text, len(agenda.topics))
 
     def export_agenda(self, fmt: Literal["md", "json"], path: str,
                       topic_ids: list[int] | None = None, redact: bool = False,
@@ -420,11 +453,11 @@ class LocalCompanion:
         Raises ``IdentifiersFound`` unless ``redact`` or ``keep_identifiers`` is set
         and the agenda holds possible patient identifiers.
         """
-        agenda = self._agenda(topic_ids)
-        text = export_agenda(self._open_journal(), agenda, fmt, redact=redact,
-                             keep_identifiers=keep_identifiers)
-        written = write_new_file(Path(path).expanduser(), text, overwrite=overwrite)
-        return ExportResult(str(written), len(agenda.topics))
+        with self._open_journal().transaction():  # not marked shared if the file fails
+            rendered = self.agenda_text(fmt, topic_ids, redact, keep_identifiers)
+            written = write_new_file(Path(path).expanduser(), rendered.text,
+                                     overwrite=overwrite)
+        return ExportResult(str(written), rendered.topics)
 
     def import_review(self, path: str) -> ReviewImport:
         """Record a mentor-reviewed agenda file: the meeting, discussed topics, follow-ups."""

@@ -207,6 +207,14 @@ class TurnReply:
 
 
 @dataclass(frozen=True)
+class AgendaText:
+    """An agenda rendered for sharing (its topics are now marked shared)."""
+
+    text: str
+    topics: int
+
+
+@dataclass(frozen=True)
 class ExportResult:
     """An agenda written to a file."""
 

@@ -18,10 +18,12 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from companion.service import protocol
 from companion.service.api import CompanionAPI
 from companion.service.errors import InternalError, ServiceError, ServiceStoppedError
 from companion.service.results import FlowInfo, JournalStatus
 from companion.settings import Settings, SettingsChanges
+from companion.textnorm import strip_controls
 from companion.tui.messages import ModelsReady, ServiceEvent
 
 log = logging.getLogger("companion.tui")
@@ -113,19 +115,20 @@ class CompanionApp(App[int]):
     def on_service_event(self, message: ServiceEvent) -> None:
         event = message.event
         kind = event.get("event")
-        if kind == "ready":
+        if kind == protocol.READY:
             self.models_info = event
             self.models_state = "ready"
             for part, problem in (event.get("problems") or {}).items():
-                self.notify(f"{part}: {problem}", title="Not available", severity="warning",
-                            timeout=8)
+                self.notify(strip_controls(f"{part}: {problem}"), title="Not available",
+                            severity="warning", timeout=8 if part != "knowledge" else 20,
+                            markup=False)
             self.post_message(ModelsReady(event.get("seconds", {}), event.get("problems", {})))
-        elif kind == "load_failed":
+        elif kind == protocol.LOAD_FAILED:
             self.models_state = "failed"
             error = event.get("error") or {}
             self.notify(f"{error.get('message')}\nSee {self.log_file}.",
                         title="The models could not be loaded", severity="error", timeout=20)
-        elif kind == "exit" and not event.get("expected"):
+        elif kind == protocol.EXIT and not event.get("expected"):
             self.models_state = "stopped"
             self.notify(STOPPED, severity="error", timeout=20)
 
@@ -296,12 +299,9 @@ def make_app(review_file: str | None = None, api: CompanionAPI | None = None,
 
 
 def _log_to_file() -> None:
-    from companion import paths
+    from companion import logfile
 
-    paths.ensure_data_dir()
-    handler = logging.FileHandler(paths.log_path(), encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    logging.getLogger().addHandler(handler)
+    logfile.install()
 
 
 def run(review_file: str | None = None) -> int:

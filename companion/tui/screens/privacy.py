@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from companion.privacy import Span
+from companion.privacy.disclosure import SUGGESTIONS
 from companion.sharing import IdentifierFinding
 from companion.tui.screens.choice import ChoiceButtons
 
@@ -68,7 +69,8 @@ class PrivacyDialog(ChoiceButtons, ModalScreen[str]):
 
 
 class FindingsDialog(ChoiceButtons, ModalScreen[str]):
-    """Identifiers found in an export: redact (r), keep (k) or cancel (escape)."""
+    """Identifiers, admissions and case facts found in an export: redact (r) the identifiers,
+    keep (k) as written, or cancel (escape) to reword."""
 
     BINDINGS = [
         Binding("r", "choose('redact')", "Redact"),
@@ -86,9 +88,13 @@ class FindingsDialog(ChoiceButtons, ModalScreen[str]):
             lines.append(f"• {finding.field}: ")
             lines.append(finding.text, style="bold reverse red")
             lines.append(f" ({finding.kind})\n", style="italic red")
+        wording = [f for f in self.findings if f.kind in SUGGESTIONS]
         with Vertical(classes="dialog-box"):
-            yield Static("Possible patient identifiers in the export", classes="section-title")
+            yield Static("Before this leaves the machine", classes="section-title")
             yield Static(lines, id="findings")
+            if wording:
+                hints = " ".join(SUGGESTIONS[k] for k in sorted({f.kind for f in wording}))
+                yield Static(Text(hints, style="italic"), id="wording-hint")
             with Horizontal(classes="buttons"):
                 yield Button("Redact (r)", id="redact", variant="primary")
                 yield Button("Keep (k)", id="keep")

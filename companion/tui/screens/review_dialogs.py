@@ -7,7 +7,6 @@ the follow-up form validates its due date here and explains what it expects.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Markdown, Static
 
 from companion.agenda import FollowUpItem
+from companion.cards import Card
 
 DATE_HELP = "use YYYY-MM-DD, for example 2026-12-15"
 
@@ -92,7 +92,7 @@ class MentorCardDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q", "dismiss", "Close")]
 
-    def __init__(self, card: Any):
+    def __init__(self, card: Card):
         super().__init__(classes="dialog")
         self.card = card
 
