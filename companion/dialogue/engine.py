@@ -56,6 +56,8 @@ class Engine:
         self.screen = screener
         self.journal = journal
         self.generator = generator
+        self.colleagues: tuple[str, ...] = ()
+        """Names the privacy guard leaves alone (the resident's colleagues, from settings)."""
         self._flows = flows if flows is not None else load_flows()
         self.texts = load_texts()
         self.understanding = Understanding(
@@ -132,7 +134,7 @@ class Engine:
             if safety.level != "crisis":
                 raise
             text = strip_controls(raw).strip()  # too long, but a crisis is never lost
-        spans = _identifiers(text)
+        spans = _identifiers(text, self.colleagues)
         choice = "redact" if safety.level == "crisis" and privacy == "ask" else privacy
         if spans and choice == "ask":
             return TurnResult(session_id=session.id, reply="", state="privacy",
@@ -148,7 +150,9 @@ class Engine:
             privacy_info = {"spans": [s.to_dict() for s in spans], "applied": choice,
                             "text": text}
         safety_dict = safety.to_dict()
-        self._save(session, "resident", text, safety.level)
+        # the choice is recorded with the message: "keep" means the resident chose it
+        self._save(session, "resident", text, safety.level,
+                   privacy=choice if spans else None)
         session.resident_turns.append(text)
         session.turn_count += 1
         if safety.level == "crisis":
@@ -182,8 +186,8 @@ class Engine:
         if session.current.kind == "plan":
             session.plans.append(text)
 
-        reflection = self.texts.reflection(understood.feeling, understood.topic,
-                                           session.turn_count)
+        reflection = self.texts.reflection(understood.feeling, session.said)
+        session.said.append(reflection)
         cards = self._pick_cards(session, hits)
         topics = self._update_topics(session, text, understood, hits)
 
@@ -340,9 +344,14 @@ class Engine:
         ]
 
     # --------------------------------------------------------------- helpers
-    def _save(self, session: Session, role: str, text: str, level: str = "none") -> None:
+    def _save(self, session: Session, role: str, text: str, level: str = "none",
+              privacy: str | None = None) -> None:
         if self.journal is not None:
-            self.journal.add_message(session.id, role, text, safety_level=level)
+            if privacy is None:
+                self.journal.add_message(session.id, role, text, safety_level=level)
+            else:
+                self.journal.add_message(session.id, role, text, safety_level=level,
+                                         privacy=privacy)
 
     def _crisis(self, session: Session, safety: dict) -> TurnResult:
         """Resources at once, in plain words; the flow pauses until the resident answers."""
@@ -454,10 +463,10 @@ class Engine:
         return "\n".join(lines)
 
 
-def _identifiers(text: str) -> list:
+def _identifiers(text: str, colleagues: tuple[str, ...] = ()) -> list:
     """Patient identifiers in a message (the privacy guard's spans), or none without it."""
     try:
         from companion.privacy import scan
     except ModuleNotFoundError:  # pragma: no cover - the guard ships with the app
         return []
-    return scan(text)
+    return scan(text, colleagues=colleagues)

@@ -22,12 +22,13 @@ from companion.journal.errors import JournalCorruptError, JournalNewerSchemaErro
 
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
     "sessions": ("flow", "summary"),
-    "messages": ("role", "text", "safety_level"),
+    "messages": ("role", "text", "safety_level", "privacy"),
     "checkins": ("answers", "scores"),
     "topics": ("topic_id", "title", "rationale", "card_ids", "resident_words", "questions"),
     "meetings": ("agenda", "notes"),
     "follow_ups": ("text", "owner"),
     "safety_events": ("level", "reasons"),
+    "safety_plan": ("parts",),
 }
 
 TOPIC_STATUSES = ("suggested", "accepted", "dismissed", "shared", "discussed")
@@ -104,6 +105,14 @@ Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
 MIGRATIONS: list[Migration] = [
     (1, "sessions, messages, check-ins, topics, meetings, follow-ups, safety events",
      lambda conn: _run_script(conn, _V1)),
+    # What the resident chose for a message holding possible patient identifiers:
+    # "keep" (stored as typed) or "redact"; NULL when none were found. Sealed.
+    (2, "messages.privacy: the resident's choice about identifiers in a message",
+     lambda conn: _run_script(conn, "ALTER TABLE messages ADD COLUMN privacy")),
+    # The resident's personal safety plan: one row, its six parts as sealed JSON.
+    (3, "safety_plan: the resident's personal safety plan (sealed JSON)",
+     lambda conn: _run_script(conn, "CREATE TABLE safety_plan (id INTEGER PRIMARY KEY, "
+                                    "parts, updated_at TEXT NOT NULL)")),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

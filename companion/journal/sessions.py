@@ -36,22 +36,31 @@ class SessionRecords(StoreBase):
             return _row_id(cur)
 
     def add_message(
-        self, session_id: int, role: str, text: str, safety_level: str = "none"
+        self, session_id: int, role: str, text: str, safety_level: str = "none",
+        privacy: str | None = None,
     ) -> int:
-        """Save one message of a session; return its id."""
+        """Save one message of a session; return its id.
+
+        ``privacy`` records the resident's choice for a message that held possible
+        patient identifiers: "keep" (saved as typed) or "redact" (saved with tags).
+        """
         if not isinstance(text, str):
             raise JournalValueError(f"message text must be a string, got {type(text).__name__}")
         if not isinstance(role, str) or not role:
             raise JournalValueError("message role must be a non-empty string")
         _check_level(safety_level, "message safety_level")
+        if privacy not in (None, "keep", "redact"):
+            raise JournalValueError(
+                f"message privacy must be keep, redact or None, got {privacy!r}")
         with self._tx() as conn:
             self._require(conn, "sessions", "session", session_id)
             cur = conn.execute(
-                "INSERT INTO messages (session_id, role, text, safety_level, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO messages (session_id, role, text, safety_level, created_at, "
+                "privacy) VALUES (?, ?, ?, ?, ?, ?)",
                 (session_id, self._seal("messages", "role", role),
                  self._seal("messages", "text", text),
-                 self._seal("messages", "safety_level", safety_level), now_iso()),
+                 self._seal("messages", "safety_level", safety_level), now_iso(),
+                 self._seal("messages", "privacy", privacy)),
             )
             return _row_id(cur)
 
@@ -101,8 +110,8 @@ class SessionRecords(StoreBase):
         """A session's messages, oldest first."""
         with self._read() as conn:
             rows = conn.execute(
-                "SELECT id, session_id, role, text, created_at, safety_level FROM messages "
-                "WHERE session_id = ? ORDER BY id",
+                "SELECT id, session_id, role, text, created_at, safety_level, privacy "
+                "FROM messages WHERE session_id = ? ORDER BY id",
                 (session_id,),
             ).fetchall()
         return [
@@ -110,6 +119,7 @@ class SessionRecords(StoreBase):
                 id=r[0], session_id=r[1], role=self._open("messages", "role", r[2]) or "",
                 text=self._open("messages", "text", r[3]) or "", created_at=r[4],
                 safety_level=self._open("messages", "safety_level", r[5]) or "none",
+                privacy=self._open("messages", "privacy", r[6]),
             )
             for r in rows
         ]

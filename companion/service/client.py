@@ -232,7 +232,9 @@ class ServiceClient:
             try:
                 message = protocol.decode(line)
             except ValueError:
-                log.warning("ignored a line from the model process: %r", line[:200])
+                # its length only: a broken line may carry a piece of the journal
+                log.warning("ignored a line of %d characters from the model process",
+                            len(line))
                 continue
             if "event" in message:
                 self._on_event(message)

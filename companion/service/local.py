@@ -216,6 +216,7 @@ class LocalCompanion:
             self._engine = Engine(journal=self._open_journal(), embedder=self._get_embedder(),
                                   retriever=self._load_retriever(),
                                   screener=self._get_screener(), generator=self._generator())
+            self._engine.colleagues = tuple(Settings.load().colleagues)
         return self._engine
 
     def _generator(self) -> Any:
@@ -360,6 +361,19 @@ class LocalCompanion:
     def move_topic(self, topic_id: int, step: int) -> list[Topic]:
         """Move a topic up (negative) or down the agenda; one transaction."""
         return self._open_journal().move_topic(topic_id, step, among=AGENDA_STATUSES)
+
+    # -- safety plan -------------------------------------------------------------
+    def safety_plan(self) -> dict[str, str]:
+        """The resident's safety plan, its non-empty parts by id (empty: none written)."""
+        return self._open_journal().safety_plan()
+
+    def save_safety_plan(self, parts: dict[str, str]) -> dict[str, str]:
+        """Store the plan; all parts empty deletes it. Returns what was kept."""
+        return self._open_journal().save_safety_plan(parts)
+
+    def delete_safety_plan(self) -> bool:
+        """Delete the plan; True when there was one."""
+        return self._open_journal().delete_safety_plan()
 
     # -- knowledge ---------------------------------------------------------------
     def search_cards(self, query: str, k: int = 10, topic: str | None = None,

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from companion.logfile import describe
 from companion.service import protocol
 from companion.service.errors import ProtocolError, RequestCancelled, to_wire
 
@@ -44,14 +45,9 @@ def _take_stdout() -> TextIO:
 
 
 def _configure_logging() -> None:
-    from companion import paths
+    from companion import logfile
 
-    paths.ensure_data_dir()
-    handler = logging.FileHandler(paths.log_path(), encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    logfile.install(level=logging.INFO)
     for noisy in ("transformers", "sentence_transformers", "huggingface_hub", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -101,11 +97,15 @@ class Server:
             result = wire.dispatch(self._core, method, request.get("params") or {},
                                    on_token=self._token_sender(rid), cancel=cancel)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message
-            if not isinstance(exc, (ProtocolError, RequestCancelled)):
-                log.exception("request %s failed", method)
+            error = to_wire(exc)
+            # the code and kinds only: an error's text may quote the resident's words
+            if isinstance(exc, (ProtocolError, RequestCancelled)):
+                log.info("request %s: %s", method, describe(exc))
+            elif error["code"] == "internal":
+                log.error("request %s failed: %s", method, describe(exc), exc_info=exc)
             else:
-                log.info("request %s: %s", method, exc)
-            return {"id": rid, "error": to_wire(exc)}
+                log.warning("request %s failed: %s [%s]", method, describe(exc), error["code"])
+            return {"id": rid, "error": error}
         return {"id": rid, "result": result}
 
     def _token_sender(self, rid: Any) -> Callable[[str], None]:

@@ -313,12 +313,9 @@ def make_app(review_file: str | None = None, api: CompanionAPI | None = None,
 
 
 def _log_to_file() -> None:
-    from companion import paths
+    from companion import logfile
 
-    paths.ensure_data_dir()
-    handler = logging.FileHandler(paths.log_path(), encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    logging.getLogger().addHandler(handler)
+    logfile.install()
 
 
 def run(review_file: str | None = None) -> int:
