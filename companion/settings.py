@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import yaml
@@ -23,6 +23,7 @@ class SettingsChanges(TypedDict, total=False):
     generator_enabled: bool
     generator_path: str
     auto_redact: bool
+    colleagues: list[str]
     idle_lock_minutes: int
     theme: str
 
@@ -40,6 +41,10 @@ class Settings:
 
     auto_redact: bool = False
     """Replace detected patient identifiers with tags without asking."""
+
+    colleagues: list[str] = field(default_factory=list)
+    """Colleagues' names ("Priya", "Okafor") the privacy guard never flags on their own;
+    a name anchored as a patient's ("Mrs. Okafor", "pt Okafor") is still caught."""
 
     idle_lock_minutes: int = 5
     """With a passphrase set, lock the app after this many idle minutes (0 = never)."""
@@ -78,6 +83,8 @@ class Settings:
             expected = type(getattr(self, name))
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 raise SettingsError(f"setting '{name}' must be {expected.__name__}, got {value!r}")
+            if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+                raise SettingsError(f"setting '{name}' must be a list of names, got {value!r}")
             if name == "idle_lock_minutes" and isinstance(value, int) and value < 0:
                 raise SettingsError(f"setting '{name}' must be 0 or more, got {value}")
         return replace(self, **changes)  # type: ignore[arg-type]

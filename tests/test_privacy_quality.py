@@ -99,3 +99,26 @@ def test_duplicate_ids_are_refused(tmp_path):
     path.write_text(f"{row}\n{row}\n", encoding="utf-8")
     with pytest.raises(PrivacySetError, match=r"set.jsonl:2: field 'id' 'a' is duplicated"):
         load_labelled_set(path)
+
+
+def test_eval_privacy_command_prints_figures_but_no_lines(capsys):
+    from companion.cli import main
+
+    assert main(["eval", "privacy", str(SAFE_HARBOR_SET)]) == 0
+    out = capsys.readouterr().out
+    assert "identifiers caught   1.000" in out and "clean touched" in out
+    assert "Arsenault" not in out  # a held-out set's lines must not be shown
+    assert main(["eval", "privacy", str(SAFE_HARBOR_SET), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["identifiers"] == 111 and report["clean"] == 100
+
+
+def test_other_authors_unknown_kinds_count_against_kind_only(tmp_path):
+    row = {"id": "a", "text": "Mr. Jones came back", "identifiers": [
+        {"kind": "honorific-name", "text": "Mr. Jones"}]}
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(PrivacySetError):
+        load_labelled_set(path)
+    score = evaluate(load_labelled_set(path, strict_kinds=False), scan)
+    assert score.recall == 1.0 and score.kind_accuracy == 0.0

@@ -32,6 +32,8 @@ def found(text: str, **kwargs) -> list[tuple[str, str]]:
         ("I sat with Eleanor after rounds because nobody came.", ("patient", "Eleanor")),
         ("Helping Mateo Rivas walk again was the best part of my month.",
          ("patient", "Mateo Rivas")),
+        ("I told delphine arsenault she has ALS.", ("patient", "delphine arsenault")),
+        ("Maria de la Cruz asked for her daughter.", ("patient", "Maria de la Cruz")),
         # dates of service without a year
         ("Ricardo was admitted 9/9 with a stroke.", ("date", "9/9")),
         ("She was admitted on Aug 21st and nobody called her sister.", ("date", "Aug 21st")),
@@ -98,6 +100,16 @@ def test_each_new_kind_is_found(text, expected):
         "I use UpToDate and mdcalc.com more than my textbooks.",
         "Room 4 of the conference center was freezing.",
         "I grew up in a small town and patients here remind me of home.",
+        # the resident's own life: pets, books and games, family far away, evaluations
+        "Discharged my favourite patient, weirdly sad about it.",
+        "Our family's old dog, Max, had surgery and the vet was kind.",
+        "I'm reading Anna Karenina for the first time.",
+        "Finally beat the final boss in Elden Ring after forty deaths.",
+        "My mom was diagnosed last week. She's back home in Manila and I'm here.",
+        "MedHub eval 5/5 from one attending, 2/5 from another.",
+        "I have a first meeting with my new mentor Dr. Grant on the 3rd, and she asked me to come.",
+        "The charge nurse on the step-down unit, Linda, has taught me a lot.",
+        "A visiting professor from Stanford is doing grand rounds on Thursday.",
     ],
 )
 def test_clinicians_eponyms_units_and_schedules_are_left_alone(text):
@@ -216,11 +228,11 @@ def test_keyword_anchored_recognisers_find_what_a_full_pass_finds():
     texts = [json.loads(line)["text"]
              for name in ("privacy_set.jsonl", "privacy_safe_harbor.jsonl")
              for line in (data / name).read_text(encoding="utf-8").splitlines()]
-    anchored = [r for r in ALL_RECOGNIZERS if r.keywords]
+    anchored = [r for r in ALL_RECOGNIZERS if r.keywords or r.anchor is not None]
     assert len(anchored) > 20
     for text in texts:
         index = KeywordIndex(text, (w for r in anchored for w in r.keywords))
         for recognizer in anchored:
-            full = replace(recognizer, keywords=frozenset(), trigger=None)
+            full = replace(recognizer, keywords=frozenset(), trigger=None, anchor=None)
             assert {(s.start, s.end) for s in recognizer.find(text, None, index)} == {
                 (s.start, s.end) for s in full.find(text)}, (recognizer.name, text)

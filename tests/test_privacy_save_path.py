@@ -131,3 +131,25 @@ def test_an_unknown_privacy_choice_is_refused(db):
         sid = journal.start_session("free-reflection")
         with pytest.raises(JournalError, match="privacy"):
             journal.add_message(sid, "resident", "text", privacy="maybe")
+
+
+def test_colleagues_from_settings_are_not_asked_about(tmp_path, db):
+    text = "I told Delphine Arsenault about my week and she listened."
+    with Journal.open(db) as journal:
+        engine = make_engine(tmp_path, journal)
+        sid = engine.start("free-reflection").session_id
+        assert engine.turn(sid, text, privacy="ask").state == "privacy"
+        engine.colleagues = ("Arsenault",)
+        assert engine.turn(sid, text, privacy="ask").state != "privacy"
+
+
+def test_the_colleagues_setting_is_a_list_of_names(tmp_path):
+    from companion.settings import Settings, SettingsError
+
+    path = tmp_path / "settings.yaml"
+    path.write_text("colleagues: [Priya, Okafor]\n", encoding="utf-8")
+    assert Settings.load(path).colleagues == ["Priya", "Okafor"]
+    path.write_text("colleagues: [Priya, 3]\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="colleagues"):
+        Settings.load(path)
+    assert Settings().colleagues == [] and Settings().colleagues is not Settings().colleagues

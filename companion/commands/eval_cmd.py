@@ -1,4 +1,4 @@
-"""`companion eval retrieval|safety|suggest|conversations FILE [--json]`: labelled JSONL figures."""
+"""`companion eval retrieval|safety|suggest|conversations|privacy FILE [--json]`: figures."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ EVALUATORS = {
     "suggest": ("companion.dialogue.evaluation", "evaluate_suggest", "format_report"),
     "conversations": ("companion.dialogue.conversation_eval", "evaluate_conversations",
                       "format_report"),
+    "privacy": ("companion.privacy.evaluation", "evaluate_privacy", "format_report"),
 }
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "eval", help="measure retrieval, safety, suggestions or conversations on JSONL")
+        "eval", help="measure retrieval, safety, suggestions, conversations or privacy on JSONL")
     kinds = parser.add_subparsers(dest="eval_kind", metavar="KIND")
     for kind in EVALUATORS:
         sub = kinds.add_parser(kind, help=f"evaluate {kind} on a JSONL file")

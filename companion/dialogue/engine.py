@@ -56,6 +56,8 @@ class Engine:
         self.screen = screener
         self.journal = journal
         self.generator = generator
+        self.colleagues: tuple[str, ...] = ()
+        """Names the privacy guard leaves alone (the resident's colleagues, from settings)."""
         self._flows = flows if flows is not None else load_flows()
         self.texts = load_texts()
         self.understanding = Understanding(
@@ -132,7 +134,7 @@ class Engine:
             if safety.level != "crisis":
                 raise
             text = strip_controls(raw).strip()  # too long, but a crisis is never lost
-        spans = _identifiers(text)
+        spans = _identifiers(text, self.colleagues)
         choice = "redact" if safety.level == "crisis" and privacy == "ask" else privacy
         if spans and choice == "ask":
             return TurnResult(session_id=session.id, reply="", state="privacy",
@@ -184,8 +186,8 @@ class Engine:
         if session.current.kind == "plan":
             session.plans.append(text)
 
-        reflection = self.texts.reflection(understood.feeling, understood.topic,
-                                           session.turn_count)
+        reflection = self.texts.reflection(understood.feeling, session.said)
+        session.said.append(reflection)
         cards = self._pick_cards(session, hits)
         topics = self._update_topics(session, text, understood, hits)
 
@@ -461,10 +463,10 @@ class Engine:
         return "\n".join(lines)
 
 
-def _identifiers(text: str) -> list:
+def _identifiers(text: str, colleagues: tuple[str, ...] = ()) -> list:
     """Patient identifiers in a message (the privacy guard's spans), or none without it."""
     try:
         from companion.privacy import scan
     except ModuleNotFoundError:  # pragma: no cover - the guard ships with the app
         return []
-    return scan(text)
+    return scan(text, colleagues=colleagues)

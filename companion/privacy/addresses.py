@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from companion.privacy.dates import PATIENT, sentence_around
+from companion.privacy.dates import tied_to_a_patient
+from companion.privacy.people_words import CALENDAR, ORGANISATIONS, PLACES
 from companion.privacy.recognizer import DIGITS, Recognizer, anchored
 
 _SUFFIX = (
@@ -61,11 +62,12 @@ _RESIDENT_SUBJECT = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|my|our)\b[^.!?\
 def _a_small_place(match: re.Match[str], text: str) -> bool:
     """A town tied to a patient: not a state or country, not the resident's own story."""
     words = match.group("v").lower().split()
-    if words[0] in _NOT_SMALL_PLACES:
-        return False
+    if words[0] in _NOT_SMALL_PLACES or (
+            len(words) == 1 and words[0] in PLACES | ORGANISATIONS | CALENDAR):
+        return False  # a state, a big city, a university, "back Monday"
     if _RESIDENT_SUBJECT.search(text[max(0, match.start() - 40):match.start()]):
         return False
-    return bool(PATIENT.search(sentence_around(text, match.start(), match.end())))
+    return tied_to_a_patient(text, match.start(), match.end())
 
 
 ADDRESS_RECOGNIZERS: tuple[Recognizer, ...] = (

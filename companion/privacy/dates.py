@@ -26,7 +26,10 @@ _MONTH_NAME = (
 _DAY_NUM = r"(?:0?[1-9]|[12]\d|3[01])"
 _ORDINAL = r"(?:st|nd|rd|th)"
 
-_SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-Z\"“(])|\n")
+_SENTENCE_END = re.compile(
+    r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\bNo)(?<!\bProf)"
+    r"[.!?;]\s+(?=[A-Z\"“(])|\n"
+)
 SENTENCE_WINDOW = 160
 
 SCHEDULE = re.compile(
@@ -61,16 +64,48 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[left:start] + " " + text[end:right]
 
 
+_OWN_PEOPLE = re.compile(
+    r"\b(?:my|our)\s+(?:\w+\s+)?(?:mom|mum|mother|dad|father|parents?|aunt|uncle|sister|brother"
+    r"|wife|husband|partner|son|daughter|kids?|children|family|grand\w+|cousin|friends?)\b",
+    I,
+)
+
+
+_PRONOUNS = re.compile(r"\b(?:he|she|him|his|her|hers)\b", I)
+
+
+def _patient_words(sentence: str, pronouns: bool = True) -> bool:
+    """A word pointing at a patient, once the resident's own people are set aside."""
+    rest = _OWN_PEOPLE.sub(" ", sentence)
+    if not pronouns:
+        rest = _PRONOUNS.sub(" ", rest)
+    return bool(PATIENT.search(rest))
+
+
 def _about_a_patient(match: re.Match[str], text: str) -> bool:
-    """Keep a partial date unless its sentence is only about the resident's own schedule."""
+    """Keep a partial date unless its sentence is about the resident's own schedule or people
+    and nothing but a pronoun points at a patient ("my mentor ... on the 3rd, and she")."""
     sentence = sentence_around(text, match.start(), match.end())
-    return bool(PATIENT.search(sentence)) or not SCHEDULE.search(sentence)
+    if SCHEDULE.search(sentence) or _OWN_PEOPLE.search(sentence):
+        return _patient_words(sentence, pronouns=False)
+    return True
 
 
 def _patient_event(match: re.Match[str], text: str) -> bool:
     """A holiday or a bare ordinal is a date of service only next to a patient event."""
     sentence = sentence_around(text, match.start(), match.end())
-    return bool(PATIENT.search(sentence)) and _about_a_patient(match, text)
+    return _patient_words(sentence) and _about_a_patient(match, text)
+
+
+def tied_to_a_patient(text: str, start: int, end: int) -> bool:
+    """A place or date near a patient, not in a passage about the resident's own people."""
+    sentence = sentence_around(text, start, end)
+    if not _patient_words(sentence):
+        return False
+    before = text[max(0, start - 2 * SENTENCE_WINDOW):start]
+    if _OWN_PEOPLE.search(before + " " + sentence):
+        return _patient_words(sentence, pronouns=False)
+    return True
 
 
 _NOT_A_DATE_BEFORE = re.compile(
@@ -87,12 +122,19 @@ _NOT_A_DATE_AFTER = re.compile(
 )
 
 
+_RATING = re.compile(r"\b(?:evals?|evaluations?|ratings?|rated|rate|scores?|scored|stars?"
+                     r"|milestones?|feedback|review|reviews|out\s+of)\b", I)
+
+
 def _numeric_partial(match: re.Match[str], text: str) -> bool:
     before = text[max(0, match.start() - 20):match.start()]
     after = text[match.end():match.end() + 16]
     if _NOT_A_DATE_BEFORE.search(before) or _NOT_A_DATE_AFTER.search(after):
         return False
     month, day = match.group("m"), match.group("d")
+    if int(day) in (4, 5, 10) and int(month) <= int(day) and _RATING.search(
+            sentence_around(text, match.start(), match.end())):
+        return False  # "eval 5/5 from one attending, 2/5 from another"
     if month == day and int(month) <= 5 and re.search(r"strength|motor|reflex", after + before, I):
         return False
     return _about_a_patient(match, text)
@@ -125,15 +167,15 @@ DATE_RECOGNIZERS: tuple[Recognizer, ...] = (
                    r"|Halloween|Valentine['’]s\s+Day|Independence\s+Day|the\s+Fourth\s+of\s+July"
                    r"|Mother['’]s\s+Day|Father['’]s\s+Day|Memorial\s+Day|Labor\s+Day))", I),
         0.7, group="v", validate=_patient_event,
-        trigger=re.compile(r"Christmas|Thanksgiving|Year|Easter|Halloween|Valentine|Independence"
-                           r"|Fourth|Mother|Father|Memorial|Labor"),
+        anchor=re.compile(r"Christmas|Thanksgiving|Year|Easter|Halloween|Valentine|Independence"
+                          r"|Fourth|Mother|Father|Memorial|Labor"), before=16, after=40,
     ),
 )
 
 DATE_RECOGNIZERS = anchored(DATE_RECOGNIZERS, {
     "date-numeric-partial": (DIGITS, -1),
     "date-month-day": (f"{DIGITS} jan january feb february mar march apr april may jun june jul "
-                       "july aug august sep sept september oct october nov november dec december "
-                       "the", -1),
+                       "july aug august sep sept september oct october nov november dec "
+                       "december", -1),
     "date-ordinal-day": ("on since until till by from to", -1),
 })

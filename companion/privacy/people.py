@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from companion.privacy import people_words as words
-from companion.privacy.gazetteer import NameInfo, is_word, lookup
+from companion.privacy.gazetteer import NameInfo, common_first_names, is_word, lookup
 from companion.privacy.recognizer import ScanWork
 from companion.privacy.spans import Span
 
@@ -43,6 +43,15 @@ _ABBREVIATIONS = frozenset("dr mr mrs ms mx st vs prof jr sr no e.g i.e feb jan 
 _TITLES = frozenset("mr mrs ms miss mx mister madam".split())
 _PATIENT_NOUNS = frozenset("patient patients pt pts".split())
 _NAMED = frozenset("named called".split())
+_WORD_ENDINGS = ("ly", "ed", "ing", "ful", "ness", "est", "ous", "ive", "able", "ible", "ment",
+                 "tion", "sion", "ity", "ish", "less")
+_WORK_CUES = frozenset("reading read reread watching watched rewatched watch playing played play "
+                       "beat finished finish book novel show movie film game song album series "
+                       "episode season podcast listening listened".split())
+_PLACE_PREPOSITIONS = frozenset("in at from near into outside".split())
+_PETS = frozenset("dog dogs cat cats puppy kitten horse pet bird parrot rabbit hamster".split())
+_PARTICLES = frozenset("de da del della di do dos das du la le van von der den ter bin ibn al el "
+                       "st".split())
 _ANCHORS = _TITLES | _PATIENT_NOUNS | _NAMED | words.FAMILY | frozenset([","])
 
 STRONG = 0.85
@@ -79,23 +88,27 @@ def _shape(base: str) -> str:
 def tokenize(text: str, work: ScanWork | None = None) -> list[_Token]:
     """Word tokens with their shape, possessive, sentence position and gazetteer entry."""
     tokens: list[_Token] = []
+    append = tokens.append
     previous_end = 0
     previous_low = ""
+    breaker = _SENTENCE_BREAK.search
     for match in _TOKEN.finditer(text):
         word = match.group()
-        possessive = word.endswith(("'s", "’s")) and len(word) > 2
+        start = match.start()
+        possessive = len(word) > 2 and (word.endswith("'s") or word.endswith("’s"))
         base = word[:-2] if possessive else word
-        gap = text[previous_end:match.start()]
-        breaks = gap != " " and bool(_SENTENCE_BREAK.search(gap))
-        if breaks and gap.strip() == "." and previous_low in _ABBREVIATIONS:
-            breaks = False
-        shape = _shape(base)
-        tokens.append(_Token(
-            match.start(), match.start() + len(base), word, base, base.lower(), possessive,
-            shape, not tokens or breaks, lookup(base) if shape == "title" else None,
-        ))
+        low = base.lower()
+        if start == previous_end + 1 and text[previous_end] == " ":
+            breaks = False  # the usual case: one space between two words
+        else:
+            gap = text[previous_end:start]
+            breaks = bool(breaker(gap)) and not (gap.strip() == "."
+                                                 and previous_low in _ABBREVIATIONS)
+        shape = "lower" if base.islower() else _shape(base)
+        append(_Token(start, start + len(base), word, base, low, possessive, shape,
+                      not tokens or breaks, lookup(base) if shape == "title" else None))
         previous_end = match.end()
-        previous_low = base.lower()
+        previous_low = low
     if work is not None:
         work.tokens += len(tokens)
     return tokens
@@ -169,7 +182,21 @@ class _Finder:
         if nearest.low in words.FAMILY:
             owner = before[1].low if len(before) > 1 else ""
             return owner in words.OWN
-        return False
+        if nearest.low in _PETS or nearest.low in _WORK_CUES:
+            return True  # "our old dog, Max"; "reading Anna Karenina" (a title, not a person)
+        return self._appositive_role(first)
+
+    def _appositive_role(self, first: int) -> bool:
+        """"The charge nurse on the step-down unit, Linda, has taught me": a role noun earlier
+        in the sentence and the name set off by commas."""
+        if first == 0 or not self._gap(first - 1, first).startswith(","):
+            return False
+        sentence: list[_Token] = []
+        for token in reversed(self.tokens[max(0, first - 2 * LOOKAROUND):first]):
+            sentence.append(token)
+            if token.sentence_start:
+                break
+        return any(t.low in words.CLINICIAN_CUES and t.low != "pt" for t in sentence)
 
     def _patient_anchor_before(self, first: int) -> bool:
         """"mrs arsenault", "pt otieno", "patient named Ruth", "her dad, Walter Kowalski"."""
@@ -198,8 +225,9 @@ class _Finder:
         if not after:
             return False
         nxt = after[0]
-        if nxt.low in words.EPONYM_NOUNS or nxt.low in words.ORGANISATION_NOUNS:
-            return True
+        if (nxt.low in words.EPONYM_NOUNS or nxt.low in words.ORGANISATION_NOUNS
+                or nxt.low in words.PLACE_TAILS):
+            return True  # "Whipple procedure", "Henry Ford Hospital", "Bright Angel trail"
         # "Grey's Anatomy", "St. Jude's Hospital"
         return (token.possessive and nxt.shape in {"title", "upper"}
                 and nxt.low not in words.FUNCTION)
@@ -246,6 +274,14 @@ class _Finder:
             "seized", "refused", "pulled", "screamed", "cried", "asked", "wanted", "told",
             "thanked", "held", "kept", "begged", "signed"}
 
+    def _resident_family_sentence(self, index: int) -> bool:
+        """"My mom was diagnosed ... back home in Manila": the resident's own family."""
+        lo = max(0, index - CONTEXT_TOKENS)
+        near = self.tokens[lo:index + CONTEXT_TOKENS + 1]
+        own = any(a.low in words.OWN and b.low in words.FAMILY
+                  for a, b in zip(near, near[1:], strict=False))
+        return own and not any(t.low in _PATIENT_NOUNS for t in near)
+
     def _patient_sentence(self, index: int) -> bool:
         """A patient word within CONTEXT_TOKENS tokens of ``index`` (bounded window)."""
         lo = max(0, index - CONTEXT_TOKENS)
@@ -260,13 +296,16 @@ class _Finder:
         n = len(tokens)
         while i < n:
             token = tokens[i]
-            if _name_like(token) or self._lower_anchored(i):
-                j = i
-                while (j + 1 < n and j - i < 3 and _joined(self.text, tokens[j], tokens[j + 1])
-                       and not tokens[j + 1].sentence_start
-                       and (_name_like(tokens[j + 1]) or self._lower_surname(j + 1))):
-                    j += 1
-                if j - i < 3:  # four or more capitalised words are a title, not a name
+            if token.shape == "title":
+                candidate = _name_like(token)
+            elif token.shape == "lower":
+                candidate = ((i > 0 and tokens[i - 1].low in _ANCHORS and self._lower_anchored(i))
+                             or (token.low in common_first_names() and self._lower_full_name(i)))
+            else:
+                candidate = False
+            if candidate:
+                j = self._extend(i)
+                if j - i < 3 + self._particles(i, j):  # four or more words are a title
                     head = tokens[i]
                     if (j > i and head.sentence_start and not (head.info and head.info.is_first)
                             and not self._patient_anchor_before(i)):
@@ -280,6 +319,52 @@ class _Finder:
             i += 1
         return found
 
+    def _extend(self, i: int) -> int:
+        """The last token of the name starting at ``i`` ("Maria de la Cruz", "Maria gonzalez")."""
+        tokens = self.tokens
+        n = len(tokens)
+        j = i
+        while j + 1 < n and j - i < 5 and _joined(self.text, tokens[j], tokens[j + 1]):
+            nxt = tokens[j + 1]
+            if nxt.sentence_start:
+                break
+            if _name_like(nxt) or self._lower_surname(j + 1):
+                j += 1
+                continue
+            k = j + 1  # particles: "de", "la", "van", "bin" between two capitalised parts
+            while (k < n and k - j <= 2 and tokens[k].low in _PARTICLES
+                   and tokens[k].shape == "lower"):
+                k += 1
+            if (k > j + 1 and k < n and _joined(self.text, tokens[k - 1], tokens[k])
+                    and _name_like(tokens[k])):
+                j = k
+                continue
+            break
+        return j
+
+    def _particles(self, i: int, j: int) -> int:
+        return sum(1 for t in self.tokens[i:j + 1] if t.low in _PARTICLES and t.shape == "lower")
+
+    def _lower_full_name(self, index: int) -> bool:
+        """"told delphine arsenault": a common first name then a surname, both lower case,
+        in a sentence about a patient."""
+        token = self.tokens[index]
+        if token.shape != "lower" or index + 1 >= len(self.tokens):
+            return False
+        nxt = self.tokens[index + 1]
+        if nxt.shape != "lower" or not _joined(self.text, token, nxt) or nxt.sentence_start:
+            return False
+        if token.low in words.NOT_NAMES or nxt.low in words.NOT_NAMES:
+            return False
+        first, last = lookup(token.low), lookup(nxt.low)
+        if not (first and first.is_first and first.first >= 30 and last and last.is_last
+                and not last.is_first):
+            return False
+        if not self._patient_sentence(index):
+            return False
+        token.info, nxt.info = first, last
+        return True
+
     def _lower_anchored(self, index: int) -> bool:
         """A lower-case name right after a title or "pt": "mrs arsenault", "pt otieno"."""
         token = self.tokens[index]
@@ -287,9 +372,12 @@ class _Finder:
             return False
         if token.low in words.NOT_NAMES or len(token.low) < 2:
             return False
+        if self.text[self.tokens[index - 1].end:token.start] != " ":
+            return False  # "my fave patient, weirdly sad": a comma ends the anchor
         token.info = lookup(token.low)
-        if not (_gazetteer_name(token) or not is_word(token.low)):
-            return False
+        if not _gazetteer_name(token):
+            if is_word(token.low) or not token.low.isalpha() or token.low.endswith(_WORD_ENDINGS):
+                return False  # "patient pre-rounded", "pt we'd", "patient thank-you"
         return self._patient_anchor_before(index)
 
     def _lower_surname(self, index: int) -> bool:
@@ -324,11 +412,17 @@ class _Finder:
         if len(tokens) >= 2:
             if head.sentence_start and not (head.info and head.info.is_first):
                 return None
+            if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
+                return None  # "the final boss in Elden Ring", "from Tilden Falls": not a person
             return _Run(first, last, FULL_NAME, False)
         if head.sentence_start or head.info is None:
             return None
         if head.info.first < 30 and head.info.last < 30:
             return None  # a rare name alone is more often a word or a brand
+        if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
+            return None  # "passed last night in Lima", "a professor from Stanford": a place
+        if self._resident_family_sentence(first):
+            return None
         if self._patient_sentence(first):
             return _Run(first, last, SINGLE_IN_CONTEXT, False)
         return None

@@ -217,6 +217,7 @@ class LocalCompanion:
             self._engine = Engine(journal=self._open_journal(), embedder=self._get_embedder(),
                                   retriever=self._load_retriever(),
                                   screener=self._get_screener(), generator=self._generator())
+            self._engine.colleagues = tuple(Settings.load().colleagues)
         return self._engine
 
     def _generator(self) -> Any:
