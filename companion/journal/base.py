@@ -140,6 +140,11 @@ class StoreBase:
             raise JournalCorruptError(self.path, f"{table}.{column} is not valid JSON") from exc
 
     @staticmethod
+    def _owe_cleanup(conn: sqlite3.Connection) -> None:
+        """Record, in the caller's transaction, that old copies must be scrubbed out."""
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cleanup', 'pending')")
+
+    @staticmethod
     def _next_id(conn: sqlite3.Connection, table: str) -> int:
         """The id the next row of ``table`` gets (the write transaction holds the lock)."""
         return int(conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0])

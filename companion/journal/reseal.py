@@ -63,7 +63,7 @@ def reseal_all(conn: sqlite3.Connection, path: Path, old: Any, new: Any,
 
 
 def upgrade_to_format_2(conn: sqlite3.Connection, codec: Any, path: Path) -> None:
-    """Schema 3: re-seal format-1 values padded and row-bound; move safety events in.
+    """Schema 4: re-seal format-1 values padded and row-bound; move safety events in.
 
     Runs inside the migration's transaction, after the passphrase was checked.
     The ``safety_events`` table (whose rows and times showed when a resident
@@ -100,3 +100,5 @@ def upgrade_to_format_2(conn: sqlite3.Connection, codec: Any, path: Path) -> Non
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('safety_next', ?)",
                      (seal_value(codec, str(next_id), place),))
     conn.execute("DROP TABLE safety_events")
+    # the format-1 copies stay in free pages until the file is rewritten
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cleanup', 'pending')")

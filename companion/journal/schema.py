@@ -47,6 +47,7 @@ SEALED: dict[str, SealedTable] = {
                            "questions", "status"), "session_id"),
     "meetings": SealedTable(("date", "agenda", "notes")),
     "follow_ups": SealedTable(("text", "owner", "due_date"), "meeting_id"),
+    "safety_plan": SealedTable(("parts",)),
 }
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {t: spec.columns for t, spec in SEALED.items()}
 META_SEALED_KEYS = ("safety", "safety_next")
@@ -124,7 +125,7 @@ CREATE TABLE safety_events (
 );
 """
 
-_V3 = """
+_V4 = """
 ALTER TABLE sessions ADD COLUMN safety;     -- sealed JSON: the session's safety events
 CREATE TABLE topics_v3 (
     id INTEGER PRIMARY KEY,
@@ -147,10 +148,10 @@ ALTER TABLE topics_v3 RENAME TO topics
 """
 
 
-def _v3(conn: sqlite3.Connection, codec: Any, path: Path) -> None:
+def _v4(conn: sqlite3.Connection, codec: Any, path: Path) -> None:
     from companion.journal import reseal
 
-    _run_script(conn, _V3)
+    _run_script(conn, _V4)
     reseal.upgrade_to_format_2(conn, codec, path)
 
 
@@ -164,10 +165,14 @@ MIGRATIONS: list[Migration] = [
     # "keep" (stored as typed) or "redact"; NULL when none were found. Sealed.
     (2, "messages.privacy: the resident's choice about identifiers in a message",
      lambda conn, codec, path: _run_script(conn, "ALTER TABLE messages ADD COLUMN privacy")),
+    # The resident's personal safety plan: one row, its six parts as sealed JSON.
+    (3, "safety_plan: the resident's personal safety plan (sealed JSON)",
+     lambda conn, codec, path: _run_script(conn, "CREATE TABLE safety_plan (id INTEGER "
+                                                 "PRIMARY KEY, parts, updated_at TEXT NOT NULL)")),
     # Sealed-format 2: padded values bound to their row; topic statuses, meeting and due
     # dates sealed; safety events move into their session's sealed value.
-    (3, "sealed-format 2: padding, row-bound values, sealed statuses, dates and safety events",
-     _v3),
+    (4, "sealed-format 2: padding, row-bound values, sealed statuses, dates and safety events",
+     _v4),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

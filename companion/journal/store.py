@@ -36,6 +36,7 @@ from companion.journal.errors import (
     WrongPassphraseError,
 )
 from companion.journal.mentoring import MentoringRecords
+from companion.journal.plan import PlanRecords
 from companion.journal.sessions import SessionRecords
 
 log = logging.getLogger(__name__)
@@ -46,22 +47,24 @@ log = logging.getLogger(__name__)
 SYNCHRONOUS = "NORMAL"
 
 # Tables counted (and emptied) by delete_all, in the order they are reported; the
-# safety events (sealed inside their sessions) are counted after them.
-COUNTED_TABLES = (
+# safety events (None: sealed inside their sessions) are counted from their sessions.
+COUNTED_TABLES: tuple[tuple[str, str | None], ...] = (
     ("sessions", "sessions"), ("messages", "messages"), ("checkins", "checkins"),
     ("topics", "topics"), ("meetings", "meetings"), ("follow_ups", "follow_ups"),
+    ("safety_events", None), ("safety_plan", "safety_plan"),
 )
 
 MIN_PASSPHRASE_CHARS = 8
 """New passphrases shorter than this are refused (journals with older ones still open)."""
 
 CLEANUP_KEY = "cleanup"
-"""``meta`` row present while old copies may remain in the file (a scrub is owed)."""
+"""``meta`` row present while old copies may remain in the file (a scrub is owed);
+written by :meth:`StoreBase._owe_cleanup`."""
 
 RETRY_CLEANUP = "until it succeeds, {what} may remain inside the journal file."
 
 
-class Journal(SessionRecords, MentoringRecords):
+class Journal(SessionRecords, MentoringRecords, PlanRecords):
     """The resident's private journal (SQLite, WAL, optional field encryption)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: files.FileLock,
@@ -217,7 +220,7 @@ class Journal(SessionRecords, MentoringRecords):
             if params is not None:
                 assert isinstance(codec, AesGcmCodec)
                 _store_key_meta(conn, codec, params)
-            _mark_cleanup(conn)
+            self._owe_cleanup(conn)
         self._codec = codec
         log.info("journal re-keyed (encrypted=%s)", codec.encrypted)
         self._scrub_or_explain(done, RETRY_CLEANUP.format(what=leftover))
@@ -288,7 +291,7 @@ class Journal(SessionRecords, MentoringRecords):
             }
             counts["safety_events"] = len(self._safety_of(conn, session_id))
             conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-            _mark_cleanup(conn)
+            self._owe_cleanup(conn)
         self._scrub_or_explain(f"Session {session_id} was deleted.",
                                RETRY_CLEANUP.format(what="its words"))
         return {"sessions": 1, **counts}
@@ -302,14 +305,15 @@ class Journal(SessionRecords, MentoringRecords):
         """
         with self._tx("delete from") as conn:
             counts = {
-                name: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                name: (conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] if table
+                       else len(self.safety_events()))
                 for name, table in COUNTED_TABLES
             }
-            counts["safety_events"] = len(self.safety_events())
             for _, table in reversed(COUNTED_TABLES):
-                conn.execute(f"DELETE FROM {table}")
+                if table:
+                    conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM meta WHERE key = 'safety'")
-            _mark_cleanup(conn)
+            self._owe_cleanup(conn)
         self._scrub_or_explain("Everything in the journal was deleted.",
                                RETRY_CLEANUP.format(what="the deleted words"))
         return counts
@@ -324,6 +328,7 @@ class Journal(SessionRecords, MentoringRecords):
             "topics": [t.to_dict() for t in self.topics()],
             "meetings": [m.to_dict() for m in reversed(self.meetings())],
             "open_follow_ups": [f.to_dict() for f in self.open_follow_ups()],
+            "safety_plan": self.safety_plan(),
         }
 
     def export(self, format: str = "md") -> str:  # noqa: A002 - the public name in the contract
@@ -348,17 +353,12 @@ def _vacuum(conn: sqlite3.Connection) -> None:
     conn.execute("VACUUM")
 
 
-def _mark_cleanup(conn: sqlite3.Connection) -> None:
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, 'pending')",
-                 (CLEANUP_KEY,))
-
-
 def _is_empty(conn: sqlite3.Connection) -> bool:
     """True when no record exists yet (a passphrase given now simply turns encryption on)."""
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    counted = [t for _, t in COUNTED_TABLES] + ["safety_events"]
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    counted = [table for _, table in COUNTED_TABLES if table] + ["safety_events"]
     return not any(conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
-                   for table in counted if table in tables)
+                   for table in counted if table in present)  # older schemas lack newer ones
 
 
 def _configure(conn: sqlite3.Connection) -> None:
