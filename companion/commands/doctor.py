@@ -72,6 +72,11 @@ def doctor_command(args) -> int:
         print("search index: (retrieval not built yet)")
     except Exception as exc:
         problems.append(f"search index: {exc}")
+    from companion.safety.checks import safety_problems
+
+    safety = safety_problems()
+    print(f"crisis resources, flows, stance model: {'ok' if not safety else 'PROBLEM'}")
+    problems.extend(safety)
     print(f"mentor meetings: {_meeting_status(paths.journal_path())}")
     print("network: not needed (all models load from installed package files; "
           "HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 are set)")

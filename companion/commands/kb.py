@@ -21,19 +21,23 @@ def register(subparsers) -> None:
 
 def check_command(args) -> int:
     from companion.cards import check_cards
+    from companion.safety.checks import safety_problems
 
     report = check_cards()
+    safety = safety_problems()  # resources, every flow, the stance model
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
+        print(json.dumps({**report.to_dict(), "safety_problems": safety}, indent=2))
     else:
         for problem in report.errors:
+            print(f"error: {problem}", file=sys.stderr)
+        for problem in safety:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(report.cards)} valid card(s), {len(report.errors)} error(s)")
         print("by topic:")
         for topic, count in report.by_topic.items():
             print(f"  {topic:<24} {count}")
         print("by audience: " + ", ".join(f"{k} {v}" for k, v in report.by_audience.items()))
-    return 1 if report.errors else 0
+    return 1 if report.errors or safety else 0
 
 
 def build_command(args) -> int:

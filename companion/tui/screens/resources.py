@@ -1,7 +1,10 @@
-"""Resources after a crisis screen: shown at once, instead of the reflection flow.
+"""Resources after a crisis screen, and the resources panel one key (f2) away anywhere.
 
-The resident can say they are safe and continue, or end the session. Nothing else
-from the flow (advice, topics) is shown on this screen.
+After a crisis the resident can say they are safe and continue, or end the
+session; nothing else from the flow (advice, topics) is shown. The panel shows
+the same list from any screen. Both fit at 80x24 without scrolling, 911 included,
+and both say so visibly when the institution's resources file is broken and the
+built-in national resources are shown instead.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Markdown, Static
 
+from companion.textnorm import strip_controls
 from companion.tui.screens.choice import ChoiceButtons
 
 HEADING = ("What you wrote sounds really hard, and your safety matters more than this "
@@ -21,14 +25,16 @@ HEADING = ("What you wrote sounds really hard, and your safety matters more than
 
 
 def resources_markdown(resources: list[dict[str, Any]]) -> str:
+    """One compact bullet per resource: name, what to dial or text, what it is."""
     if not resources:
-        return ("- **Emergency services**: call your local emergency number now.\n"
-                "- Tell someone near you: a colleague, your chief, a friend.")
+        from companion.safety.resources import FALLBACK_RESOURCES
+
+        resources = [r.to_dict() for r in FALLBACK_RESOURCES]
     lines = []
     for item in resources:
-        line = f"- **{item.get('name', '')}**: {item.get('contact', '')}"
-        extra = " ".join(part for part in (item.get("what"), item.get("when")) if part)
-        lines.append(line + (f"  \n  {extra}" if extra else ""))
+        name, contact = (strip_controls(str(item.get(k, ""))) for k in ("name", "contact"))
+        what = strip_controls(str(item.get("what") or ""))
+        lines.append(f"- **{name}: {contact}**" + (f" {what}" if what else ""))
     return "\n".join(lines)
 
 
@@ -49,7 +55,10 @@ class ResourcesScreen(ChoiceButtons, Screen[str]):
         with Vertical(id="resources-box"):
             yield Static("You are not alone", classes="section-title")
             heading = self.reply.split("\n\n")[0].strip() if self.reply else HEADING
-            yield Static(heading, id="resources-heading")  # the engine's reviewed words
+            # The engine's reviewed words.
+            yield Static(strip_controls(heading), id="resources-heading")
+            if self.safety.get("warning"):
+                yield Static(strip_controls(self.safety["warning"]), classes="resources-warning")
             with VerticalScroll(id="resources-list"):
                 yield Markdown(resources_markdown(self.safety.get("resources") or []))
             with Horizontal(classes="buttons"):
@@ -59,3 +68,35 @@ class ResourcesScreen(ChoiceButtons, Screen[str]):
 
     def on_mount(self) -> None:
         self.query_one("#end", Button).focus()
+
+
+class ResourcesPanel(ModalScreen[None]):
+    """The resources, from any screen (f2 or the palette); escape or f2 closes it.
+
+    Read here, not from the model process, so they show even when the models are
+    loading or have failed; a broken resources file shows the built-in ones.
+    """
+
+    BINDINGS = [Binding("escape,f2", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        from companion.safety.resources import resources_or_fallback
+
+        resources, warning = resources_or_fallback()
+        with Vertical(id="resources-box"):
+            yield Static("Support, any time", classes="section-title")
+            yield Static("If you are thinking about suicide or harming someone, or you just need "
+                         "to talk, reach out now:", id="resources-heading")
+            if warning:
+                yield Static(strip_controls(warning), classes="resources-warning")
+            with VerticalScroll(id="resources-list"):
+                yield Markdown(resources_markdown([r.to_dict() for r in resources]))
+            with Horizontal(classes="buttons"):
+                yield Button("Close (esc)", id="close", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
