@@ -17,10 +17,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check companion tests benchmarks
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(PY) -m ruff check companion tests benchmarks
+	$(PY) -m mypy
 
 bench: $(STAMP)
 	$(VENV)/bin/companion bench

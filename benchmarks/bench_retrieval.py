@@ -21,8 +21,11 @@ Every figure is printed with a baseline measured in the same run:
    the threshold the same ``Retriever.open`` builds an HNSW index; it is compared
    with an exact flat index over the same vectors (search latency and recall@10).
 
-Run: ``.venv/bin/python benchmarks/bench_retrieval.py`` (about two minutes), or
-``... bench_retrieval.py launch`` for the first-launch figure alone (about 40 s).
+4. A dialogue turn without the generator (safety screen, understanding, retrieval, next
+   question) against one embedding of the same message.
+
+Run: ``.venv/bin/python benchmarks/bench_retrieval.py`` (about three minutes), or name
+sections: ``... bench_retrieval.py warm turn`` (about 30 s), ``... launch`` (about 40 s).
 """
 
 from __future__ import annotations
@@ -114,12 +117,18 @@ def _latency(retriever, queries: list[str], mode: str, embed: bool = True) -> li
 def bench_warm_queries(retriever, queries: list[str]) -> dict:
     for query in queries[:10]:  # warm-up: first torch calls are slow
         retriever.search(query, mode="hybrid")
-    hybrid, dense = [], []
-    for _ in range(2):  # interleave so background load hits both alike
+    hybrid, dense, embed = [], [], []
+    for _ in range(2):  # interleave so background load hits all alike
         hybrid += _latency(retriever, queries, "hybrid")
         dense += _latency(retriever, queries, "dense")
-    h, d = _percentiles(hybrid), _percentiles(dense)
-    return {"hybrid": h, "dense_only": d,
+        for query in queries:
+            retriever.clear_cache()
+            start = time.perf_counter()
+            retriever.embedder.encode([query])
+            embed.append(time.perf_counter() - start)
+    h, d, e = _percentiles(hybrid), _percentiles(dense), _percentiles(embed)
+    return {"hybrid": h, "dense_only": d, "one_embedding": e,
+            "p95_hybrid_over_embedding": round(h["p95_ms"] / e["p95_ms"], 2),
             "p95_hybrid_over_dense": round(h["p95_ms"] / d["p95_ms"], 2),
             "hybrid_without_embedding": _percentiles(_latency(retriever, queries, "hybrid",
                                                               embed=False)),
@@ -235,44 +244,84 @@ def uncached(embedder):
     return getattr(embedder, "inner", embedder)
 
 
-def main(sections: frozenset[str] = frozenset({"launch", "build", "warm", "scale"})) -> dict:
+ALL_SECTIONS = frozenset({"launch", "build", "warm", "turn", "scale"})
+
+
+def bench_turn(retriever, queries: list[str]) -> dict:
+    """A dialogue turn without the generator (screen, understand, retrieve, choose the next
+    question), each message new to the caches, against one embedding of the same message."""
+    from companion.dialogue.engine import Engine
+    from companion.dialogue.flows import load_flows
+
+    engine = Engine(retriever=retriever, embedder=retriever.embedder)
+    flow_id = next(iter(load_flows()))
+    turns, embeds = [], []
+    for round_ in range(2):
+        for query in queries:
+            text = f"{query} ({round_})"  # new words each round: no cache answers them
+            session = engine.start(flow_id).session_id
+            retriever.clear_cache()
+            start = time.perf_counter()
+            retriever.embedder.encode([text + " once"])
+            embeds.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            engine.turn(session, text)
+            turns.append(time.perf_counter() - start)
+    t, e = _percentiles(turns), _percentiles(embeds)
+    return {"turn": t, "one_embedding": e,
+            "p95_turn_over_embedding": round(t["p95_ms"] / e["p95_ms"], 2)}
+
+
+def main(sections: frozenset[str] = ALL_SECTIONS) -> dict:
     from companion.retrieval.embedding import get_embedder
     from companion.retrieval.retriever import Retriever
 
     queries = _queries()
+    out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         os.environ["COMPANION_HOME"] = str(home)
-        launch = bench_first_launch(home / "launches")
-        print(f"first launch ready in {launch['first_launch_s']} s vs warm launch "
-              f"{launch['warm_launch_s']} s (x{launch['first_over_warm']}; target <= 1.5)")
-        if sections == {"launch"}:
-            return {"load_average": [round(x, 1) for x in os.getloadavg()], "launch": launch}
-        build = bench_cold_build(home)
-        print(f"cold build: {build['cold_build_s']} s (model load alone "
-              f"{build['model_load_only_s']} s; x{build['build_over_load']}; "
-              f"{build['build_over_15s_budget']:.0%} of the 15 s budget)")
+        if "launch" in sections:
+            launch = out["launch"] = bench_first_launch(home / "launches")
+            print(f"first launch ready in {launch['first_launch_s']} s vs warm launch "
+                  f"{launch['warm_launch_s']} s (x{launch['first_over_warm']}; "
+                  "target <= 1.5)")
+        if "build" in sections:
+            build = out["build"] = bench_cold_build(home)
+            print(f"cold build: {build['cold_build_s']} s (model load alone "
+                  f"{build['model_load_only_s']} s; x{build['build_over_load']}; "
+                  f"{build['build_over_15s_budget']:.0%} of the 15 s budget)")
+        if not sections & {"warm", "turn", "scale"}:
+            return {"load_average": [round(x, 1) for x in os.getloadavg()], **out}
         # Measure real embedding work: the process-wide embedder caches vectors.
         retriever = Retriever.open(embedder=uncached(get_embedder()))
-        assert retriever.origin == "loaded", "the benchmark expected the index just built"
-        warm = bench_warm_queries(retriever, queries)
-        print(f"warm query, {len(retriever.cards)} cards: hybrid p50 {warm['hybrid']['p50_ms']}"
-              f" / p95 {warm['hybrid']['p95_ms']} ms; dense-only p50 "
-              f"{warm['dense_only']['p50_ms']} / p95 {warm['dense_only']['p95_ms']} ms "
-              f"(hybrid/dense p95 x{warm['p95_hybrid_over_dense']})")
-        scale = bench_scale(retriever, uncached(get_embedder()), queries, home)
-        print(f"{scale['cards']} generated cards (generated vectors): {scale['index_kind']} "
-              f"index "
-              f"built in {scale['open_with_hnsw_build_s']} s; hybrid query p95 "
-              f"{scale['hybrid_query_hnsw']['p95_ms']} ms (flat "
-              f"{scale['hybrid_query_flat']['p95_ms']} ms, x{scale['p95_hnsw_over_flat']}); "
-              f"FAISS search p95 {scale['faiss_search_hnsw']['p95_ms']} ms vs flat "
-              f"{scale['faiss_search_flat']['p95_ms']} ms; recall@10 "
-              f"{scale['hnsw_recall_at_10_vs_flat']}")
-    return {"load_average": [round(x, 1) for x in os.getloadavg()], "launch": launch,
-            "build": build, "warm": warm, "scale": scale}
+        assert retriever.origin in ("loaded", "shipped"), retriever.origin
+        if "warm" in sections:
+            warm = out["warm"] = bench_warm_queries(retriever, queries)
+            print(f"warm query, {len(retriever.cards)} cards: hybrid p50 "
+                  f"{warm['hybrid']['p50_ms']} / p95 {warm['hybrid']['p95_ms']} ms; dense-only "
+                  f"p95 {warm['dense_only']['p95_ms']} ms; one embedding p95 "
+                  f"{warm['one_embedding']['p95_ms']} ms (hybrid/embedding p95 "
+                  f"x{warm['p95_hybrid_over_embedding']}; hybrid/dense "
+                  f"x{warm['p95_hybrid_over_dense']})")
+        if "turn" in sections:
+            turn = out["turn"] = bench_turn(retriever, queries)
+            print(f"turn without generator: p50 {turn['turn']['p50_ms']} / p95 "
+                  f"{turn['turn']['p95_ms']} ms; one embedding p95 "
+                  f"{turn['one_embedding']['p95_ms']} ms (x{turn['p95_turn_over_embedding']})")
+        if "scale" in sections:
+            scale = out["scale"] = bench_scale(retriever, uncached(get_embedder()), queries,
+                                               home)
+            print(f"{scale['cards']} generated cards (generated vectors): "
+                  f"{scale['index_kind']} index built in {scale['open_with_hnsw_build_s']} s; "
+                  f"hybrid query p95 {scale['hybrid_query_hnsw']['p95_ms']} ms (flat "
+                  f"{scale['hybrid_query_flat']['p95_ms']} ms, x{scale['p95_hnsw_over_flat']});"
+                  f" FAISS search p95 {scale['faiss_search_hnsw']['p95_ms']} ms vs flat "
+                  f"{scale['faiss_search_flat']['p95_ms']} ms; recall@10 "
+                  f"{scale['hnsw_recall_at_10_vs_flat']}")
+    return {"load_average": [round(x, 1) for x in os.getloadavg()], **out}
 
 
 if __name__ == "__main__":
-    only = frozenset(sys.argv[1:]) or frozenset({"launch", "build", "warm", "scale"})
+    only = frozenset(sys.argv[1:]) or ALL_SECTIONS
     print(json.dumps(main(only), indent=2))

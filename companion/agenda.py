@@ -7,25 +7,56 @@ journal text, check-in scores or safety events. The JSON has a ``schema``
 version and validates on load; a malformed, truncated or newer file is refused
 with a clear message, and a reviewed agenda is written to a new file so the
 original is never overwritten.
+
+Everything read from an agenda file is untrusted: a crafted file must not write
+to the terminal (escape sequences are stripped from every string and key on
+load), grow the journal without bound (size limits on the file, on each text
+field and on each list), crash the loader (deep nesting) or reach topics it did
+not carry (review keys must name the agenda's own topics).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from companion.textnorm import strip_controls
 
 SCHEMA_NAME = "resident-companion/agenda"
 SCHEMA_VERSION = 1
 
+# Limits on what a file may carry (a real agenda is a few kilobytes): without
+# them 50 MB of notes grew the journal by 100 MB and 100,000 follow-ups went in.
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 10          # the agenda itself nests 5 deep (topics > topic > cards > card)
+MAX_ITEMS = 100         # entries in any one list or object (topics, follow-ups, questions)
+MAX_KEY_CHARS = 64
+MAX_TEXT_CHARS = 2_000  # a title, question, follow-up or card reference
+TEXT_LIMITS = {"notes": 10_000, "rationale": 4_000}
+"""Longer limits for the fields that hold paragraphs, by field name."""
+
 
 class AgendaError(ValueError):
-    """An agenda file cannot be used; the message says which file and why."""
+    """An agenda file cannot be used; the message says which file and why.
+
+    The message never carries control characters, whatever the file held.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(strip_controls(message))
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """A key or value from a file, safe and short enough to quote in a message."""
+    text = strip_controls(value).replace("\n", " ")
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 class _Strict(BaseModel):
@@ -92,44 +123,138 @@ class Agenda(_Strict):
 
 
 def parse_agenda(text: str, source: str = "agenda") -> Agenda:
-    """Validate agenda JSON, naming what is wrong."""
+    """Validate agenda JSON, naming what is wrong (never echoing raw file text)."""
+    source = strip_controls(source)
+    text = text.removeprefix("\ufeff")  # a UTF-8 BOM (Notepad) is fine
+    if len(text) > MAX_FILE_BYTES:
+        raise AgendaError(f"{source}: is {len(text):,} characters; an agenda is at most "
+                          f"{MAX_FILE_BYTES:,}")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         truncated = not text.rstrip().endswith(("}", "]")) or exc.pos >= len(text.rstrip()) - 1
         hint = " (the file looks truncated: was it copied completely?)" if truncated else ""
         raise AgendaError(f"{source}: not valid JSON at line {exc.lineno}{hint}") from exc
+    except RecursionError as exc:
+        raise AgendaError(f"{source}: nested more than {MAX_DEPTH} levels deep; "
+                          "this is not a Resident Companion agenda") from exc
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise AgendaError(f"{source}: not valid JSON ({str(exc).split(':')[0]})") from exc
     if not isinstance(raw, dict):
         raise AgendaError(f"{source}: expected a JSON object with a 'schema' field")
+    raw = _clean(raw, source)
     schema = raw.get("schema")
     if not isinstance(schema, str) or "@" not in schema or not schema.startswith(SCHEMA_NAME):
         raise AgendaError(f"{source}: field 'schema' must be '{SCHEMA_NAME}@{SCHEMA_VERSION}'; "
                           "this is not a Resident Companion agenda")
-    try:
-        version = int(schema.rsplit("@", 1)[1])
-    except ValueError as exc:
-        raise AgendaError(f"{source}: field 'schema' has an unreadable version") from exc
+    version_text = schema.rsplit("@", 1)[1]
+    if not (version_text.isascii() and version_text.isdigit()):
+        raise AgendaError(f"{source}: field 'schema' has an unreadable version")
+    version = int(version_text)
     if version > SCHEMA_VERSION:
         raise AgendaError(f"{source}: agenda schema version {version} is newer than this app "
                           f"supports ({SCHEMA_VERSION}); update Resident Companion to open it")
     try:
-        return Agenda.model_validate(raw)
+        agenda = Agenda.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise AgendaError(f"{source}: field '{where}': {err['msg']}{more}") from exc
+        raise AgendaError(f"{source}: field {shown(where, 80)}: {err['msg']}{more}") from exc
+    _check_review_keys(agenda, source)
+    return agenda
+
+
+def _text_limit(field: str) -> int:
+    return TEXT_LIMITS.get(field, MAX_TEXT_CHARS)
+
+
+def _clean(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    """The parsed JSON with controls stripped from every string and key, within limits.
+
+    Iterative on purpose: the depth check must come before any recursion.
+    """
+    root: dict[str, Any] = {}
+    # (value from the file, where its clean copy goes, key in that container, path, depth)
+    stack: list[tuple[Any, Any, Any, str, str, int]] = [(raw, None, None, "", "", 1)]
+    while stack:
+        value, parent, slot, path, field, depth = stack.pop()
+        where = path or "(top level)"
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise AgendaError(f"{source}: nested more than {MAX_DEPTH} levels deep at "
+                                  f"{shown(where, 80)}; this is not a Resident Companion agenda")
+            if len(value) > MAX_ITEMS:
+                raise AgendaError(f"{source}: field {shown(where, 80)} has {len(value):,} "
+                                  f"entries; at most {MAX_ITEMS}")
+        if isinstance(value, dict):
+            copy: Any = root if parent is None else {}
+            for key, item in value.items():
+                key = strip_controls(key).strip()
+                if len(key) > MAX_KEY_CHARS:
+                    raise AgendaError(f"{source}: a key in {shown(where, 80)} is "
+                                      f"{len(key):,} characters long; at most {MAX_KEY_CHARS}")
+                copy[key] = None
+                stack.append((item, copy, key, f"{path}.{key}" if path else key, key, depth + 1))
+        elif isinstance(value, list):
+            copy = [None] * len(value)
+            for index, item in enumerate(value):
+                stack.append((item, copy, index, f"{path}.{index}", field, depth + 1))
+        elif isinstance(value, str):
+            copy = strip_controls(value)
+            if len(copy) > _text_limit(field):
+                raise AgendaError(f"{source}: field {shown(where, 80)} is {len(copy):,} "
+                                  f"characters long; at most {_text_limit(field):,}")
+        else:
+            copy = value
+        if parent is not None:
+            parent[slot] = copy
+    return root
+
+
+def _check_review_keys(agenda: Agenda, source: str) -> None:
+    """A review may speak only of the topics this agenda carries."""
+    if agenda.review is None:
+        return
+    ids = [t.id for t in agenda.topics]
+    for key in agenda.review.topics:
+        if key not in ids:
+            listed = ", ".join(shown(i, 12) for i in ids[:10]) or "none"
+            raise AgendaError(f"{source}: field 'review.topics' names topic {shown(key)}, "
+                              f"which is not one of this agenda's topics ({listed})")
+
+
+def import_key(agenda: Agenda) -> str:
+    """Which review of which agenda this is: the same file always gives the same key.
+
+    The agenda part is everything but the review (what the resident shared), so a
+    copy of the reviewed file, re-saved or renamed, is still recognised.
+    """
+    if agenda.review is None:
+        raise AgendaError("this agenda has no 'review' section yet")
+    shared = agenda.model_dump(mode="json", by_alias=True, exclude={"review"})
+    digest = hashlib.sha256(json.dumps(shared, sort_keys=True, ensure_ascii=False)
+                            .encode("utf-8")).hexdigest()[:32]
+    return f"{digest}@{agenda.review.reviewed_on.isoformat()}"
+
+
+def review_digest(agenda: Agenda) -> str:
+    """A fingerprint of the review itself, to tell a changed review from the same one."""
+    review = agenda.review.model_dump(mode="json") if agenda.review else {}
+    return hashlib.sha256(json.dumps(review, sort_keys=True, ensure_ascii=False)
+                          .encode("utf-8")).hexdigest()[:32]
 
 
 def load_agenda(path: str | Path) -> Agenda:
+    """Read and validate an agenda file in UTF-8 (with or without a BOM) or UTF-16."""
+    from companion.textio import TextFileError, read_text_file
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise AgendaError(f"{path}: file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise AgendaError(f"{path.name}: not a text file") from exc
-    return parse_agenda(text, path.name)
+        decoded = read_text_file(path, max_bytes=MAX_FILE_BYTES, what="an agenda", fallback=None)
+    except TextFileError as exc:
+        raise AgendaError(str(exc)) from exc
+    return parse_agenda(decoded.text, path.name)
 
 
 def write_new_file(path: str | Path, text: str, *, overwrite: bool = False) -> Path:

@@ -2,12 +2,17 @@
 
 A program director edits these files without touching code, so every problem is
 reported with the file, the field and what is wrong, and all problems are
-collected in one pass instead of stopping at the first.
+collected in one pass instead of stopping at the first. One broken file never
+disables the others: :func:`load_cards` returns every valid card and logs a
+warning naming each skipped file and field (``kb check`` and ``doctor`` report
+them and fail). Card text is stripped of control characters as it is read, so
+an edited card cannot carry terminal escape sequences to the screen.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from companion import paths
 from companion.taxonomy import load_topics
+from companion.textnorm import strip_controls
+
+log = logging.getLogger(__name__)
 
 Audience = Literal["resident", "mentor", "both"]
 MIN_BODY_WORDS = 60
@@ -135,17 +143,22 @@ def cards_dir() -> Path:
 
 
 def _parse_file(path: Path, topics: dict[str, str]) -> tuple[Card | None, list[CardProblem]]:
-    name = path.name
+    name = strip_controls(path.name)
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        text = strip_controls(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         return None, [CardProblem(name, "(file)", "is not UTF-8 text")]
+    except OSError as exc:
+        return None, [CardProblem(name, "(file)", f"cannot be read ({exc.strerror or exc})")]
+    try:
+        post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
         detail = str(exc).splitlines()[0]
         return None, [CardProblem(name, "(front matter)", f"is not valid YAML: {detail}")]
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. a date YAML cannot build
+        return None, [CardProblem(name, "(front matter)", f"cannot be read: {exc}")]
     if not post.metadata:
-        if post.content.lstrip().startswith("---") or path.read_text(
-                encoding="utf-8").lstrip().startswith("---"):
+        if post.content.lstrip().startswith("---") or text.lstrip().startswith("---"):
             message = "must be a mapping of fields (id: ..., title: ...), not a list or text"
         else:
             message = "is missing: start the file with a '---' YAML block"
@@ -198,6 +211,7 @@ def check_cards(directory: Path | None = None) -> CheckReport:
     else:
         files = sorted(directory.rglob("*.md"))  # sub-folders may group cards
     seen: dict[str, str] = {}
+    titles: dict[str, str] = {}
     for path in files:
         card, problems = _parse_file(path, topics)
         errors.extend(problems)
@@ -207,6 +221,13 @@ def check_cards(directory: Path | None = None) -> CheckReport:
             errors.append(CardProblem(
                 path.name, "id", f"duplicate id '{card.id}' (also in {seen[card.id]})"))
             continue
+        title_key = " ".join(card.title.casefold().split())
+        if title_key in titles:  # a session must never show two cards with one title
+            errors.append(CardProblem(
+                path.name, "title", f"duplicate title '{card.title}' (also in "
+                f"{titles[title_key]}): merge the two cards or retitle one"))
+            continue
+        titles[title_key] = path.name
         seen[card.id] = path.name
         cards.append(card)
     by_topic = {topic: 0 for topic in topics}
@@ -216,11 +237,22 @@ def check_cards(directory: Path | None = None) -> CheckReport:
     return CheckReport(cards=cards, errors=errors, by_topic=by_topic, by_audience=by_audience)
 
 
-def load_cards(directory: Path | None = None) -> list[Card]:
-    """Load all cards, raising :class:`CardError` if any card is malformed."""
+def load_cards(directory: Path | None = None, *, strict: bool = False) -> list[Card]:
+    """Every valid card; each broken file is skipped with a logged warning.
+
+    Args:
+        strict: raise :class:`CardError` if any card is malformed (``kb build
+            --bundled`` must not ship an index missing a card).
+
+    Raises:
+        CardError: when ``strict`` and a card is malformed, or when there are
+            problems and not one card is valid (nothing to work with).
+    """
     report = check_cards(directory)
-    if report.errors:
+    if report.errors and (strict or not report.cards):
         raise CardError(report.errors)
+    for problem in report.errors:
+        log.warning("knowledge card skipped: %s", problem)
     return report.cards
 
 

@@ -7,7 +7,7 @@ file; this is the one reader, so a malformed line is reported the same way every
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 
@@ -15,7 +15,7 @@ class EvalFileError(ValueError):
     """A labelled file is missing, empty or has a malformed line."""
 
 
-def read_jsonl(path: str | Path, fields: dict[str, type | tuple[type, ...]],
+def read_jsonl(path: str | Path, fields: Mapping[str, type | tuple[type, ...]],
                error: type[ValueError] = EvalFileError) -> Iterator[tuple[str, dict]]:
     """Yield ``(where, item)`` for each non-blank line, ``where`` being ``path:line``.
 

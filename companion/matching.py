@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from companion.textnorm import strip_controls
+
 REQUIRED_COLUMNS = ("name", "specialty", "interests", "capacity")
 PROTECTED = {
     "gender", "sex", "race", "ethnicity", "religion", "age", "sexual_orientation",
@@ -70,37 +72,79 @@ class Match:
                 "topics": self.topics, "words": self.words, "why": self.explanation()}
 
 
+MAX_ROSTER_BYTES = 5_000_000
+DELIMITERS = (",", ";", "\t")
+"""Comma (CSV), semicolon (Excel where the decimal mark is a comma), tab ("Unicode Text")."""
+
+
+def _delimiter(header_line: str) -> str:
+    """The delimiter that splits the header into the most required columns (then most cells)."""
+    def fit(delimiter: str) -> tuple[int, int]:
+        cells = {c.strip().strip('"').lower() for c in header_line.split(delimiter)}
+        return (sum(c in cells for c in REQUIRED_COLUMNS), len(cells))
+
+    return max(DELIMITERS, key=fit)
+
+
 def load_roster(path: str | Path) -> list[Mentor]:
+    """Read a program's mentor roster as Excel and others save it.
+
+    Any of UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode Text") or cp1252
+    (Excel's plain "CSV" on Windows); comma, semicolon or tab between cells.
+    Every cell is stripped of control characters (the names are shown later).
+
+    Raises:
+        RosterError: naming the file, and the row and column when one is wrong.
+    """
+    from companion.textio import TextFileError, read_text_file
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise RosterError(f"{path}: file not found") from exc
-    rows = list(csv.DictReader(text.splitlines()))
+        decoded = read_text_file(path, max_bytes=MAX_ROSTER_BYTES, what="a roster (CSV)")
+    except TextFileError as exc:
+        raise RosterError(str(exc)) from exc
+    name = strip_controls(path.name)
+    lines = strip_controls(decoded.text).splitlines()
+    header_line = next((line for line in lines if line.strip()), "")
+    reader = csv.DictReader(lines, delimiter=_delimiter(header_line), restkey=_EXTRA)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise RosterError(f"{name}: line {reader.line_num}: not readable as CSV ({exc})") from exc
     if not rows:
-        raise RosterError(f"{path.name}: no mentors listed (a header row and one row per mentor)")
-    header = {h.strip().lower() for h in rows[0].keys() if h}
+        raise RosterError(f"{name}: no mentors listed (a header row and one row per mentor)")
+    header = {h.strip().lower() for h in (reader.fieldnames or []) if h}
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise RosterError(f"{path.name}: missing column(s): {', '.join(missing)}")
-    mentors = []
-    for number, row in enumerate(rows, 2):
-        clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        if not clean["name"]:
-            raise RosterError(f"{path.name}: row {number}: column 'name' is empty")
-        try:
-            capacity = int(clean["capacity"] or 0)
-        except ValueError as exc:
-            raise RosterError(f"{path.name}: row {number}: column 'capacity' must be a whole "
-                              f"number, got {clean['capacity']!r}") from exc
-        others = {k: v for k, v in clean.items() if k not in REQUIRED_COLUMNS and v}
-        mentors.append(Mentor(
-            name=clean["name"], specialty=clean["specialty"], interests=clean["interests"],
-            capacity=capacity,
-            extra={k: v for k, v in others.items() if k not in PROTECTED},
-            protected={k: v for k, v in others.items() if k in PROTECTED},
-        ))
-    return mentors
+        raise RosterError(f"{name}: missing column(s): {', '.join(missing)} (the first row "
+                          "must name the columns: name, specialty, interests, capacity)")
+    return [_mentor(row, name, number) for number, row in enumerate(rows, 2)]
+
+
+_EXTRA = "\x00extra"  # DictReader's key for cells beyond the header (never a real column)
+
+
+def _mentor(row: dict, name: str, number: int) -> Mentor:
+    extra = [cell for cell in row.pop(_EXTRA, None) or [] if cell.strip()]
+    if extra:
+        raise RosterError(f"{name}: row {number}: has more cells than the header row "
+                          f"(extra: {', '.join(repr(c[:30]) for c in extra[:3])}); a comma "
+                          "inside a cell needs quotes")
+    clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+    if not clean["name"]:
+        raise RosterError(f"{name}: row {number}: column 'name' is empty")
+    try:
+        capacity = int(clean["capacity"] or 0)
+    except ValueError as exc:
+        raise RosterError(f"{name}: row {number}: column 'capacity' must be a whole "
+                          f"number, got {clean['capacity'][:30]!r}") from exc
+    others = {k: v for k, v in clean.items() if k not in REQUIRED_COLUMNS and v}
+    return Mentor(
+        name=clean["name"], specialty=clean["specialty"], interests=clean["interests"],
+        capacity=capacity,
+        extra={k: v for k, v in others.items() if k not in PROTECTED},
+        protected={k: v for k, v in others.items() if k in PROTECTED},
+    )
 
 
 def _words(text: str) -> set[str]:

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import yaml
+from typing_extensions import TypedDict
 
 from companion import paths
 
 
 class SettingsError(ValueError):
     """The settings file exists but cannot be read."""
+
+
+class SettingsChanges(TypedDict, total=False):
+    """Some settings to change, by name (see :class:`Settings` for each one)."""
+
+    resident_name: str
+    generator_enabled: bool
+    generator_path: str
+    auto_redact: bool
+    colleagues: list[str]
+    idle_lock_minutes: int
+    theme: str
 
 
 @dataclass
@@ -27,6 +41,10 @@ class Settings:
 
     auto_redact: bool = False
     """Replace detected patient identifiers with tags without asking."""
+
+    colleagues: list[str] = field(default_factory=list)
+    """Colleagues' names ("Priya", "Okafor") the privacy guard never flags on their own;
+    a name anchored as a patient's ("Mrs. Okafor", "pt Okafor") is still caught."""
 
     idle_lock_minutes: int = 5
     """With a passphrase set, lock the app after this many idle minutes (0 = never)."""
@@ -46,19 +64,30 @@ class Settings:
             raise SettingsError(f"{path}: not valid YAML ({exc})") from exc
         if not isinstance(raw, dict):
             raise SettingsError(f"{path}: expected a mapping of setting names to values")
-        known = {f.name: f for f in fields(cls)}
-        unknown = sorted(set(raw) - set(known))
+        try:
+            return cls().update(raw)
+        except SettingsError as exc:
+            raise SettingsError(f"{path}: {exc}") from exc
+
+    def update(self, changes: Mapping[str, object]) -> Settings:
+        """A copy with ``changes`` applied; every name and type is checked first.
+
+        Raises:
+            SettingsError: naming the unknown setting or the value of the wrong type.
+        """
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
         if unknown:
-            raise SettingsError(f"{path}: unknown setting(s): {', '.join(unknown)}")
-        settings = cls()
-        for name, value in raw.items():
-            expected = type(getattr(settings, name))
+            raise SettingsError(f"unknown setting(s): {', '.join(unknown)}")
+        for name, value in changes.items():
+            expected = type(getattr(self, name))
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                raise SettingsError(
-                    f"{path}: setting '{name}' must be {expected.__name__}, got {value!r}"
-                )
-            setattr(settings, name, value)
-        return settings
+                raise SettingsError(f"setting '{name}' must be {expected.__name__}, got {value!r}")
+            if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+                raise SettingsError(f"setting '{name}' must be a list of names, got {value!r}")
+            if name == "idle_lock_minutes" and isinstance(value, int) and value < 0:
+                raise SettingsError(f"setting '{name}' must be 0 or more, got {value}")
+        return replace(self, **changes)  # type: ignore[arg-type]
 
     def save(self, path: Path | None = None) -> Path:
         """Write settings atomically (temp file + rename)."""

@@ -2,7 +2,8 @@
 
 Choosing and ordering topics, checking the export for patient identifiers, and
 recording the mentor's review (meeting, discussed topics, follow-ups) back into
-the resident's journal.
+the resident's journal (once, in one transaction, and only for the topics that
+were shared).
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from companion.agenda import Agenda, AgendaError, AgendaTopic, CardRef, FollowUpItem, to_markdown
+from companion.agenda import (
+    Agenda,
+    AgendaError,
+    AgendaTopic,
+    CardRef,
+    FollowUpItem,
+    import_key,
+    parse_agenda,
+    review_digest,
+    to_markdown,
+)
+from companion.textnorm import strip_controls
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,28 @@ class IdentifiersFound(AgendaError):
         super().__init__(
             f"the agenda may contain patient identifiers ({listed}). Redact them "
             "(--redact) or confirm they are not identifiers (--keep-identifiers)."
+        )
+
+
+class DisclosuresFound(IdentifiersFound):
+    """The export quotes the resident admitting an error or giving case facts.
+
+    A subclass of ``IdentifiersFound`` so every caller that already asks the
+    resident about identifiers (CLI, service, app) asks about these too; its
+    findings have kind ``admission`` or ``case-facts`` and the sentence as text.
+    """
+
+    def __init__(self, findings: list[IdentifierFinding]):
+        from companion.privacy.disclosure import SUGGESTIONS
+
+        self.findings = findings
+        listed = "; ".join(f"{f.field}: '{f.text}'" for f in findings[:5])
+        kinds = sorted({f.kind for f in findings})
+        AgendaError.__init__(
+            self,
+            f"the agenda quotes you admitting an error or giving case facts ({listed}). "
+            + " ".join(SUGGESTIONS[k] for k in kinds)
+            + " Reword those topics, or export as written (--keep-wording).",
         )
 
 
@@ -83,11 +117,8 @@ def _card_titles(card_ids: list[str]) -> dict[str, str]:
         return {}
 
 
-def find_identifiers(agenda: Agenda) -> list[IdentifierFinding]:
-    """Every possible patient identifier in the agenda's free text."""
-    from companion.privacy import scan
-
-    findings = []
+def _fields(agenda: Agenda) -> list[tuple[str, str]]:
+    """(field name, text) of every free-text field that leaves the machine."""
     fields = [("resident", agenda.resident)]
     for n, topic in enumerate(agenda.topics, 1):
         fields += [(f"topic {n} title", topic.title), (f"topic {n} rationale", topic.rationale)]
@@ -97,10 +128,32 @@ def find_identifiers(agenda: Agenda) -> list[IdentifierFinding]:
         fields += [("review notes", agenda.review.notes)]
         fields += [(f"review of topic {k}", v.notes) for k, v in agenda.review.topics.items()]
         fields += [("agreed follow-up", f.text) for f in agenda.review.follow_ups]
-    for name, text in fields:
+    return fields
+
+
+def find_identifiers(agenda: Agenda) -> list[IdentifierFinding]:
+    """Every possible patient identifier in the agenda's free text."""
+    from companion.privacy import scan
+
+    findings = []
+    for name, text in _fields(agenda):
         for span in scan(text or ""):
             findings.append(IdentifierFinding(name, span.kind, span.text))
     return findings
+
+
+def find_agenda_disclosures(agenda: Agenda) -> list[IdentifierFinding]:
+    """Sentences of the agenda that admit an error or give case facts (kind, sentence)."""
+    from companion.privacy.disclosure import find_disclosures
+
+    return [IdentifierFinding(name, found.kind, found.text)
+            for name, text in _fields(agenda) if name != "resident"
+            for found in find_disclosures(text or "")]
+
+
+def find_findings(agenda: Agenda) -> list[IdentifierFinding]:
+    """What the resident is asked about before an export: identifiers, then disclosures."""
+    return find_identifiers(agenda) + find_agenda_disclosures(agenda)
 
 
 def redact_agenda(agenda: Agenda) -> Agenda:
@@ -127,38 +180,123 @@ def render(agenda: Agenda, fmt: str) -> str:
 
 
 def export_agenda(journal, agenda: Agenda, fmt: str = "md", *, redact: bool = False,
-                  keep_identifiers: bool = False) -> str:
-    """Check, render and mark the shared topics; raises IdentifiersFound to ask first."""
+                  keep_identifiers: bool = False, keep_wording: bool = False) -> str:
+    """Check, render and mark the shared topics; raises IdentifiersFound to ask first.
+
+    Identifiers are asked about unless ``redact`` or ``keep_identifiers``; quotes
+    that admit an error or give case facts (``DisclosuresFound``) unless the
+    resident has already answered about this export (any of the three flags).
+    """
     if redact:
         agenda = redact_agenda(agenda)
     elif not keep_identifiers:
         findings = find_identifiers(agenda)
         if findings:
-            raise IdentifiersFound(findings)
+            raise IdentifiersFound(findings + find_agenda_disclosures(agenda))
+    if not (redact or keep_identifiers or keep_wording):
+        disclosures = find_agenda_disclosures(agenda)
+        if disclosures:
+            raise DisclosuresFound(disclosures)
+    parse_agenda(agenda.to_json(), "the agenda")  # what the mentor's app will accept
     text = render(agenda, fmt)
     for topic in agenda.topics:
-        if topic.id.isdigit():
+        if topic.id.isascii() and topic.id.isdigit():
             current = journal.topic(int(topic.id))
             if current.status in {"accepted", "suggested"}:
                 journal.update_topic(int(topic.id), status="shared")
     return text
 
 
-def import_review(journal, agenda: Agenda) -> dict:
-    """Record a reviewed agenda: the meeting, discussed topics and agreed follow-ups."""
+@dataclass(frozen=True)
+class ReviewImported:
+    """What importing a reviewed agenda did (``already_imported``: nothing, it was done before)."""
+
+    meeting_id: int
+    discussed: int
+    follow_ups: int
+    already_imported: bool = False
+    skipped: tuple[str, ...] = ()
+    """Topics the review marked discussed that were left alone, each with the reason."""
+
+    @property
+    def message(self) -> str:
+        """One sentence for the resident."""
+        if self.already_imported:
+            return ("This review was imported before; nothing was changed "
+                    "(a second import of the same file never adds another meeting).")
+        text = (f"Meeting recorded: {self.discussed} topic(s) discussed, "
+                f"{self.follow_ups} follow-up(s) to do.")
+        if self.skipped:
+            text += " Left unchanged: " + "; ".join(self.skipped) + "."
+        return text
+
+    def to_dict(self) -> dict:
+        return {"meeting_id": self.meeting_id, "discussed": self.discussed,
+                "follow_ups": self.follow_ups, "already_imported": self.already_imported,
+                "skipped": list(self.skipped), "message": self.message}
+
+
+IMPORT_KEY = "import_key"
+"""Where a meeting's stored agenda keeps the key of the review it came from."""
+
+
+def import_review(journal, agenda: Agenda) -> ReviewImported:
+    """Record a reviewed agenda once: the meeting, discussed topics and agreed follow-ups.
+
+    All of it is one journal transaction, so a failure leaves nothing behind. A
+    review already recorded (same agenda, same review date: :func:`import_key`)
+    changes nothing. Only topics this agenda carried and the journal shows as
+    shared become discussed; a mentor's file cannot reach any other topic.
+    """
     if agenda.review is None:
         raise AgendaError("this agenda has no 'review' section yet: the mentor has not "
                           "reviewed it")
     review = agenda.review
-    follow_ups = [{"text": f.text, "owner": f.owner,
+    key = import_key(agenda)
+    digest = review_digest(agenda)
+    follow_ups = [{"text": strip_controls(f.text), "owner": strip_controls(f.owner),
                    "due_date": f.due.isoformat() if f.due else None}
                   for f in review.follow_ups]
-    meeting_id = journal.add_meeting(review.reviewed_on, agenda.model_dump(mode="json",
-                                     by_alias=True), notes=review.notes, follow_ups=follow_ups)
-    discussed = 0
-    known = {t.id for t in journal.topics()}
+    shared = {t.id: t for t in agenda.topics}
+    stored = agenda.model_dump(mode="json", by_alias=True)
+    stored.update({IMPORT_KEY: key, "review_sha256": digest})
+    with journal.transaction():
+        earlier = next((m for m in journal.meetings() if m.agenda.get(IMPORT_KEY) == key), None)
+        if earlier is not None:
+            if earlier.agenda.get("review_sha256") != digest:
+                raise AgendaError(
+                    f"a different review of this agenda, dated {review.reviewed_on.isoformat()}"
+                    f", was imported on {earlier.created_at[:10]}; nothing was changed. Ask "
+                    "your mentor which copy is right, or record changes by hand.")
+            return ReviewImported(earlier.id, 0, 0, already_imported=True)
+        discussed, skipped = _discussed_topics(journal, review, shared)
+        meeting_id = journal.add_meeting(review.reviewed_on, stored,
+                                         notes=strip_controls(review.notes),
+                                         follow_ups=follow_ups)
+        for topic_id in discussed:
+            journal.update_topic(topic_id, status="discussed")
+    return ReviewImported(meeting_id, len(discussed), len(follow_ups), skipped=tuple(skipped))
+
+
+def _discussed_topics(journal, review, shared: Mapping[str, AgendaTopic]
+                      ) -> tuple[list[int], list[str]]:
+    """Journal ids of the topics to mark discussed, and why any others were left alone."""
+    by_id = {t.id: t for t in journal.topics()}
+    chosen: list[int] = []
+    skipped: list[str] = []
     for key, item in review.topics.items():
-        if item.status == "discussed" and key.isdigit() and int(key) in known:
-            journal.update_topic(int(key), status="discussed")
-            discussed += 1
-    return {"meeting_id": meeting_id, "discussed": discussed, "follow_ups": len(follow_ups)}
+        if item.status != "discussed":
+            continue
+        sent = shared.get(key)
+        title = sent.title if sent is not None else key
+        number = int(key) if key.isascii() and key.isdigit() and len(key) < 12 else None
+        current = by_id.get(number) if number is not None else None
+        if sent is None or current is None or current.topic_id != sent.topic_id:
+            skipped.append(f"'{title}' (not a topic of this journal)")
+        elif current.status == "discussed":
+            continue
+        elif current.status != "shared":
+            skipped.append(f"'{title}' (it is {current.status}, not shared)")
+        else:
+            chosen.append(current.id)
+    return chosen, skipped

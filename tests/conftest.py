@@ -132,3 +132,26 @@ def tiny_model_dir(tmp_path_factory):
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
+
+
+@pytest.fixture(scope="session")
+def generator_service(tmp_path_factory, tiny_model_dir, prebuilt_index):
+    """One real model process with the tiny generator switched on, in its own data folder.
+
+    Shared by the streaming tests (the protocol's token events, the app's placeholder):
+    starting it loads the embedder and the generator, the slowest start in the suite.
+    Yields ``(client, events)``; ``events`` is every event the process sent, in order.
+    """
+    from companion.service.client import ServiceClient
+    from companion.settings import Settings
+
+    home = tmp_path_factory.mktemp("generator-home")
+    Settings(generator_enabled=True, generator_path=str(tiny_model_dir)).save(
+        home / "settings.yaml")
+    events: list[dict] = []
+    client = ServiceClient(env={**os.environ, "COMPANION_HOME": str(home)},
+                           on_event=events.append, stderr_path=home / "service-stderr.log")
+    client.start()
+    client.wait_ready(900)
+    yield client, events
+    client.close()

@@ -118,7 +118,7 @@ def test_full_round_trip_through_files(journal, tmp_path):
     assert out.name == "agenda.reviewed.json" and shared.exists()
     # back to the resident
     result = import_review(journal, load_agenda(out))
-    assert result == {"meeting_id": result["meeting_id"], "discussed": 1, "follow_ups": 1}
+    assert (result.discussed, result.follow_ups, result.already_imported) == (1, 1, False)
     statuses = {t.topic_id: t.status for t in journal.topics()}
     assert statuses["work-life-balance"] == "discussed"
     assert statuses["career-planning"] == "shared"
@@ -189,7 +189,7 @@ def test_cli_import_review_records_the_meeting(journal, tmp_path, capsys):
     reviewed = write_new_file(tmp_path / "a.reviewed.json", agenda.to_json())
     journal.close()
     assert main(["journal", "import-review", str(reviewed)]) == 0
-    assert "1 topic(s) discussed, 1 follow-up(s)" in capsys.readouterr().out
+    assert "1 topic(s) discussed, 1 follow-up(s) to do" in capsys.readouterr().out
     with Journal.open() as j:
         assert j.last_meeting_date() == date(2026, 11, 22)
         assert j.topic(int(first.id)).status == "discussed"

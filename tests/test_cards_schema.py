@@ -195,13 +195,37 @@ def test_all_problems_of_one_file_are_collected_in_one_pass(kb):
     assert {p.file for p in report.errors} == {"many.md"}
 
 
-def test_load_cards_raises_with_file_and_field_in_message(kb):
+def test_strict_load_cards_raises_with_file_and_field_in_message(kb):
     write(kb, "good.md", card_text())
     write(kb, "bad.md", card_text(id="other-card", topic="nonsense"))
     with pytest.raises(CardError) as caught:
-        load_cards(kb)
+        load_cards(kb, strict=True)
     assert [(p.file, p.field) for p in caught.value.problems] == [("bad.md", "topic")]
     assert "bad.md: field 'topic': unknown topic 'nonsense'" in str(caught.value)
+
+
+def test_one_bad_card_is_skipped_with_a_warning_and_the_rest_load(kb, caplog):
+    write(kb, "good.md", card_text())
+    write(kb, "bad.md", card_text(id="other-card", topic="nonsense"))
+    with caplog.at_level("WARNING", logger="companion.cards"):
+        cards = load_cards(kb)
+    assert [c.id for c in cards] == ["sample-card"]
+    assert "knowledge card skipped: bad.md: field 'topic': unknown topic 'nonsense'" \
+        in caplog.text
+
+
+def test_no_valid_card_at_all_still_raises(kb):
+    write(kb, "bad.md", card_text(topic="nonsense"))
+    with pytest.raises(CardError, match="bad.md: field 'topic'"):
+        load_cards(kb)
+
+
+def test_escape_sequences_in_a_card_are_stripped_on_load(kb):
+    evil = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\x1b]0;pwned\x07"
+    write(kb, "sample-card.md", card_text(title=f'"A sample{evil} card"', body=BODY + evil))
+    [card] = load_cards(kb)
+    assert card.title == "A sample card"
+    assert not any(mark in card.body for mark in ("\x1b", "\x07", "52;c;", "pwned"))
 
 
 def test_kb_check_json_reports_errors_and_exits_nonzero(kb, capsys):
@@ -212,7 +236,7 @@ def test_kb_check_json_reports_errors_and_exits_nonzero(kb, capsys):
     code = main(["kb", "check", "--json"])
     assert code != 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"cards", "errors", "by_topic", "by_audience"}
+    assert set(out) == {"cards", "errors", "by_topic", "by_audience", "flows", "flow_errors"}
     assert out["cards"] == 2
     assert sorted((e["file"], e["field"]) for e in out["errors"]) == [
         ("bad.md", "sources"), ("good.md", "id")]
@@ -240,3 +264,14 @@ def test_kb_check_exits_zero_on_the_real_knowledge_base(monkeypatch, capsys):
     assert out["errors"] == []
     assert code == 0
     assert out["cards"] == sum(out["by_topic"].values()) == sum(out["by_audience"].values())
+
+
+def test_duplicate_titles_across_files(kb):
+    write(kb, "a-first.md", card_text())
+    first_title = FRONT["title"].strip("'\"")
+    write(kb, "b-second.md", card_text(id="other-card", title=f"  {first_title.upper()} "))
+    report = check_cards(kb)
+    assert [c.path.name for c in report.cards] == ["a-first.md"]
+    [problem] = report.errors
+    assert (problem.file, problem.field) == ("b-second.md", "title")
+    assert "duplicate title" in problem.message and "a-first.md" in problem.message

@@ -85,9 +85,34 @@ def test_load_flows_reports_every_broken_file_and_duplicates(tmp_path):
     shutil.copy(write(tmp_path, GOOD), tmp_path / "copy.yaml")
     write(tmp_path, GOOD.replace("next: closing", "next: gone"), "broken.yaml")
     with pytest.raises(FlowError) as info:
-        load_flows(tmp_path)
+        load_flows(tmp_path, strict=True)
     message = str(info.value)
     assert "broken.yaml" in message and "duplicate flow id 'tiny'" in message
+
+
+def test_one_broken_flow_is_skipped_with_a_warning_and_the_rest_load(tmp_path, caplog):
+    write(tmp_path, GOOD)
+    write(tmp_path, GOOD.replace("id: tiny", "id: other").replace("next: closing", "next: gone"),
+          "broken.yaml")
+    write(tmp_path, "id: [unclosed\n", "garbled.yaml")
+    with caplog.at_level("WARNING", logger="companion.dialogue.flows"):
+        flows = load_flows(tmp_path)
+    assert list(flows) == ["tiny"]
+    assert "reflection flow skipped: broken.yaml: step 'opening': 'next' points to unknown " \
+        "step 'gone'" in caplog.text
+    assert "garbled.yaml: not valid YAML" in caplog.text
+
+
+def test_no_valid_flow_at_all_still_raises(tmp_path):
+    write(tmp_path, GOOD.replace("next: closing", "next: gone"))
+    with pytest.raises(FlowError, match="tiny.yaml: step 'opening'"):
+        load_flows(tmp_path)
+
+
+def test_escape_sequences_in_a_flow_are_stripped_on_load(tmp_path):
+    evil = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\x1b]0;pwned\x07"
+    flow = load_flow(write(tmp_path, GOOD.replace("How was today?", f"How was{evil} today?")))
+    assert flow.step("opening").ask == ["How was today?"]
 
 
 def test_yaml_yes_is_read_as_an_answer(tmp_path):

@@ -78,7 +78,8 @@ def test_each_identifier_kind_is_found(text, expected):
 
 def test_every_kind_has_its_own_bracketed_tag():
     assert set(KINDS) == {
-        "patient", "mrn", "id", "date", "age", "phone", "email", "address", "room", "ssn"
+        "patient", "mrn", "id", "date", "age", "phone", "email", "address", "room", "ssn",
+        "location", "device", "vehicle", "url", "ip",
     }
     assert TAGS == {kind: f"[{kind.upper()}]" for kind in KINDS}
 

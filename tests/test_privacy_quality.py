@@ -10,7 +10,10 @@ import pytest
 from companion.privacy import KINDS, scan
 from companion.privacy.evaluation import PrivacySetError, evaluate, load_labelled_set
 
-SET = Path(__file__).parent / "data" / "privacy_set.jsonl"
+DATA = Path(__file__).parent / "data"
+SET = DATA / "privacy_set.jsonl"
+SAFE_HARBOR_SET = DATA / "privacy_safe_harbor.jsonl"
+"""Names without a title, dates of service, beds, devices, plates, URLs, IPs, towns."""
 
 
 @pytest.fixture(scope="module")
@@ -18,20 +21,44 @@ def labelled():
     return load_labelled_set(SET)
 
 
-def test_set_is_big_enough_and_covers_every_kind(labelled):
-    with_ids = [item for item in labelled if item.identifiers]
-    clean = [item for item in labelled if not item.identifiers]
-    assert len(labelled) >= 160
-    assert len(with_ids) >= 80 and len(clean) >= 80
-    kinds = {kind for item in with_ids for kind, _, _ in item.identifiers}
+@pytest.fixture(scope="module")
+def safe_harbor():
+    return load_labelled_set(SAFE_HARBOR_SET)
+
+
+def test_sets_are_big_enough_and_cover_every_kind(labelled, safe_harbor):
+    for items in (labelled, safe_harbor):
+        with_ids = [item for item in items if item.identifiers]
+        clean = [item for item in items if not item.identifiers]
+        assert len(items) >= 160
+        assert len(with_ids) >= 80 and len(clean) >= 80
+    kinds = {kind for item in labelled + safe_harbor for kind, _, _ in item.identifiers}
     assert kinds == set(KINDS)
 
 
 def test_targets_recall_and_clean_changed_rate(labelled):
     score = evaluate(labelled, scan)
-    assert score.recall >= 0.95, score.missed
-    assert score.clean_changed_rate < 0.05, score.false_alarms
+    assert score.recall >= 0.97, score.missed
+    assert score.clean_changed_rate < 0.03, score.false_alarms
     assert score.kind_accuracy >= 0.9, score.missed
+
+
+def test_safe_harbor_targets(safe_harbor):
+    score = evaluate(safe_harbor, scan)
+    assert score.recall >= 0.97, score.missed
+    assert score.clean_changed_rate < 0.03, score.false_alarms
+    assert score.kind_accuracy >= 0.9, score.missed
+
+
+def test_kind_aliases_of_other_authors_load(tmp_path):
+    rows = [{"id": "a", "text": "Samuel Otieno, serial PJN604217H, from Millbrook",
+             "identifiers": [{"kind": "name", "text": "Samuel Otieno"},
+                             {"kind": "serial", "text": "PJN604217H"},
+                             {"kind": "town", "text": "Millbrook"}]}]
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert [k for k, _, _ in load_labelled_set(path)[0].identifiers] == [
+        "patient", "device", "location"]
 
 
 def test_evaluation_counts_misses_and_false_alarms(labelled):
@@ -50,7 +77,9 @@ def test_evaluation_counts_misses_and_false_alarms(labelled):
     [
         ("not json", ":1: not valid JSON"),
         ('{"id": "a", "text": "x"}', "field 'identifiers' must be a list"),
-        ('{"id": "a", "text": "Mr. X", "identifiers": [{"kind": "name", "text": "X"}]}',
+        ('{"id": "a", "text": "Mr. X", "identifiers": [{"kind": "nickname", "text": "X"}]}',
+         "field 'identifiers\\[0\\].kind'"),
+        ('{"id": "a", "text": "Mr. X", "identifiers": [{"kind": 3, "text": "X"}]}',
          "field 'identifiers\\[0\\].kind'"),
         ('{"id": "a", "text": "Mr. X", "identifiers": [{"kind": "patient", "text": "Y"}]}',
          "'Y' does not occur in 'text'"),
@@ -70,3 +99,26 @@ def test_duplicate_ids_are_refused(tmp_path):
     path.write_text(f"{row}\n{row}\n", encoding="utf-8")
     with pytest.raises(PrivacySetError, match=r"set.jsonl:2: field 'id' 'a' is duplicated"):
         load_labelled_set(path)
+
+
+def test_eval_privacy_command_prints_figures_but_no_lines(capsys):
+    from companion.cli import main
+
+    assert main(["eval", "privacy", str(SAFE_HARBOR_SET)]) == 0
+    out = capsys.readouterr().out
+    assert "identifiers caught   1.000" in out and "clean touched" in out
+    assert "Arsenault" not in out  # a held-out set's lines must not be shown
+    assert main(["eval", "privacy", str(SAFE_HARBOR_SET), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["identifiers"] == 111 and report["clean"] == 100
+
+
+def test_other_authors_unknown_kinds_count_against_kind_only(tmp_path):
+    row = {"id": "a", "text": "Mr. Jones came back", "identifiers": [
+        {"kind": "honorific-name", "text": "Mr. Jones"}]}
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(PrivacySetError):
+        load_labelled_set(path)
+    score = evaluate(load_labelled_set(path, strict_kinds=False), scan)
+    assert score.recall == 1.0 and score.kind_accuracy == 0.0

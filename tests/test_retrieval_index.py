@@ -163,7 +163,7 @@ def test_importing_retrieval_pulls_no_heavy_library():
     import sys
 
     code = ("import sys, companion.retrieval.retriever, companion.retrieval.evaluation, "
-            "companion.commands.ask, companion.retrieval.index, companion.retrieval.build; "
+            "companion.commands.ask, companion.retrieval.index, companion.commands.kb_build; "
             "from companion.retrieval import Retriever; "
             "print(sorted(m for m in ('torch', 'faiss', 'sentence_transformers', 'bm25s', "
             "'textual') if m in sys.modules))")

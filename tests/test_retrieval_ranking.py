@@ -138,3 +138,42 @@ def test_fusion_and_diversify_arithmetic():
     assert diversify(np.array([1.0, 0.9, 0.1]), vectors, 3) == [0, 2, 1]
     with pytest.raises(ValueError):
         fuse(dense, lexical, "average")
+
+
+def test_a_resident_never_sees_a_mentor_card(tmp_path):
+    from companion.cards import visible_to
+
+    retriever = _retriever(tmp_path)
+    query = "my mentor stopped replying to my emails"
+    assert retriever.search(query, k=1)[0].card.id == "mentor-silence"  # mentor audience
+    shown = retriever.search(query, k=8, audience="resident")
+    assert shown and "mentor-silence" not in {h.card.id for h in shown}
+    assert {h.card.audience for h in shown} <= {"resident", "both"}
+    card = {c.id: c for c in sample_cards()}
+    assert visible_to(card["hard-feedback"], "resident") and visible_to(card["hard-feedback"],
+                                                                        "mentor")
+    assert not visible_to(card["mentor-silence"], "resident")
+    assert not visible_to(card["writing-idp"], "mentor")
+
+
+def test_cards_below_the_relevance_floor_are_not_shown(tmp_path):
+    from companion.retrieval.retriever import RankingConfig
+
+    plain = _retriever(tmp_path)
+    query = "present at M&M about the complication"
+    everything = plain.search(query, k=8, floor=False)
+    assert len(everything) > 2
+    floor = (everything[0].score + everything[1].score) / 2  # between the best and the rest
+    strict = Retriever.open(cards=sample_cards(), embedder=HashingEmbedder(),
+                            index_dir=tmp_path / "index",
+                            config=RankingConfig(relevance_floor=floor))
+    hits = strict.search(query, k=8)
+    assert [h.card.id for h in hits] == [everything[0].card.id]  # one strong beats weak ones
+    assert all(h.score >= floor for h in hits)
+    assert strict.search("zebra quantum violin", k=3) == []
+    assert len(strict.search(query, k=8, floor=False)) == len(everything)  # evaluation view
+    assert plain.relevance_floor == 0.0  # measured for the bundled model only
+    bundled = HashingEmbedder()
+    bundled.name = "all-MiniLM-L6-v2"
+    assert Retriever.open(cards=sample_cards(), embedder=bundled,
+                          index_dir=tmp_path / "other").relevance_floor == 0.6

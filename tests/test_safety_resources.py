@@ -112,4 +112,4 @@ def test_kb_check_fails_on_a_broken_flow(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COMPANION_KNOWLEDGE", str(knowledge))
     (knowledge / "flows" / "broken.yaml").write_text("id: broken\n")
     assert main(["kb", "check"]) == 1
-    assert "flow:" in capsys.readouterr().err
+    assert "flow" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The model process protocol: replies, errors as messages, crashes, stray output.
+"""The model process protocol: version, typed replies, error codes, cancel, crashes, stray output.
 
 These tests start the real child with ``--no-models`` (journal, settings and
 privacy only), so they take a second each, not the model's load time.
@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 
 import pytest
 
 from companion import paths
-from companion.service.client import ServiceClient, ServiceError, ServiceStoppedError
-from companion.settings import Settings
+from companion.journal import Journal, WrongPassphraseError
+from companion.service import protocol
+from companion.service.client import ServiceClient
+from companion.service.errors import (
+    ProtocolError,
+    ProtocolMismatchError,
+    RequestCancelled,
+    ServiceError,
+    ServiceStoppedError,
+)
+from companion.service.proxy import ProcessCompanion
+from companion.settings import Settings, SettingsError
 
 NO_MODELS = [sys.executable, "-m", "companion.service", "--no-models"]
 
@@ -30,49 +41,151 @@ def client():
     service.close()
 
 
-def test_child_says_hello_then_ready_and_answers(client):
+def test_child_says_hello_with_its_version_then_ready_and_answers(client):
     kinds = [event["event"] for event in client.events]
     assert kinds[:2] == ["hello", "ready"]
+    assert client.events[0]["protocol"] == protocol.PROTOCOL_VERSION
     assert client.ready_info["models"] == "skipped"
     assert client.call_blocking("ping") == "pong"
-    assert client.call_blocking("status")["journal"] == "open"
+    assert client.call_blocking("status")["state"] == "open"
 
 
-def test_settings_change_is_saved_in_the_data_dir(client):
-    changed = client.call_blocking("update_settings", auto_redact=True, idle_lock_minutes=7)
-    assert changed["auto_redact"] is True
+def test_typed_calls_through_the_model_process(client):
+    async def run():
+        api = ProcessCompanion(client)
+        settings = await api.update_settings({"auto_redact": True, "idle_lock_minutes": 7})
+        status = await api.status()
+        return settings, status
+
+    settings, status = asyncio.run(run())
+    assert isinstance(settings, Settings) and settings.auto_redact is True
     saved = Settings.load()
     assert (saved.auto_redact, saved.idle_lock_minutes) == (True, 7)
-    with pytest.raises(ServiceError) as bad:
-        client.call_blocking("update_settings", idle_lock_minutes="soon")
-    assert bad.value.kind == "ValueError" and "idle_lock_minutes" in bad.value.message
+    assert status.state == "open" and status.encrypted is False
 
 
-def test_errors_are_messages_and_tracebacks_go_to_the_log(client):
-    with pytest.raises(ServiceError) as unknown:
-        client.call_blocking("update_topic", topic_id=1, colour="red")
-    assert unknown.value.kind == "ValueError"
-    assert "colour" in unknown.value.message
-    assert "Traceback" not in unknown.value.message
+def test_errors_come_back_as_the_core_classes_with_code_and_message(client):
+    async def attempt(call):
+        with pytest.raises(ServiceError) as caught:
+            await call
+        return caught.value
+
+    async def run():
+        api = ProcessCompanion(client)
+        bad_setting = await attempt(api.update_settings({"idle_lock_minutes": -1}))
+        await api.set_passphrase("correct horse")
+        await api.lock()
+        wrong = await attempt(api.unlock("wrong horse"))
+        return bad_setting, wrong
+
+    bad_setting, wrong = asyncio.run(run())
+    assert isinstance(bad_setting, SettingsError)
+    assert (bad_setting.code, bad_setting.retryable) == ("settings_invalid", True)
+    assert "0 or more" in bad_setting.message and "Traceback" not in bad_setting.message
+    assert isinstance(wrong, WrongPassphraseError)
+    assert wrong.code == "wrong_passphrase"
+    assert wrong.message == "That passphrase is not right. Try again."
+
+
+def test_internal_errors_say_little_and_the_traceback_goes_to_the_log(client):
+    with pytest.raises(ServiceError) as missing:
+        client.call_blocking("session", session_id=999)
+    assert missing.value.code == "record_not_found"
+    assert "999" in missing.value.message
     log = paths.log_path().read_text(encoding="utf-8")
-    assert "Traceback" in log and "colour" in log
+    assert "request session" in log
 
 
-@pytest.mark.parametrize("method", ["nope", "_open_journal", "__init__", "warm_up"])
-def test_only_public_methods_can_be_called(client, method):
-    with pytest.raises(ServiceError) as refused:
+@pytest.mark.parametrize("method", ["nope", "_open_journal", "__init__", "warm_up", "close"])
+def test_only_api_methods_can_be_called(client, method):
+    with pytest.raises(ProtocolError) as refused:
         client.call_blocking(method)
-    assert refused.value.kind == "UnknownMethod"
+    assert refused.value.code == "protocol"
+
+
+def test_wrong_parameters_are_refused_before_anything_runs(client):
+    with pytest.raises(ProtocolError, match="colour"):
+        client.call_blocking("update_topic", topic_id=1, colour="red")
+    with pytest.raises(ProtocolError, match="topic_id"):
+        client.call_blocking("update_topic", topic_id="one")
 
 
 def test_many_async_calls_get_their_own_answers(client):
+    with Journal.open() as journal:  # the child has not opened it yet
+        ids = [journal.add_topic("burnout", f"topic {n}").id for n in range(12)]
+
     async def ask_all():
-        return await asyncio.gather(*[client.call("privacy_scan", text=f"MRN {4471820 + n}")
-                                      for n in range(12)])
+        api = ProcessCompanion(client)
+        return await asyncio.gather(*[api.update_topic(i, title=f"renamed {i}") for i in ids])
 
     answers = asyncio.run(ask_all())
-    numbers = [next(s["text"] for s in spans if s["kind"] == "mrn") for spans in answers]
-    assert numbers == [str(4471820 + n) for n in range(12)]
+    assert [(t.id, t.title) for t in answers] == [(i, f"renamed {i}") for i in ids]
+
+
+def test_a_child_of_another_protocol_version_is_refused_clearly():
+    script = ("import json, sys\n"
+              "print(json.dumps({'event': 'hello', 'protocol': 1}), flush=True)\n"
+              "sys.stdin.read()\n")
+    events: list[dict] = []
+    old = ServiceClient([sys.executable, "-c", script], on_event=events.append)
+    old.start()
+    with pytest.raises(ProtocolMismatchError, match="version 1.*needs version 2"):
+        old.wait_ready(20)
+    with pytest.raises(ProtocolMismatchError):
+        old.submit("status").result(timeout=5)
+    assert any(e["event"] == "load_failed" and e["error"]["code"] == "protocol_mismatch"
+               for e in events)
+    old.close()
+
+
+SLOW_TURN = """
+import sys, threading
+from companion.service import server
+from companion.service.errors import RequestCancelled
+from companion.service.local import LocalCompanion
+from companion.service.results import TurnReply
+
+class SlowTurn(LocalCompanion):
+    def turn(self, session_id, text, privacy=None, *, on_token=None, cancel=None):
+        cancel.wait(30)
+        raise RequestCancelled("stopped")
+
+out = server._take_stdout()
+server.Server(out, SlowTurn()).serve(sys.stdin, load_models=False)
+"""
+
+
+def test_a_cancelled_call_is_stopped_in_the_child_and_queued_ones_dropped():
+    service = ServiceClient([sys.executable, "-c", SLOW_TURN])
+    service.start()
+    service.wait_ready(30)
+
+    async def run():
+        api = ProcessCompanion(service)
+        turn = asyncio.ensure_future(api.turn(1, "a long one"))
+        await asyncio.sleep(0.5)  # the turn is running in the child
+        queued = service.submit("status")
+        service.cancel(queued_id(service, queued))
+        began = time.monotonic()
+        turn.cancel()  # as a Textual worker is cancelled: the proxy sends `cancel`
+        with pytest.raises(asyncio.CancelledError):
+            await turn
+        status = await api.status()
+        return status, time.monotonic() - began, queued
+
+    try:
+        status, took, queued = asyncio.run(run())
+        assert status.state == "open"
+        assert took < 10, "the running turn was stopped, not waited out"
+        with pytest.raises(RequestCancelled):
+            queued.result(timeout=5)
+    finally:
+        service.close()
+
+
+def queued_id(service: ServiceClient, future) -> int:
+    """The request id of a pending future (what the app's proxy keeps for itself)."""
+    return next(rid for rid, pending in service._pending.items() if pending is future)
 
 
 def test_a_crashed_child_fails_pending_requests_and_reports_exit(tmp_path):
@@ -101,22 +214,7 @@ def test_stray_prints_in_the_child_cannot_corrupt_the_protocol(tmp_path):
     noisy.start()
     try:
         assert noisy.call_blocking("ping", timeout=30) == "pong"
-        assert noisy.call_blocking("status", timeout=30)["journal"] == "open"
+        assert noisy.call_blocking("status", timeout=30)["state"] == "open"
     finally:
         noisy.close()
     assert "progress bar noise" in stderr.read_text(encoding="utf-8")
-
-
-def test_the_app_side_imports_no_torch_and_the_core_no_textual():
-    import subprocess
-
-    code = ("import sys, companion.tui.app, companion.tui.screens.reflection; "
-            "heavy = {'torch', 'sentence_transformers', 'transformers', 'faiss'} "
-            "& set(sys.modules); assert not heavy, heavy; "
-            "import companion.service.local, companion.service.server; print('ok')")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.stdout.strip() == "ok", done.stderr
-    core_only = ("import sys, companion.service.local, companion.service.client, "
-                 "companion.service.server; assert 'textual' not in sys.modules; print('ok')")
-    done = subprocess.run([sys.executable, "-c", core_only], capture_output=True, text=True)
-    assert done.stdout.strip() == "ok", done.stderr

@@ -14,10 +14,6 @@ import threading
 
 import pytest
 
-from companion import paths
-from companion.service.client import ServiceClient
-from companion.settings import Settings
-
 pytestmark = pytest.mark.slow
 FIRST = "The night shift was long and I barely slept before driving home."
 SECOND = "I feel completely drained and I keep replaying one admission."
@@ -35,15 +31,11 @@ def assert_final_reply(result: dict, pieces: list[str]) -> None:
         assert result["question"] in result["reply"]
 
 
-def test_turn_streams_token_events_before_its_result(tiny_model_dir):
-    Settings(generator_enabled=True, generator_path=str(tiny_model_dir)).save()
+def test_turn_streams_token_events_before_its_result(generator_service):
+    client, _ = generator_service
     seen: list[tuple[str, object]] = []  # in the order the reader thread saw them
-    client = ServiceClient(
-        on_event=lambda event: seen.append(("event", event)),
-        stderr_path=paths.data_dir() / "service-stderr.log")
-    client.start()
+    client.on_event = lambda event: seen.append(("event", event))
     try:
-        client.wait_ready(900)
         session = client.call_blocking("start", timeout=300, flow_id="after-hard-shift")
         assert client.call_blocking("status")["generator_problem"] == ""
 
@@ -77,4 +69,4 @@ def test_turn_streams_token_events_before_its_result(tiny_model_dir):
         assert not [e for kind, e in seen[before:] if kind == "event" and e["event"] == "token"]
         assert_final_reply(second, [piece for piece, _ in delivered])
     finally:
-        client.close()
+        client.on_event = None

@@ -1,4 +1,4 @@
-"""Pilot tests of the safety screens on a model process started without models (fast).
+"""Pilot tests of the safety screens on the in-process API with small fake models (fast).
 
 The resources key works from any screen, even while the message box (a TextArea)
 has focus and the models are not loaded; all resources, 911 included, fit at 80x24
@@ -7,27 +7,24 @@ without scrolling; the check question answers with its buttons and keys.
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from textual.app import App
 from textual.widgets import Markdown, TextArea
-from tui_support import screen_name, until
+from tui_support import fake_api, screen_name, until
 
 from companion.safety.resources import FALLBACK_RESOURCES, load_resources
-from companion.service.client import ServiceClient
+from companion.service.results import CheckAnswer, ResourceInfo, SafetyCheck, SafetyView
 from companion.tui.app import make_app
 from companion.tui.screens.resources import ResourcesPanel, ResourcesScreen
 from companion.tui.screens.safety_check import SafetyCheckDialog
 
-NO_MODELS = [sys.executable, "-m", "companion.service", "--no-models"]
 
 
 @pytest.fixture
-def client():
-    service = ServiceClient(NO_MODELS)
-    yield service
-    service.close()
+async def api():
+    companion = fake_api()
+    yield companion
+    await companion.close()
 
 
 def fits_without_scrolling(screen) -> None:
@@ -40,8 +37,8 @@ def fits_without_scrolling(screen) -> None:
     assert screen.query_one("#resources-list Markdown").region.height
 
 
-async def test_f2_shows_the_resources_while_the_message_box_has_focus(client):
-    app = make_app(client=client)
+async def test_f2_shows_the_resources_while_the_message_box_has_focus(api):
+    app = make_app(api=api)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.flows and app.journal_state == "open")
         app.open_screen("reflection", flow=app.flows[0])
@@ -59,8 +56,8 @@ async def test_f2_shows_the_resources_while_the_message_box_has_focus(client):
         assert area.text == "hi", "the key must not eat or add characters"
 
 
-async def test_resources_are_in_the_command_palette(client):
-    app = make_app(client=client)
+async def test_resources_are_in_the_command_palette(api):
+    app = make_app(api=api)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: app.journal_state == "open")
         await pilot.press("ctrl+p")
@@ -87,7 +84,8 @@ class Host(App):
 
 
 async def test_crisis_screen_fits_80x24_with_every_resource():
-    safety = {"level": "crisis", "resources": [r.to_dict() for r in load_resources()]}
+    safety = SafetyView("crisis", resources=[ResourceInfo(**r.to_dict())
+                                             for r in load_resources()])
     reply = ("I'm really glad you told me. What you wrote sounds serious, and you deserve "
              "support from a person right now. You don't have to go through this alone.\n\n- x")
     app = Host(ResourcesScreen(safety, reply))
@@ -97,8 +95,9 @@ async def test_crisis_screen_fits_80x24_with_every_resource():
 
 
 async def test_fallback_resources_show_a_visible_warning():
-    safety = {"level": "crisis", "resources": [r.to_dict() for r in FALLBACK_RESOURCES],
-              "warning": "The resources file could not be used; showing the built-in ones."}
+    safety = SafetyView("crisis", resources=[ResourceInfo(**r.to_dict())
+                                             for r in FALLBACK_RESOURCES],
+                        warning="The resources file could not be used; showing the built-in ones.")
     app = Host(ResourcesScreen(safety))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -110,9 +109,9 @@ async def test_fallback_resources_show_a_visible_warning():
 @pytest.mark.parametrize(("key", "answer"), [("y", "yes"), ("n", "no"), ("s", "not_sure"),
                                              ("escape", "not_sure")])
 async def test_check_dialog_answers_with_keys(key, answer):
-    check = {"question": "Are you having thoughts of ending your life, or of hurting someone?",
-             "answers": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"},
-                         {"id": "not_sure", "label": "Not sure"}]}
+    check = SafetyCheck("Are you having thoughts of ending your life, or of hurting someone?",
+                        answers=[CheckAnswer("yes", "Yes"), CheckAnswer("no", "No"),
+                                 CheckAnswer("not_sure", "Not sure")])
     app = Host(SafetyCheckDialog(check))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

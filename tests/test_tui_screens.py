@@ -1,47 +1,43 @@
-"""Pilot tests of the app on a model process started without models (fast).
+"""Pilot tests of the app on the in-process API with small fake models (fast).
 
 Home, passphrase prompt, idle lock, check-in and trend, agenda export, help and
-the command palette only need the journal, so the child skips loading models.
+the command palette only need the journal; the API runs in this process on a
+hashing embedder (``tui_support.fake_api``), through the same wire encoding and
+error codes as the model process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, RadioSet
-from tui_support import screen_name, text_of, until
+from tui_support import fake_api, screen_name, text_of, until
 
-from companion.service.client import ServiceClient
+from companion.journal import Journal
 from companion.service.local import LocalCompanion
 from companion.tui.app import make_app
 
-NO_MODELS = [sys.executable, "-m", "companion.service", "--no-models"]
 PASSPHRASE = "blue lantern"
 
 
 @pytest.fixture
-def client():
-    service = ServiceClient(NO_MODELS)
-    yield service
-    service.close()
+async def api():
+    companion = fake_api()
+    yield companion
+    await companion.close()
 
 
 def encrypted_journal() -> None:
-    core = LocalCompanion()
-    core.set_passphrase(PASSPHRASE)
-    core.lock()
+    Journal.open(passphrase=PASSPHRASE).close()  # a new journal: the passphrase turns it on
 
 
-async def test_home_at_80x24_shows_flows_nudge_and_help(client):
-    core = LocalCompanion()
-    core._open_journal().add_meeting(dt.date.today() - dt.timedelta(days=45), {},
-                                     follow_ups=[{"text": "Draft the QI abstract",
-                                                  "owner": "resident"}])
-    core.lock()
-    app = make_app(client=client)
+async def test_home_at_80x24_shows_flows_nudge_and_help(api):
+    with Journal.open() as journal:
+        journal.add_meeting(dt.date.today() - dt.timedelta(days=45), {},
+                            follow_ups=[{"text": "Draft the QI abstract", "owner": "resident"}])
+    app = make_app(api=api)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.flows)
         await until(pilot, lambda: "45 days" in text_of(app, "#meeting"))
@@ -59,9 +55,9 @@ async def test_home_at_80x24_shows_flows_nudge_and_help(client):
         await until(pilot, lambda: screen_name(app) == "HomeScreen")
 
 
-async def test_passphrase_prompt_says_wrong_and_lets_retry(client):
+async def test_passphrase_prompt_says_wrong_and_lets_retry(api):
     encrypted_journal()
-    app = make_app(client=client)
+    app = make_app(api=api)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: screen_name(app) == "PassphraseScreen")
         assert app.journal_state == "needs_passphrase"
@@ -75,9 +71,9 @@ async def test_passphrase_prompt_says_wrong_and_lets_retry(client):
         await until(pilot, lambda: "No mentor meeting" in text_of(app, "#meeting"))
 
 
-async def test_idle_lock_hides_everything_until_the_passphrase(client):
+async def test_idle_lock_hides_everything_until_the_passphrase(api):
     encrypted_journal()
-    app = make_app(client=client, idle_lock_seconds=1.0)
+    app = make_app(api=api, idle_lock_seconds=1.0)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: screen_name(app) == "PassphraseScreen")
         await pilot.press(*PASSPHRASE, "enter")
@@ -87,17 +83,18 @@ async def test_idle_lock_hides_everything_until_the_passphrase(client):
         await until(pilot, lambda: screen_name(app) == "JournalScreen")
         await until(pilot, lambda: screen_name(app) == "PassphraseScreen", timeout=30)
         assert app.screen.mode == "lock"
-        assert (await app.core("status"))["journal"] == "locked"
+        await until(pilot, lambda: "lock" in api.requests)  # calls run in order
+        assert (await api.status()).state == "locked"
         await pilot.press("ctrl+p")  # no palette, no way around the lock
         await pilot.pause(0.2)
         assert screen_name(app) == "PassphraseScreen"
         await pilot.press(*PASSPHRASE, "enter")
         await until(pilot, lambda: screen_name(app) == "JournalScreen")
-        assert (await app.core("status"))["journal"] == "open"
+        assert (await api.status()).state == "open"
 
 
-async def test_checkin_saves_and_the_trend_shows_it(client):
-    app = make_app(client=client)
+async def test_checkin_saves_and_the_trend_shows_it(api):
+    app = make_app(api=api)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: app.journal_state == "open")
         await pilot.press("c")
@@ -118,13 +115,12 @@ async def test_checkin_saves_and_the_trend_shows_it(client):
         assert app.screen.query("PlotextPlot")
 
 
-async def test_agenda_export_asks_about_identifiers_then_redacts(client, tmp_path):
-    core = LocalCompanion()
-    core._open_journal().add_topic("feedback-evaluation", "Asking for feedback",
-                                   rationale="Since Mrs. Alvarez in room 4B", status="accepted")
-    core.lock()
+async def test_agenda_export_asks_about_identifiers_then_redacts(api, tmp_path):
+    with Journal.open() as journal:
+        journal.add_topic("feedback-evaluation", "Asking for feedback",
+                          rationale="Since Mrs. Alvarez in room 4B", status="accepted")
     target = tmp_path / "agenda.md"
-    app = make_app(client=client)
+    app = make_app(api=api)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: app.journal_state == "open")
         await pilot.press("a")
@@ -145,13 +141,11 @@ async def test_agenda_export_asks_about_identifiers_then_redacts(client, tmp_pat
         await until(pilot, lambda: table.row_count == 1 and str(table.get_row_at(0)[2]) == "shared")
 
 
-async def test_agenda_edit_reorder_and_a_bad_review_file(client, tmp_path):
-    core = LocalCompanion()
-    journal = core._open_journal()
-    for title in ("First topic", "Second topic"):
-        journal.add_topic("career-planning", title, rationale="mine", status="accepted")
-    core.lock()
-    app = make_app(client=client)
+async def test_agenda_edit_reorder_and_a_bad_review_file(api, tmp_path):
+    with Journal.open() as journal:
+        for title in ("First topic", "Second topic"):
+            journal.add_topic("career-planning", title, rationale="mine", status="accepted")
+    app = make_app(api=api)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: app.journal_state == "open")
         await pilot.press("a")
@@ -166,7 +160,7 @@ async def test_agenda_edit_reorder_and_a_bad_review_file(client, tmp_path):
         app.screen.query_one("#topic-title", Input).value = "Ask about fellowships"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: "Ask about fellowships" in titles())
-        stored = {t["title"] for t in await app.core("topics", status="accepted")}
+        stored = {t.title for t in await api.topics(status="accepted")}
         assert "Ask about fellowships" in stored
         await pilot.press("i")
         await until(pilot, lambda: screen_name(app) == "InputDialog")
@@ -176,7 +170,7 @@ async def test_agenda_edit_reorder_and_a_bad_review_file(client, tmp_path):
         assert screen_name(app) == "AgendaScreen"  # an error is a message, not a crash
 
 
-async def test_review_file_opens_the_mentor_screen_before_the_journal(client, tmp_path):
+async def test_review_file_opens_the_mentor_screen_before_the_journal(api, tmp_path):
     from companion.agenda import Agenda, AgendaTopic
 
     encrypted_journal()  # the mentor is not asked for the resident's passphrase first
@@ -184,7 +178,7 @@ async def test_review_file_opens_the_mentor_screen_before_the_journal(client, tm
                     topics=[AgendaTopic(id="1", topic_id="burnout", title="Night shifts")])
     path = tmp_path / "agenda.json"
     path.write_text(agenda.to_json(), encoding="utf-8")
-    app = make_app(review_file=str(path), client=client)
+    app = make_app(review_file=str(path), api=api)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: screen_name(app) == "ReviewScreen")
         await pilot.pause(0.5)
@@ -192,8 +186,8 @@ async def test_review_file_opens_the_mentor_screen_before_the_journal(client, tm
         assert app.journal_state == "unknown"
 
 
-async def test_command_palette_opens_screens(client):
-    app = make_app(client=client)
+async def test_command_palette_opens_screens(api):
+    app = make_app(api=api)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: app.journal_state == "open")
         await pilot.press("ctrl+p")
@@ -204,16 +198,14 @@ async def test_command_palette_opens_screens(client):
         await until(pilot, lambda: screen_name(app) == "KnowledgeScreen")
 
 
-async def test_journal_search_and_open_a_session(client):
-    core = LocalCompanion()
-    journal = core._open_journal()
-    for flow, words in (("after-hard-shift", "the night float was brutal"),
-                        ("career-crossroads", "cardiology fellowship or not")):
-        session = journal.start_session(flow)
-        journal.add_message(session, "resident", words)
-        journal.end_session(session, {"text": f"**{flow}**: {words}."})
-    core.lock()
-    app = make_app(client=client)
+async def test_journal_search_and_open_a_session(api):
+    with Journal.open() as journal:
+        for flow, words in (("after-hard-shift", "the night float was brutal"),
+                            ("career-crossroads", "cardiology fellowship or not")):
+            session = journal.start_session(flow)
+            journal.add_message(session, "resident", words)
+            journal.end_session(session, {"text": f"**{flow}**: {words}."})
+    app = make_app(api=api)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: app.journal_state == "open")
         await pilot.press("j")
@@ -229,8 +221,8 @@ async def test_journal_search_and_open_a_session(client):
         await until(pilot, lambda: "cardiology fellowship or not" in body.source)
 
 
-async def test_settings_set_passphrase_and_theme(client):
-    app = make_app(client=client)
+async def test_settings_set_passphrase_and_theme(api):
+    app = make_app(api=api)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: app.journal_state == "open")
         await pilot.press("s")
@@ -240,16 +232,16 @@ async def test_settings_set_passphrase_and_theme(client):
         await until(pilot, lambda: screen_name(app) == "InputDialog")
         await pilot.press(*PASSPHRASE, "enter", *PASSPHRASE, "enter")
         await until(pilot, lambda: "Passphrase: on" in text_of(app, "#passphrase-state"))
-        assert (await app.core("status"))["encrypted"] is True
+        assert (await api.status()).encrypted is True
         await pilot.press("ctrl+t")
         await until(pilot, lambda: app.theme == "textual-light")
-        await until(pilot, lambda: (app.settings or {}).get("theme") == "textual-light")
-    client.close()  # the model process lets go of the journal
-    assert LocalCompanion().status()["journal"] == "needs_passphrase"
+        await until(pilot, lambda: app.settings.theme == "textual-light")
+    await api.close()  # the core lets go of the journal
+    assert LocalCompanion().status().state == "needs_passphrase"
 
 
-def test_home_snapshot(client, snap_compare):
-    app = make_app(client=client)
+def test_home_snapshot(api, snap_compare):
+    app = make_app(api=api)
 
     async def loaded(pilot):
         await until(pilot, lambda: app.flows and app.models_state == "ready")
@@ -258,14 +250,14 @@ def test_home_snapshot(client, snap_compare):
     assert snap_compare(app, terminal_size=(100, 32), run_before=loaded)
 
 
-async def test_quitting_with_an_unsaved_review_warns_once(client, tmp_path):
+async def test_quitting_with_an_unsaved_review_warns_once(api, tmp_path):
     from companion.agenda import Agenda, AgendaTopic
 
     agenda = Agenda(resident="A.B.", date=dt.date.today(),
                     topics=[AgendaTopic(id="1", topic_id="burnout", title="Night shifts")])
     path = tmp_path / "agenda.json"
     path.write_text(agenda.to_json(), encoding="utf-8")
-    app = make_app(review_file=str(path), client=client)
+    app = make_app(review_file=str(path), api=api)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: screen_name(app) == "ReviewScreen")
         await pilot.pause(0.3)

@@ -11,7 +11,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "ask", help="find the knowledge cards that fit a situation",
         description="Search the knowledge cards (offline) for advice that fits TEXT.")
-    parser.add_argument("text", nargs="+", metavar="TEXT", help="what is going on, in your words")
+    parser.add_argument("text", nargs="+", metavar="TEXT",
+                        help="what is going on, in your words ('-' reads stdin)")
     parser.add_argument("--k", type=int, default=5, metavar="N",
                         help="how many cards to show (default 5)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -39,15 +40,16 @@ def format_hits(hits) -> str:
 def ask_command(args) -> int:
     from companion import models
     from companion.cards import CardError
+    from companion.textio import text_from_arguments
 
-    text = " ".join(args.text).strip()
+    text = text_from_arguments(args.text, "ask").strip()
     if not text:
         print("companion: ask needs some text to search for.", file=sys.stderr)
         return 2
     if args.k < 1:
         print("companion: --k must be at least 1.", file=sys.stderr)
         return 2
-    from companion.retrieval.build import rich_progress
+    from companion.commands.kb_build import rich_progress
     from companion.retrieval.retriever import Retriever
 
     try:

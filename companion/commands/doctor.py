@@ -39,8 +39,25 @@ def _meeting_status(journal_file) -> str:
     return f"last one {days} day(s) ago{nudge}"
 
 
+def _knowledge_status() -> list[str]:
+    """Print what the knowledge base holds; return one problem per broken card or flow file."""
+    from companion.cards import check_cards
+    from companion.dialogue.flows import check_flows
+    from companion.knowledge import knowledge_problems
+
+    try:
+        cards, flows = len(check_cards().cards), len(check_flows().flows)
+        problems = knowledge_problems()
+    except Exception as exc:  # noqa: BLE001 - a broken topics file shows here, not as a traceback
+        return [f"knowledge files: {exc}"]
+    skipped = f"; {len(problems)} problem(s), those files are skipped" if problems else ""
+    print(f"knowledge files: {cards} valid card(s), {flows} valid flow(s){skipped}")
+    return [f"knowledge files: {problem}" for problem in problems]
+
+
 def doctor_command(args) -> int:
     from companion import __version__, models, paths
+    from companion.textnorm import strip_controls
 
     problems: list[str] = []
     print(f"companion {__version__} on Python {platform.python_version()} ({sys.executable})")
@@ -72,17 +89,18 @@ def doctor_command(args) -> int:
         print("search index: (retrieval not built yet)")
     except Exception as exc:
         problems.append(f"search index: {exc}")
+    problems += _knowledge_status()
     from companion.safety.checks import safety_problems
 
-    safety = safety_problems()
-    print(f"crisis resources, flows, stance model: {'ok' if not safety else 'PROBLEM'}")
+    safety = safety_problems()  # crisis resources and the stance model
+    print(f"crisis resources, stance model: {'ok' if not safety else 'PROBLEM'}")
     problems.extend(safety)
     print(f"mentor meetings: {_meeting_status(paths.journal_path())}")
     print("network: not needed (all models load from installed package files; "
           "HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 are set)")
     if problems:
         for problem in problems:
-            print(f"PROBLEM: {problem}", file=sys.stderr)
+            print(strip_controls(f"PROBLEM: {problem}"), file=sys.stderr)
         return 1
     print("all good")
     return 0

@@ -1,4 +1,4 @@
-"""`companion eval retrieval|safety|suggest FILE [--json]`: figures on labelled JSONL files."""
+"""`companion eval retrieval|safety|suggest|conversations|privacy FILE [--json]`: figures."""
 
 from __future__ import annotations
 
@@ -12,11 +12,15 @@ EVALUATORS = {
     "retrieval": ("companion.retrieval.evaluation", "evaluate_retrieval", "format_report"),
     "safety": ("companion.safety.evaluation", "evaluate_safety", "format_report"),
     "suggest": ("companion.dialogue.evaluation", "evaluate_suggest", "format_report"),
+    "conversations": ("companion.dialogue.conversation_eval", "evaluate_conversations",
+                      "format_report"),
+    "privacy": ("companion.privacy.evaluation", "evaluate_privacy", "format_report"),
 }
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("eval", help="measure retrieval, safety or suggestions on JSONL")
+    parser = subparsers.add_parser(
+        "eval", help="measure retrieval, safety, suggestions, conversations or privacy on JSONL")
     kinds = parser.add_subparsers(dest="eval_kind", metavar="KIND")
     for kind in EVALUATORS:
         sub = kinds.add_parser(kind, help=f"evaluate {kind} on a JSONL file")

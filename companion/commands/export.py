@@ -21,31 +21,34 @@ def register(subparsers) -> None:
                         help="replace detected patient identifiers with tags")
     choice.add_argument("--keep-identifiers", action="store_true",
                         help="export even though possible identifiers were found")
+    agenda.add_argument("--keep-wording", action="store_true",
+                        help="export even though a topic admits an error or gives case facts")
     agenda.set_defaults(handler=export_agenda_command)
 
 
 def export_agenda_command(args) -> int:
     from companion.agenda import AgendaError, write_new_file
-    from companion.commands.journal import CommandFailed, open_journal
+    from companion.commands.companion_api import open_companion
+    from companion.commands.journal import CommandFailed
     from companion.journal import JournalError
-    from companion.settings import Settings
-    from companion.sharing import IdentifiersFound, build_agenda, export_agenda
+    from companion.sharing import IdentifiersFound
 
-    resident = args.resident if args.resident is not None else Settings.load().resident_name
     try:
         topic_ids = [int(t) for t in args.topics.split(",")] if args.topics else None
     except ValueError:
         print("companion export: --topics takes numbers such as 3,1,2", file=sys.stderr)
         return 2
     try:
-        with open_journal() as journal:
-            agenda = build_agenda(journal, resident=resident, topic_ids=topic_ids)
-            if not agenda.topics:
-                print("companion export: no accepted topics yet. Accept suggested topics in "
-                      "a reflection first.", file=sys.stderr)
-                return 1
-            text = export_agenda(journal, agenda, args.format, redact=args.redact,
-                                 keep_identifiers=args.keep_identifiers)
+        with open_companion() as core:
+            rendered = core.agenda_text(args.format, topic_ids, redact=args.redact,
+                                        keep_identifiers=args.keep_identifiers,
+                                        resident=args.resident,
+                                        keep_wording=args.keep_wording)
+        if not rendered.topics:
+            print("companion export: no accepted topics yet. Accept suggested topics in "
+                  "a reflection first.", file=sys.stderr)
+            return 1
+        text = rendered.text
     except IdentifiersFound as exc:
         print(f"companion export: nothing written: {exc}", file=sys.stderr)
         return 1
@@ -58,7 +61,9 @@ def export_agenda_command(args) -> int:
         except AgendaError as exc:
             print(f"companion export: {exc}", file=sys.stderr)
             return 1
-        print(f"Agenda with {len(agenda.topics)} topic(s) written to {path}")
+        print(f"Agenda with {rendered.topics} topic(s) written to {path}")
     else:
-        sys.stdout.write(text)
+        from companion.textnorm import strip_controls
+
+        sys.stdout.write(strip_controls(text))  # the terminal shows it: no escape sequences
     return 0

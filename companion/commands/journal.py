@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from companion.textnorm import strip_controls
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -121,7 +123,7 @@ def _guard(run: Callable[[Any], int]) -> Callable[[Any], int]:
         try:
             return run(args)
         except (CommandFailed, JournalError) as exc:
-            print(f"companion journal: {exc}", file=sys.stderr)
+            print(f"companion journal: {strip_controls(str(exc))}", file=sys.stderr)
             return 1
 
     handler.__doc__ = run.__doc__
@@ -149,13 +151,15 @@ def list_command(args) -> int:
     path = journal_path()
     if _no_journal_yet(path):
         return 0
-    with open_journal(path) as journal:
-        sessions = journal.sessions(query=args.query)
+    from companion.commands.companion_api import open_companion
+
+    with open_companion() as core:
+        sessions = core.sessions(args.query or "")
     if not sessions:
         print("No sessions.")
     for session in sessions:
-        print(f"{session.id:>4}  {_local(session.started_at)}  "
-              f"{session.flow:<20}  {session.summary_line()}")
+        print(strip_controls(f"{session.id:>4}  {_local(session.started_at)}  "
+                             f"{session.flow:<20}  {session.summary_line()}"))
     return 0
 
 
@@ -164,20 +168,21 @@ def show_command(args) -> int:
     path = journal_path()
     if _no_journal_yet(path):
         return 1
-    with open_journal(path) as journal:
-        session = journal.session(args.id)
-    print(f"Session {session.id}: {session.flow}")
-    print(f"Started {_local(session.started_at)}, ended {_local(session.ended_at)}")
-    for key, value in session.summary.items():
-        print(f"  {key}: {value}")
-    print()
+    from companion.commands.companion_api import open_companion
+
+    with open_companion() as core:
+        session = core.session(args.id)
+    lines = [f"Session {session.id}: {session.flow}",
+             f"Started {_local(session.started_at)}, ended {_local(session.ended_at)}"]
+    lines += [f"  {key}: {value}" for key, value in session.summary.items()]
+    lines.append("")
     for message in session.messages:
         flag = f" [{message.safety_level}]" if message.safety_level != "none" else ""
-        print(f"[{_local(message.created_at)[11:]}] {message.role}{flag}: {message.text}")
+        lines.append(f"[{_local(message.created_at)[11:]}] {message.role}{flag}: {message.text}")
     if session.topics:
-        print("\nTopics:")
-        for topic in session.topics:
-            print(f"  - {topic.title} [{topic.status}]")
+        lines.append("\nTopics:")
+        lines += [f"  - {topic.title} [{topic.status}]" for topic in session.topics]
+    print(strip_controls("\n".join(lines)))  # pasted or imported text never drives the terminal
     return 0
 
 
@@ -188,8 +193,15 @@ def export_command(args) -> int:
         return 1
     with open_journal(path) as journal:
         text = journal.export(format=args.format)
+    from companion.privacy.disclosure import export_note
+
+    note = export_note(text)
+    if note:
+        print(f"companion journal export: {strip_controls(note)}", file=sys.stderr)
     if args.output is None:
-        sys.stdout.write(text)
+        # the terminal shows it: text that came from files (imported reviews) or pastes
+        # must not carry escape sequences; the file written with -o keeps every character
+        sys.stdout.write(strip_controls(text))
         return 0
     _write_private(args.output, text)
     print(f"Exported the journal ({args.format}) to {args.output}", file=sys.stderr)
@@ -248,16 +260,13 @@ def move_aside_command(args) -> int:
 
 @_guard
 def import_review_command(args) -> int:
-    from companion.agenda import AgendaError, load_agenda
-    from companion.sharing import import_review
+    from companion.agenda import AgendaError
+    from companion.commands.companion_api import open_companion
 
     try:
-        agenda = load_agenda(args.file)
-        with open_journal() as journal:
-            result = import_review(journal, agenda)
+        with open_companion() as core:
+            result = core.import_review(str(args.file))
     except AgendaError as exc:
         raise CommandFailed(str(exc)) from exc
-    print(f"Recorded the meeting of {agenda.review.reviewed_on.isoformat()}: "
-          f"{result['discussed']} topic(s) discussed, {result['follow_ups']} follow-up(s) "
-          "to do.")
+    print(strip_controls(result.message))
     return 0

@@ -34,6 +34,7 @@ def match_command(args) -> int:
     from companion.commands.journal import CommandFailed
     from companion.matching import RosterError, load_roster, rank_mentors
     from companion.taxonomy import load_topics, topic_label
+    from companion.textnorm import strip_controls
 
     try:
         mentors = load_roster(args.mentors)
@@ -48,12 +49,12 @@ def match_command(args) -> int:
             topics = _accepted_topics()
         matches = rank_mentors(mentors, topics, goals=args.goals, preference=args.prefer)
     except (RosterError, CommandFailed) as exc:
-        print(f"companion match: {exc}", file=sys.stderr)
+        print(f"companion match: {strip_controls(str(exc))}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps({"mentors": [m.to_dict() for m in matches]}, indent=2))
         return 0
-    for rank, match in enumerate(matches, 1):
-        print(f"{rank}. {match.mentor.name} ({match.mentor.specialty}), "
-              f"score {match.score:.2f}: {match.explanation()}")
+    for rank, match in enumerate(matches, 1):  # names and words come from the roster file
+        print(strip_controls(f"{rank}. {match.mentor.name} ({match.mentor.specialty}), "
+                             f"score {match.score:.2f}: {match.explanation()}"))
     return 0

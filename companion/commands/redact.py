@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import sys
+import re
 
 
 def register(subparsers) -> None:
@@ -23,21 +23,24 @@ def register(subparsers) -> None:
 
 def handler(args) -> int:
     from companion.privacy import redact, scan
+    from companion.textio import text_from_arguments
+    from companion.textnorm import strip_controls
 
-    text = sys.stdin.read().rstrip("\n") if args.text == ["-"] else " ".join(args.text)
+    text = text_from_arguments(args.text, "redact")
     spans = scan(text)
     redacted = redact(text, spans)
     if args.json:
-        print(json.dumps(
+        out = json.dumps(
             {"text": text, "spans": [s.to_dict() for s in spans], "redacted": redacted},
             indent=2, ensure_ascii=False,
-        ))
+        )  # C0 controls are escaped by json; escape C1 too, so offsets stay true
+        print(re.sub(r"[\x80-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", out))
         return 0
     if spans:
         print(f"{len(spans)} identifier(s) found:")
         for span in spans:
-            print(f"  {span.tag:<10} {span.text!r}  at {span.start}-{span.end}")
+            print(f"  {span.tag:<10} {strip_controls(span.text)!r}  at {span.start}-{span.end}")
     else:
         print("no identifiers found")
-    print(f"redacted: {redacted}")
+    print(f"redacted: {strip_controls(redacted)}")  # the text may come from a file
     return 0

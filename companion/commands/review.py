@@ -13,11 +13,12 @@ def register(subparsers) -> None:
 
 def review_command(args) -> int:
     from companion.agenda import AgendaError, load_agenda
+    from companion.textnorm import strip_controls
 
     try:
         load_agenda(args.file)  # refuse a bad file before any screen opens
     except AgendaError as exc:
-        print(f"companion review: {exc}", file=sys.stderr)
+        print(f"companion review: {strip_controls(str(exc))}", file=sys.stderr)
         return 1
     from companion.commands.app import run_app
 

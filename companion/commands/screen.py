@@ -9,7 +9,8 @@ import sys
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "screen", help="run the safety screen on a message (crisis / check / concern / none)")
-    parser.add_argument("text", nargs="+", help="the message to screen (quote it)")
+    parser.add_argument("text", nargs="+",
+                        help="the message to screen (quote it; '-' reads stdin)")
     parser.add_argument("--history", action="append", default=[], metavar="TEXT",
                         help="an earlier message, oldest first (repeatable)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -18,10 +19,12 @@ def register(subparsers) -> None:
 
 def handler(args) -> int:
     from companion.safety import ResourcesError, screen
+    from companion.textio import text_from_arguments
 
-    text = " ".join(args.text)
+    text = text_from_arguments(args.text, "screen")
+    history = [text_from_arguments([earlier], "screen --history") for earlier in args.history]
     try:
-        result = screen(text, history=args.history)
+        result = screen(text, history=history)
     except ResourcesError as exc:
         print(f"companion: crisis resources file is malformed: {exc}", file=sys.stderr)
         return 2

@@ -8,7 +8,9 @@ import sys
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("suggest", help="suggest mentor-meeting topics for a text")
-    parser.add_argument("text", help="what the resident wrote")
+    parser.add_argument("text", nargs="+", metavar="TEXT",
+                        help="what the resident wrote (several words are joined; '-' reads "
+                        "stdin)")
     parser.add_argument("--k", type=int, default=3, help="how many topics (default 3)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=suggest_command)
@@ -17,9 +19,11 @@ def register(subparsers) -> None:
 def suggest_command(args) -> int:
     from companion.dialogue.cleaning import MessageError
     from companion.dialogue.engine import Engine
+    from companion.textio import text_from_arguments
 
+    text = text_from_arguments(args.text, "suggest")
     try:
-        topics = Engine().suggest(args.text, k=args.k)
+        topics = Engine().suggest(text, k=args.k)
     except MessageError as exc:
         print(f"companion: {exc}", file=sys.stderr)
         return 2

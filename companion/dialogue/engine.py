@@ -56,9 +56,12 @@ class Engine:
         self.screen = screener
         self.journal = journal
         self.generator = generator
+        self.colleagues: tuple[str, ...] = ()
+        """Names the privacy guard leaves alone (the resident's colleagues, from settings)."""
         self._flows = flows if flows is not None else load_flows()
         self.texts = load_texts()
-        self.understanding = Understanding(embedder)
+        self.understanding = Understanding(
+            embedder, topic_model=getattr(retriever, "topic_model", None))
         self._topic_vectors = self.understanding.topic_vectors
         self._sessions: dict[int, Session] = {}
         self._memory_ids = itertools.count(1)
@@ -131,7 +134,7 @@ class Engine:
             if safety.level != "crisis":
                 raise
             text = strip_controls(raw).strip()  # too long, but a crisis is never lost
-        spans = _identifiers(text)
+        spans = _identifiers(text, self.colleagues)
         choice = "redact" if safety.level == "crisis" and privacy == "ask" else privacy
         if spans and choice == "ask":
             return TurnResult(session_id=session.id, reply="", state="privacy",
@@ -147,7 +150,9 @@ class Engine:
             privacy_info = {"spans": [s.to_dict() for s in spans], "applied": choice,
                             "text": text}
         safety_dict = safety.to_dict()
-        self._save(session, "resident", text, safety.level)
+        # the choice is recorded with the message: "keep" means the resident chose it
+        self._save(session, "resident", text, safety.level,
+                   privacy=choice if spans else None)
         session.resident_turns.append(text)
         session.turn_count += 1
         if safety.level == "crisis":
@@ -173,7 +178,7 @@ class Engine:
         safety_dict = safety.to_dict()
         session.state = "active"  # a safe message after the resources carries on
 
-        hits = self.retriever.search(session.resident_turns[-4:], k=10)
+        hits = self.retriever.search(session.resident_turns[-4:], k=10, audience="resident")
         understood = self.understanding.understand(text, history, hits=hits)
         session.feelings.append(understood.feeling)
         session.main_topics.append(understood.topic)
@@ -330,7 +335,7 @@ class Engine:
     def suggest(self, text: str, k: int = 5) -> list[SuggestedTopic]:
         """Mentor topics for a piece of text, best first (no session, nothing saved)."""
         text = clean_message(text)
-        hits = self.retriever.search(text, k=10)
+        hits = self.retriever.search(text, k=10, audience="resident")
         understood = self.understanding.understand(text, hits=hits)
         return [
             build_topic(topic_id, score, text, hits, self.retriever, self.texts.mentor_topics,
@@ -339,9 +344,14 @@ class Engine:
         ]
 
     # --------------------------------------------------------------- helpers
-    def _save(self, session: Session, role: str, text: str, level: str = "none") -> None:
+    def _save(self, session: Session, role: str, text: str, level: str = "none",
+              privacy: str | None = None) -> None:
         if self.journal is not None:
-            self.journal.add_message(session.id, role, text, safety_level=level)
+            if privacy is None:
+                self.journal.add_message(session.id, role, text, safety_level=level)
+            else:
+                self.journal.add_message(session.id, role, text, safety_level=level,
+                                         privacy=privacy)
 
     def _crisis(self, session: Session, safety: dict) -> TurnResult:
         """Resources at once, in plain words; the flow pauses until the resident answers."""
@@ -398,10 +408,11 @@ class Engine:
         # Cards come ranked by relevance to the conversation; the first question not yet
         # asked from the best card wins (embedding every card question cost a turn's p95).
         unasked = (q for hit in hits[:6] for q in hit.card.reflect if q not in session.asked)
-        question = next(unasked, None)
-        if question is None:
+        found: str | None = next(unasked, None)
+        if found is None:
             unused = [q for q in self.texts.fallback_questions if q not in session.asked]
-            question = unused[0] if unused else "What else is on your mind?"
+            found = unused[0] if unused else "What else is on your mind?"
+        question = found
         session.asked.append(question)
         return question
 
@@ -452,10 +463,10 @@ class Engine:
         return "\n".join(lines)
 
 
-def _identifiers(text: str) -> list:
+def _identifiers(text: str, colleagues: tuple[str, ...] = ()) -> list:
     """Patient identifiers in a message (the privacy guard's spans), or none without it."""
     try:
         from companion.privacy import scan
     except ModuleNotFoundError:  # pragma: no cover - the guard ships with the app
         return []
-    return scan(text)
+    return scan(text, colleagues=colleagues)

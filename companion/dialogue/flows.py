@@ -1,12 +1,16 @@
 """Guided reflection flows: small graphs of steps, stored as YAML under ``knowledge/flows``.
 
 A flow is data a chief resident can edit. Loading validates it completely and
-names the file and the step of every problem, like the cards do.
+names the file and the step of every problem, like the cards do. One broken flow
+never disables the others: :func:`load_flows` returns the valid ones and logs a
+warning naming each skipped file (``kb check`` and ``doctor`` report them). Flow
+text is stripped of control characters as it is read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -15,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from companion import paths
 from companion.taxonomy import load_topics
+from companion.textnorm import strip_controls
+
+log = logging.getLogger(__name__)
 
 StepKind = Literal["prompt", "advice", "checkin", "plan", "closing"]
 FEELINGS = ("exhausted", "frustrated", "anxious", "sad", "hopeful", "neutral")
@@ -142,12 +149,19 @@ def _problems(spec: FlowSpec, topics: dict[str, str]) -> list[str]:
 def load_flow(path: Path, topics: dict[str, str] | None = None) -> Flow:
     """Load and validate one flow file."""
     topics = topics if topics is not None else load_topics()
+    name = strip_controls(path.name)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(strip_controls(path.read_text(encoding="utf-8")))
     except yaml.YAMLError as exc:
-        raise FlowError(f"{path.name}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+        raise FlowError(f"{name}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+    except UnicodeDecodeError as exc:
+        raise FlowError(f"{name}: is not UTF-8 text") from exc
+    except OSError as exc:
+        raise FlowError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. a date YAML cannot build
+        raise FlowError(f"{name}: cannot be read: {exc}") from exc
     if not isinstance(raw, dict):
-        raise FlowError(f"{path.name}: expected a mapping with id, title, start and steps")
+        raise FlowError(f"{name}: expected a mapping with id, title, start and steps")
     try:
         spec = FlowSpec.model_validate(raw)
     except ValidationError as exc:
@@ -158,17 +172,25 @@ def load_flow(path: Path, topics: dict[str, str] | None = None) -> Flow:
                 where = f"step '{loc[1]}'" + (f" field '{'.'.join(loc[2:])}'" if loc[2:] else "")
             else:
                 where = f"field '{'.'.join(loc)}'"
-            lines.append(f"{path.name}: {where}: {err['msg']}")
+            lines.append(f"{name}: {where}: {err['msg']}")
         raise FlowError("\n".join(lines)) from exc
     problems = _problems(spec, topics)
     if problems:
-        raise FlowError("\n".join(f"{path.name}: {p}" for p in problems))
+        raise FlowError("\n".join(f"{name}: {p}" for p in problems))
     return Flow(id=spec.id, title=spec.title, description=spec.description, order=spec.order,
                 topics=tuple(spec.topics), start=spec.start, steps=dict(spec.steps), path=path)
 
 
-def load_flows(directory: Path | None = None) -> dict[str, Flow]:
-    """All flows by id, in menu order; raises :class:`FlowError` listing every problem."""
+@dataclass
+class FlowReport:
+    """The valid flows (menu order) and one line per problem, naming file and field."""
+
+    flows: dict[str, Flow]
+    errors: list[str] = field(default_factory=list)
+
+
+def check_flows(directory: Path | None = None) -> FlowReport:
+    """Validate every flow file; keep the valid ones, list the problems of the others."""
     directory = directory or flows_dir()
     topics = load_topics()
     flows: dict[str, Flow] = {}
@@ -180,11 +202,27 @@ def load_flows(directory: Path | None = None) -> dict[str, Flow]:
             errors.append(str(exc))
             continue
         if flow.id in flows:
-            errors.append(f"{path.name}: field 'id': duplicate flow id '{flow.id}'")
+            errors.append(f"{strip_controls(path.name)}: field 'id': duplicate flow id "
+                          f"'{flow.id}' (also in {flows[flow.id].path.name})")
             continue
         flows[flow.id] = flow
-    if errors:
-        raise FlowError("\n".join(errors))
-    if not flows:
+    ordered = dict(sorted(flows.items(), key=lambda item: (item[1].order, item[0])))
+    return FlowReport(ordered, errors)
+
+
+def load_flows(directory: Path | None = None, *, strict: bool = False) -> dict[str, Flow]:
+    """All valid flows by id, in menu order; each broken file is skipped with a warning.
+
+    Raises:
+        FlowError: listing every problem, when ``strict`` and a file is broken, or
+            when not one flow is valid.
+    """
+    directory = directory or flows_dir()
+    report = check_flows(directory)
+    if report.errors and (strict or not report.flows):
+        raise FlowError("\n".join(report.errors))
+    if not report.flows:
         raise FlowError(f"{directory}: no flow files found")
-    return dict(sorted(flows.items(), key=lambda item: (item[1].order, item[0])))
+    for problem in report.errors:
+        log.warning("reflection flow skipped: %s", problem)
+    return report.flows

@@ -75,7 +75,7 @@ class LocalGenerator:
                     kwargs = {"gguf_file": location.name, "local_files_only": True}
                     tokenizer = AutoTokenizer.from_pretrained(location.parent, **kwargs)
                     model = AutoModelForCausalLM.from_pretrained(location.parent, **kwargs)
-                    model.hf_quantizer = None
+                    model.hf_quantizer = None  # type: ignore[assignment]
                     model.config.quantization_config = None
                     if hasattr(model.config, "__dict__"):
                         model.config.__dict__.pop("quantization_config", None)

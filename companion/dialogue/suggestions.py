@@ -51,7 +51,7 @@ def build_topic(topic_id: str, score: float, text: str, hits, retriever, titles:
     """Make one suggestion: title, the resident's words, linked cards and questions."""
     cards = [hit.card for hit in hits if hit.card.topic == topic_id]
     if len(cards) < 2 and retriever is not None:
-        extra = retriever.search(text, k=3, topic=topic_id)
+        extra = retriever.search(text, k=3, topic=topic_id, audience="resident")
         cards += [hit.card for hit in extra if hit.card not in cards]
     cards = cards[:3]
     questions: list[str] = []

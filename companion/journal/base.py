@@ -36,19 +36,51 @@ class StoreBase:
     _codec: PlainCodec | AesGcmCodec
     _mutex: threading.RLock
 
+    _grouped: bool = False
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group every write inside into one transaction: all are kept, or none.
+
+        A resident's turn writes several records (the message, a safety event,
+        topics, the reply); inside ``transaction()`` they commit together, so a
+        failure or a cancelled turn leaves nothing half-written. Nested calls
+        join the outer transaction.
+        """
+        with self._mutex:
+            if self._grouped:
+                yield
+                return
+            with self._tx():
+                self._grouped = True
+                try:
+                    yield
+                finally:
+                    self._grouped = False
+
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed on success, rolled back on any error."""
+        """One write transaction: committed on success, rolled back on any error.
+
+        Inside :meth:`transaction` it is a savepoint: a failed write undoes itself
+        only, and the outer transaction decides what is committed.
+        """
         with self._mutex:
             conn = self._connection()
+            begin, commit, rollback = ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+            if self._grouped:
+                begin, commit = "SAVEPOINT write", "RELEASE write"
+                rollback = "ROLLBACK TO write"
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(begin)
                 try:
                     yield conn
-                    conn.execute("COMMIT")
+                    conn.execute(commit)
                 except BaseException:
                     if conn.in_transaction:
-                        conn.execute("ROLLBACK")
+                        conn.execute(rollback)
+                        if self._grouped:
+                            conn.execute(commit)
                     raise
             except sqlite3.Error as exc:  # disk full, I/O error, busy beyond the timeout
                 raise JournalError(

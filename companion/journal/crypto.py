@@ -27,7 +27,8 @@ VERIFIER_PLAINTEXT = b"resident-companion journal key v1"
 VERIFIER_AAD = b"meta.verifier"
 
 # scrypt cost: ~50-100 ms and 32 MiB on a laptop, paid once when the journal opens.
-DEFAULT_KDF = {"name": "scrypt", "n": 2**15, "r": 8, "p": 1}
+DEFAULT_KDF: dict[str, int] = {"n": 2**15, "r": 8, "p": 1}
+"""scrypt cost parameters for new keys."""
 
 
 class DecryptionFailed(Exception):

@@ -7,7 +7,8 @@ agenda screen can reorder them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -62,7 +63,7 @@ class MentoringRecords(StoreBase):
                  self._seal_json("topics", "questions", text_list(questions, "questions")),
                  status, session_id, int(position), now, now),
             )
-            new_id = int(cur.lastrowid)
+            new_id = _row_id(cur)
         return self.topic(new_id)
 
     def update_topic(
@@ -100,6 +101,48 @@ class MentoringRecords(StoreBase):
                 )
         return self.topic(topic_id)
 
+    def move_topic(
+        self, topic_id: int, step: int, among: Collection[str] | None = None
+    ) -> list[Topic]:
+        """Move a topic ``step`` places (negative: up) in agenda order, in one transaction.
+
+        Args:
+            among: the statuses of the list the resident sees (e.g. accepted and
+                shared on the agenda screen); the topic moves past that many of
+                those, whatever lies between them. Default: every topic.
+
+        Every topic is renumbered 1..n in the new order, so no two positions clash.
+        Returns the topics in their new order.
+        """
+        if among is not None:
+            for status in among:
+                _check_status(status)
+        with self._tx() as conn:
+            self._require(conn, "topics", "topic", topic_id)
+            order = [row[0] for row in conn.execute(
+                "SELECT id FROM topics ORDER BY position, id").fetchall()]
+            if among is None:
+                visible = list(order)
+            else:
+                marks = ", ".join("?" for _ in among)
+                shown = {row[0] for row in conn.execute(
+                    f"SELECT id FROM topics WHERE status IN ({marks})", tuple(among))}
+                visible = [i for i in order if i in shown]
+            if topic_id in visible:
+                here = visible.index(topic_id)
+                there = max(0, min(len(visible) - 1, here + step))
+                if there != here:
+                    neighbour = visible[there]
+                    order.remove(topic_id)
+                    slot = order.index(neighbour) + (1 if there > here else 0)
+                    order.insert(slot, topic_id)
+            now = now_iso()
+            for position, row_id in enumerate(order, start=1):
+                conn.execute("UPDATE topics SET position = ?, updated_at = CASE WHEN id = ? "
+                             "THEN ? ELSE updated_at END WHERE id = ?",
+                             (position, topic_id, now, row_id))
+        return self.topics()
+
     def topic(self, topic_id: int) -> Topic:
         with self._read() as conn:
             row = conn.execute(
@@ -111,7 +154,8 @@ class MentoringRecords(StoreBase):
 
     def topics(self, status: str | None = None, session_id: int | None = None) -> list[Topic]:
         """Topics in agenda order (position, then id), optionally of one status or session."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if status is not None:
             _check_status(status)
             where.append("status = ?")
@@ -155,7 +199,7 @@ class MentoringRecords(StoreBase):
                 (day, now_iso(), self._seal_json("meetings", "agenda", dict(agenda)),
                  self._seal("meetings", "notes", notes or "")),
             )
-            meeting_id = int(cur.lastrowid)
+            meeting_id = _row_id(cur)
             for item in follow_ups:
                 if isinstance(item, str):
                     item = {"text": item}
@@ -187,7 +231,7 @@ class MentoringRecords(StoreBase):
             (meeting_id, self._seal("follow_ups", "text", text),
              self._seal("follow_ups", "owner", owner or "resident"), due),
         )
-        return int(cur.lastrowid)
+        return _row_id(cur)
 
     def meetings(self) -> list[Meeting]:
         """Mentor meetings, newest first, each with its follow-ups."""
@@ -252,3 +296,9 @@ def _check_status(status: str) -> None:
         raise JournalValueError(
             f"topic status must be one of {', '.join(TOPIC_STATUSES)}, got {status!r}"
         )
+
+
+def _row_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote."""
+    assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
+    return cursor.lastrowid

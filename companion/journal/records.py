@@ -20,6 +20,8 @@ class Message:
     text: str
     created_at: str
     safety_level: str = "none"
+    privacy: str | None = None
+    """"keep" or "redact" when the message held possible patient identifiers, else None."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -22,7 +22,7 @@ from companion.journal.errors import JournalCorruptError, JournalNewerSchemaErro
 
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
     "sessions": ("flow", "summary"),
-    "messages": ("role", "text", "safety_level"),
+    "messages": ("role", "text", "safety_level", "privacy"),
     "checkins": ("answers", "scores"),
     "topics": ("topic_id", "title", "rationale", "card_ids", "resident_words", "questions"),
     "meetings": ("agenda", "notes"),
@@ -104,6 +104,10 @@ Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
 MIGRATIONS: list[Migration] = [
     (1, "sessions, messages, check-ins, topics, meetings, follow-ups, safety events",
      lambda conn: _run_script(conn, _V1)),
+    # What the resident chose for a message holding possible patient identifiers:
+    # "keep" (stored as typed) or "redact"; NULL when none were found. Sealed.
+    (2, "messages.privacy: the resident's choice about identifiers in a message",
+     lambda conn: _run_script(conn, "ALTER TABLE messages ADD COLUMN privacy")),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

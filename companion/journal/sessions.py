@@ -33,27 +33,36 @@ class SessionRecords(StoreBase):
                 (self._seal("sessions", "flow", flow), now_iso(),
                  self._seal_json("sessions", "summary", {})),
             )
-            return int(cur.lastrowid)
+            return _row_id(cur)
 
     def add_message(
-        self, session_id: int, role: str, text: str, safety_level: str = "none"
+        self, session_id: int, role: str, text: str, safety_level: str = "none",
+        privacy: str | None = None,
     ) -> int:
-        """Save one message of a session; return its id."""
+        """Save one message of a session; return its id.
+
+        ``privacy`` records the resident's choice for a message that held possible
+        patient identifiers: "keep" (saved as typed) or "redact" (saved with tags).
+        """
         if not isinstance(text, str):
             raise JournalValueError(f"message text must be a string, got {type(text).__name__}")
         if not isinstance(role, str) or not role:
             raise JournalValueError("message role must be a non-empty string")
         _check_level(safety_level, "message safety_level")
+        if privacy not in (None, "keep", "redact"):
+            raise JournalValueError(
+                f"message privacy must be keep, redact or None, got {privacy!r}")
         with self._tx() as conn:
             self._require(conn, "sessions", "session", session_id)
             cur = conn.execute(
-                "INSERT INTO messages (session_id, role, text, safety_level, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO messages (session_id, role, text, safety_level, created_at, "
+                "privacy) VALUES (?, ?, ?, ?, ?, ?)",
                 (session_id, self._seal("messages", "role", role),
                  self._seal("messages", "text", text),
-                 self._seal("messages", "safety_level", safety_level), now_iso()),
+                 self._seal("messages", "safety_level", safety_level), now_iso(),
+                 self._seal("messages", "privacy", privacy)),
             )
-            return int(cur.lastrowid)
+            return _row_id(cur)
 
     def end_session(self, session_id: int, summary: Mapping[str, Any]) -> None:
         """Close a session with its summary (a JSON-serialisable mapping)."""
@@ -101,8 +110,8 @@ class SessionRecords(StoreBase):
         """A session's messages, oldest first."""
         with self._read() as conn:
             rows = conn.execute(
-                "SELECT id, session_id, role, text, created_at, safety_level FROM messages "
-                "WHERE session_id = ? ORDER BY id",
+                "SELECT id, session_id, role, text, created_at, safety_level, privacy "
+                "FROM messages WHERE session_id = ? ORDER BY id",
                 (session_id,),
             ).fetchall()
         return [
@@ -110,6 +119,7 @@ class SessionRecords(StoreBase):
                 id=r[0], session_id=r[1], role=self._open("messages", "role", r[2]) or "",
                 text=self._open("messages", "text", r[3]) or "", created_at=r[4],
                 safety_level=self._open("messages", "safety_level", r[5]) or "none",
+                privacy=self._open("messages", "privacy", r[6]),
             )
             for r in rows
         ]
@@ -143,7 +153,7 @@ class SessionRecords(StoreBase):
                  self._seal_json("safety_events", "reasons", text_list(reasons, "reasons")),
                  now_iso()),
             )
-            return int(cur.lastrowid)
+            return _row_id(cur)
 
     def safety_events(self, session_id: int | None = None) -> list[SafetyEvent]:
         """Safety events oldest first, all or of one session."""
@@ -178,7 +188,7 @@ class SessionRecords(StoreBase):
                 (day, created, self._seal_json("checkins", "answers", clean),
                  self._seal_json("checkins", "scores", scores)),
             )
-            new_id = int(cur.lastrowid)
+            new_id = _row_id(cur)
         return Checkin(id=new_id, date=day, created_at=created, answers=clean, scores=scores)
 
     def checkins(self) -> list[Checkin]:
@@ -204,3 +214,9 @@ class SessionRecords(StoreBase):
 def _check_level(level: str, field: str) -> None:
     if level not in SAFETY_LEVELS:
         raise JournalValueError(f"{field} must be one of {', '.join(SAFETY_LEVELS)}, got {level!r}")
+
+
+def _row_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote."""
+    assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
+    return cursor.lastrowid

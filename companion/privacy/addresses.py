@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-from companion.privacy.recognizer import Recognizer
+from companion.privacy.dates import tied_to_a_patient
+from companion.privacy.people_words import CALENDAR, ORGANISATIONS, PLACES
+from companion.privacy.recognizer import DIGITS, Recognizer, anchored
 
 _SUFFIX = (
     r"(?:(?i:street|avenue|road|boulevard|lane|drive|court|place|terrace|circle|highway"
@@ -27,7 +29,54 @@ _STATES = (
     "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
 ).split()
 
+_PLACE_WORD = r"(?-i:[A-Z][a-z]+(?:['’-][A-Za-z]+)?)"
+_PLACE_TAIL = (
+    r"(?-i:Falls|Creek|Springs?|Junction|Crossing|Ridge|Valley|Hollow|Mills?|Harbor|Harbour"
+    r"|Bay|Point|Lake|Hills?|Heights|Grove|Station|Landing|Bluff|Gap|Fork|Forks|Corner|Corners"
+    r"|Center|Centre|City|Park|Beach|Township|Village|Town|County|Parish|Borough)"
+)
+_PLACE = rf"{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}"
+_FROM_A_PLACE = re.compile(
+    rf"\b(?:(?i:lives|living|lived|live|from|home|moved|moving|grew\s+up|raised|farm|ranch"
+    rf"|drove(?:\s+in)?|came(?:\s+in)?|born|hometown|back)\s+(?:(?i:in|from|to|near|outside"
+    rf"|outside\s+of|of|at)\s+)?|(?i:town|village|city|county|township|parish|hamlet)"
+    rf"\s+of\s+)(?P<v>{_PLACE})(?![\w'’])"
+)
+_PLACE_WITH_TAIL = re.compile(rf"(?<![\w'’])(?P<v>{_PLACE_WORD}\s+{_PLACE_TAIL})(?![\w'’])")
+
+_NOT_SMALL_PLACES = frozenset("""
+alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
+idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+minnesota mississippi missouri montana nebraska nevada new hampshire jersey mexico york
+carolina dakota ohio oklahoma oregon pennsylvania rhode island tennessee texas utah vermont
+virginia washington wisconsin wyoming america canada mexico england britain scotland wales
+ireland europe asia africa india china japan korea vietnam philippines nigeria kenya ghana
+haiti cuba brazil colombia peru guatemala honduras germany france italy spain poland russia
+ukraine iran iraq syria israel egypt pakistan australia the a an my our his her their this that
+home work here there school church medical residency college university hospital clinic icu
+er ed rehab hospice jail prison shelter midwest south north east west
+""".split())
+_RESIDENT_SUBJECT = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|my|our)\b[^.!?\n]{0,30}$")
+
+
+def _a_small_place(match: re.Match[str], text: str) -> bool:
+    """A town tied to a patient: not a state or country, not the resident's own story."""
+    words = match.group("v").lower().split()
+    if words[0] in _NOT_SMALL_PLACES or (
+            len(words) == 1 and words[0] in PLACES | ORGANISATIONS | CALENDAR):
+        return False  # a state, a big city, a university, "back Monday"
+    if _RESIDENT_SUBJECT.search(text[max(0, match.start() - 40):match.start()]):
+        return False
+    return tied_to_a_patient(text, match.start(), match.end())
+
+
 ADDRESS_RECOGNIZERS: tuple[Recognizer, ...] = (
+    Recognizer(
+        "town-from", "location", _FROM_A_PLACE, 0.75, group="v", validate=_a_small_place,
+    ),
+    Recognizer(
+        "town-named", "location", _PLACE_WITH_TAIL, 0.7, group="v", validate=_a_small_place,
+    ),
     Recognizer(
         "street-numbered", "address",
         re.compile(rf"(?<![\w.,/-])\d{{1,6}}[A-Z]?\s+{_STREET}{_UNIT}{_CITY}"),
@@ -36,7 +85,7 @@ ADDRESS_RECOGNIZERS: tuple[Recognizer, ...] = (
     Recognizer(
         "street-lives-on", "address",
         re.compile(rf"\b(?i:lives|living|lived|live|home|house|apartment|address|stays|staying"
-                   rf"|moved|shelter)(?:\s+(?i:is|was))?\s+(?i:on|at|in|near|to|off)\s+(?:the\s+)?"
+                   rf"|moved|shelter)(?:\s+(?i:is|was))?(?:\s+(?i:alone|together|now|still|by\s+(?:herself|himself|themselves)))?\s+(?i:on|at|in|near|to|off)\s+(?:the\s+)?"
                    rf"(?P<v>{_STREET}{_UNIT}{_CITY})"),
         0.85, group="v",
     ),
@@ -51,3 +100,17 @@ ADDRESS_RECOGNIZERS: tuple[Recognizer, ...] = (
         0.8,
     ),
 )
+
+ADDRESS_RECOGNIZERS = anchored(ADDRESS_RECOGNIZERS, {
+    "town-from": ("lives living lived live from home moved moving grew raised farm ranch drove "
+                  "came born hometown back town village city county township parish hamlet", -1),
+    "town-named": ("falls creek spring springs junction crossing ridge valley hollow mill mills "
+                   "harbor harbour bay point lake hills hill heights grove station landing bluff "
+                   "gap fork forks corner corners center centre city park beach township village "
+                   "town county parish borough", 40, 12),
+    "street-lives-on": ("lives living lived live home house apartment address stays staying "
+                        "moved shelter", -1),
+    "po-box": ("p po", -1),
+    "street-numbered": (DIGITS, -1),
+    "state-zip": (DIGITS, 4, 12),
+})

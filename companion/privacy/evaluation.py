@@ -1,7 +1,9 @@
 """Score a scanner on a labelled set of reflection sentences (JSON lines).
 
 Each line: ``{"id", "text", "identifiers": [{"kind", "text"}, ...]}``; an empty
-``identifiers`` list marks a clean sentence. An identifier counts as *caught*
+``identifiers`` list marks a clean sentence. A kind may be written with a common
+other name ("name", "serial", "town": see ``spans.ALIASES``), so sets written by
+other authors load without being edited. An identifier counts as *caught*
 when the detected spans cover every non-space character of it (the redacted
 text no longer contains it); *kind_correct* also needs an overlapping span of
 the labelled kind. A clean sentence counts as *changed* when anything in it is
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from companion.labelled import read_jsonl
-from companion.privacy.spans import KINDS, Span
+from companion.privacy.spans import ALIASES, KINDS, Span
 
 
 class PrivacySetError(ValueError):
@@ -62,8 +64,14 @@ class PrivacyScore:
         }
 
 
-def load_labelled_set(path: Path) -> list[LabelledSentence]:
-    """Read and validate a labelled set; every problem names ``path:line`` and the field."""
+def load_labelled_set(path: Path, strict_kinds: bool = True) -> list[LabelledSentence]:
+    """Read and validate a labelled set; every problem names ``path:line`` and the field.
+
+    Args:
+        strict_kinds: refuse a kind that is neither a known kind nor an alias; with
+            False (sets written by other authors) it is kept as written and only
+            counts against kind accuracy, never against recall.
+    """
     items: list[LabelledSentence] = []
     seen: set[str] = set()
     fields = {"id": str, "text": str, "identifiers": list}
@@ -71,18 +79,20 @@ def load_labelled_set(path: Path) -> list[LabelledSentence]:
         if raw["id"] in seen:
             raise PrivacySetError(f"{where}: field 'id' {raw['id']!r} is duplicated")
         seen.add(raw["id"])
-        items.append(LabelledSentence(raw["id"], raw["text"], _locate(raw, where)))
+        items.append(LabelledSentence(raw["id"], raw["text"], _locate(raw, where, strict_kinds)))
     return items
 
 
-def _locate(raw: dict, where: str) -> tuple[tuple[str, int, int], ...]:
+def _locate(raw: dict, where: str, strict_kinds: bool = True) -> tuple[tuple[str, int, int], ...]:
     located: list[tuple[str, int, int]] = []
     cursor: dict[str, int] = {}
     for index, ident in enumerate(raw["identifiers"]):
         field_name = f"identifiers[{index}]"
         if not isinstance(ident, dict) or not isinstance(ident.get("text"), str):
             raise PrivacySetError(f"{where}: field '{field_name}.text' must be a string")
-        if ident.get("kind") not in KINDS:
+        kind = ident.get("kind")
+        kind = ALIASES.get(kind, kind) if isinstance(kind, str) else kind
+        if kind not in KINDS and (strict_kinds or not isinstance(kind, str) or not kind):
             raise PrivacySetError(
                 f"{where}: field '{field_name}.kind' is {ident.get('kind')!r}; "
                 f"expected one of {', '.join(KINDS)}"
@@ -93,7 +103,7 @@ def _locate(raw: dict, where: str) -> tuple[tuple[str, int, int], ...]:
                 f"{where}: field '{field_name}.text' {ident['text']!r} does not occur in 'text'"
             )
         cursor[ident["text"]] = start + len(ident["text"])
-        located.append((ident["kind"], start, start + len(ident["text"])))
+        located.append((kind, start, start + len(ident["text"])))
     return tuple(located)
 
 
@@ -121,3 +131,34 @@ def evaluate(
             else:
                 score.missed.append(f"{item.id}: {kind} {item.text[start:end]!r}")
     return score
+
+
+def evaluate_privacy(path: str | Path) -> dict[str, object]:
+    """Figures of ``companion.privacy.scan`` on a labelled file (for ``companion eval privacy``)."""
+    from companion.privacy import scan
+
+    items = load_labelled_set(Path(path), strict_kinds=False)
+    score = evaluate(items, scan)
+    report = score.to_dict()
+    report["file"] = str(path)
+    report["sentences"] = len(items)
+    missed_kinds: dict[str, int] = {}
+    for line in score.missed:
+        kind = line.split(": ", 1)[1].split(" ", 1)[0]
+        missed_kinds[kind] = missed_kinds.get(kind, 0) + 1
+    report["missed_by_kind"] = missed_kinds
+    return report
+
+
+def format_report(report: dict[str, object]) -> str:
+    """The figures only: a held-out set's lines are not printed (nobody should tune on them)."""
+    return "\n".join([
+        f"privacy guard on {report['file']}: {report['sentences']} sentences, "
+        f"{report['identifiers']} identifiers, {report['clean']} clean sentences",
+        f"  identifiers caught   {report['recall']:.3f}  (target >= 0.97)",
+        f"  kind correct         {report['kind_accuracy']:.3f}",
+        f"  clean touched        {report['clean_changed_rate']:.3f}  (target < 0.03; "
+        f"{report['clean_changed']} sentence(s))",
+        f"  missed by kind       {report['missed_by_kind'] or 'none'}",
+        "  (--json lists the missed identifiers and false alarms)",
+    ])

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from companion.privacy.recognizer import Recognizer
+from companion.privacy.recognizer import Recognizer, anchored
 
 # Capitalised words that start sentences or name things that are not patients.
 _FUNCTION_WORDS = """
@@ -102,8 +102,17 @@ _STAFF_ROLE_AFTER = re.compile(
 )
 
 
+_STAFF_ROLE_BEFORE = re.compile(
+    rf"\b(?:{_CLINICIANS}|nurse|case\s+manager|manager|coordinator|interpreter|secretary|clerk"
+    r"|educator|dietitian|surgeon|director|administrator|chair)\s*[,(]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _titled_patient(match: re.Match[str], text: str) -> bool:
-    """"Mr. Freeman, the social worker" / "Ms. Thompson from pharmacy" is staff, not a patient."""
+    """"Mr. Freeman, the social worker", "our social worker, Ms. Rivera": staff, not patients."""
+    if _STAFF_ROLE_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+        return False
     return not _STAFF_ROLE_AFTER.search(text[match.end():match.end() + 60])
 
 
@@ -164,3 +173,18 @@ NAME_RECOGNIZERS: tuple[Recognizer, ...] = (
         0.85, group="v", validate=_not_a_clinician,
     ),
 )
+
+NAME_RECOGNIZERS = anchored(NAME_RECOGNIZERS, {
+    "name-title": ("mr mrs ms miss mx mister", -1),
+    "name-after-patient": ("pt pts patient patients", -1),
+    "name-person-named": ("man woman lady gentleman guy boy girl kid child baby infant toddler "
+                          "teen teenager veteran vet widow widower grandmother grandfather mother "
+                          "father dad mom son daughter wife husband gent fella", -1),
+    "name-baby": ("baby", -1),
+    "name-in-bed": ("bed room rm bay", 60, 12),
+    "name-event": ("admitted readmitted re discharged intubated extubated diagnosed transferred "
+                   "coded died passed crashed arrested decompensated desatted seized rapid rapided "
+                   "brought sent made went", 80, 40),
+    "name-is-patient": ("patient pt", 80, 8),
+    "name-age-apposition": ("years year yrs yo y months month weeks week days day", 60, 8),
+})

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from companion.privacy.recognizer import Recognizer, words_pattern
+from companion.privacy.recognizer import DIGITS, OLD_AGE, Recognizer, anchored, words_pattern
 
 I = re.IGNORECASE  # noqa: E741 - a flag, read as "ignore case"
 
@@ -80,7 +80,22 @@ _STAFF_ROOM = re.compile(
 
 def _a_patient_location(match: re.Match[str], text: str) -> bool:
     """"bed 12", "room 4B" are where a patient is; "call room 3" is where residents sleep."""
+    if re.match(r"\s+of\s+the\s+(?:conference|education|simulation|library|hotel|building"
+                r"|convention|office|school)", text[match.end():match.end() + 30], re.IGNORECASE):
+        return False
     return not _STAFF_ROOM.search(text[max(0, match.start() - 16):match.start()])
+
+
+_OTHER_NUMBER_LABEL = re.compile(
+    r"\b(?:account|acct|member|policy|medicaid|medicare|record|chart|MRN|ID|insurance|licen[cs]e"
+    r"|plan|group|claim|case|serial|plate|encounter|subscriber)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _a_phone_label(match: re.Match[str], text: str) -> bool:
+    """"number 555-0198" is a phone; "account number 3308812" is an account."""
+    return not _OTHER_NUMBER_LABEL.search(text[max(0, match.start() - 20):match.start()])
 
 
 def _not_a_temperature(match: re.Match[str], text: str) -> bool:
@@ -95,7 +110,21 @@ def _not_a_temperature(match: re.Match[str], text: str) -> bool:
     return True
 
 
-_ID_VALUE = r"(?-i:[A-Z]{1,4}[-\s]?)?\d[\d-]{3,}\d(?-i:[A-Z])?"
+_ID_VALUE = r"(?-i:[A-Z]{1,4}[-\s]?)?\d(?:[\d-]|[ ](?=\d{3})){3,24}\d(?-i:[A-Z]{0,2})"
+"""A record or account number: optional letter prefix, digits in groups, optional letter suffix."""
+
+_DIGIT = re.compile(r"\d")
+
+_ROOM_PREPOSITION = re.compile(
+    r"(?:\b(?:in|into|to|from|at|of|near|across|next\s+door|beside|moved|bed|room|rm|the\s+(?:guy"
+    r"|man|woman|lady|kid|boy|girl|patient|pt|family)|patient|pt)\s*)$",
+    re.IGNORECASE,
+)
+
+
+def _a_bare_room(match: re.Match[str], text: str) -> bool:
+    """"12B" is a bed after "in", "the man in", "moved to"; "18G", "2L", "40F" never match."""
+    return bool(_ROOM_PREPOSITION.search(text[max(0, match.start() - 24):match.start()]))
 
 RECOGNIZERS: tuple[Recognizer, ...] = (
     Recognizer(
@@ -130,7 +159,13 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         re.compile(r"\b(?:phone|cell|mobile|tel|telephone|fax|pager|landline|number|call(?:ed)?"
                    r"|text(?:ed)?|reach(?:ed)?)(?:\s+(?:number|no\.?|#|him|her|them|me|at|on|is|was))*"
                    r"\s*[:#]?\s*(?P<v>\d{3}[\s.-]?\d{4}|\d{10})(?![\w/-])", I),
-        0.9, group="v",
+        0.9, group="v", validate=_a_phone_label,
+    ),
+    Recognizer(
+        "pager", "phone",
+        re.compile(r"\b(?:pager|beeper|pgr|pager\s+(?:number|no\.?|#)|ext(?:ension)?\.?|x)"
+                   r"\s*(?:is|was|:|#)?\s*(?P<v>\d(?:-?\d){3,7})(?![\w/.-])", I),
+        0.85, group="v", trigger=_DIGIT,
     ),
     Recognizer(
         "phone-local", "phone",
@@ -141,7 +176,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "mrn-labelled", "mrn",
         re.compile(r"\b(?:MRN|MR\s?#|MR\s+(?:number|no\.?)|medical\s+record(?:\s+(?:number|no\.?|#))?"
                    r"|chart\s*(?:number|no\.?|#)|record\s*(?:number|no\.?|#)|hospital\s+(?:number|no\.?|#)"
-                   r"|unit\s+(?:number|no\.?))\s*(?:is|was|of|ending\s+in|:|#|=)*\s*"
+                   r"|unit\s+(?:number|no\.?))\s*(?:is|was|of|ending\s+in|:|#|=|,)*\s*"
                    rf"(?P<v>{_ID_VALUE}|\d{{4,}})\b", I),
         0.95, group="v",
     ),
@@ -153,7 +188,8 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     Recognizer(
         "id-labelled", "id",
         re.compile(r"\b(?:acct|account|insurance|member|policy|subscriber|medicaid|medicare|encounter"
-                   r"|CSN|FIN|case|claim|license|licence|passport|ID|identifier)"
+                   r"|CSN|FIN|case|claim|license|licence|passport|ID|identifier|health\s+plan|plan|group"
+                   r"|beneficiary|HICN|MBI|certificate|permit|DEA|NPI|driver['’]?s\s+licen[cs]e)"
                    r"(?:\s+(?:number|no\.?|num|#|ID|id))?\s*(?:is|was|of|:|#|=)*\s*"
                    rf"(?P<v>{_ID_VALUE})\b", I),
         0.9, group="v",
@@ -198,6 +234,36 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         0.8, group="v",
     ),
     Recognizer(
+        "room-number-letter", "room",
+        re.compile(r"(?<![\w/.-])\d{3,4}[A-D](?![\w-])"),
+        0.75, validate=_a_patient_location, trigger=_DIGIT,
+    ),
+    Recognizer(
+        "room-short-letter", "room",
+        re.compile(r"(?<![\w/.-])\d{1,2}[A-D](?![\w-])"),
+        0.75, validate=_a_bare_room, trigger=_DIGIT,
+    ),
+    Recognizer(
+        "room-unit-bed", "room",
+        re.compile(r"(?<![\w/.-])\d{1,2}(?:[NSEW]|North|South|East|West)-?\s?\d{1,3}[A-D]?(?![\w-])"
+                   r"|(?<![\w/.-])\d{1,2}\s(?:North|South|East|West|[NSEW])\s?(?:-|bed|room|rm|#)\s?"
+                   r"\d{1,3}[A-D]?(?![\w-])"),
+        0.85, trigger=_DIGIT,
+    ),
+    Recognizer(
+        "age-at", "age",
+        re.compile(rf"\b(?:[Aa]t|[Aa]ged?|[Nn]ow)\s+(?P<v>{_OLD_NUM})(?=,?\s+(?:she|he|they|the|my|our"
+                   r"|this|that|Mr|Mrs|Ms|Miss|years?|yrs?)\b)"),
+        0.85, group="v", trigger=_DIGIT,
+    ),
+    Recognizer(
+        "age-apposition", "age",
+        re.compile(rf"\b(?:patient|pt|man|woman|lady|gentleman|grandmother|grandfather|veteran"
+                   rf"|widow|widower|mother|father|grandma|grandpa|Mr\.?\s+\w+|Mrs\.?\s+\w+"
+                   rf"|Ms\.?\s+\w+),\s+(?P<v>{_OLD_NUM})\s*,", I),
+        0.85, group="v", trigger=_DIGIT,
+    ),
+    Recognizer(
         "room-bed", "room",
         re.compile(r"\b(?:bed|room|rm|bay|cubicle|stretcher|isolette|crib)\s*(?:#|no\.?|number)?\s*"
                    r"(?:\d{1,4}[A-Za-z]?|[A-Za-z]-?\d{1,3}[A-Za-z]?)\b"
@@ -205,3 +271,36 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         0.85, validate=_a_patient_location,
     ),
 )
+
+_OLD_AGE = re.compile(r"(?<!\d)(?:9\d|1[01]\d|120)(?!\d)|ninety|hundred", re.IGNORECASE)
+
+_MONTHS = ("jan january feb february mar march apr april may jun june jul july aug august sep "
+           "sept september oct october nov november dec december")
+
+RECOGNIZERS = anchored(RECOGNIZERS, {
+    "ssn-labelled": ("ssn ss social", -1),
+    "phone-labelled": ("phone cell mobile tel telephone fax pager landline number call called text "
+                       "texted reach reached", -1),
+    "pager": ("pager beeper pgr ext extension x", -1),
+    "mrn-labelled": ("mrn mr medical chart record hospital unit", -1),
+    "id-labelled": ("acct account insurance member policy subscriber medicaid medicare encounter "
+                    "csn fin case claim license licence passport id identifier health plan group "
+                    "beneficiary hicn mbi certificate permit dea npi driver", -1),
+    "date-of-birth": ("d dob date birth birthdate birthday born", -1),
+    "room-bed": ("bed room rm bay cubicle stretcher isolette crib", -1),
+    # numbers: tried only where digits stand (windows reach back over "+1 (" and labels)
+    "ssn-dashed": (DIGITS, -1),
+    "phone-nanp": (DIGITS, 4, 16),
+    "phone-local": (DIGITS, -1),
+    "long-number": (DIGITS, -1),
+    "full-date": (f"{DIGITS} {_MONTHS}", -1),
+    "room-number-letter": (DIGITS, -1),
+    "room-short-letter": (DIGITS, -1),
+    "room-unit-bed": (DIGITS, -1),
+    "age-phrase": (f"{OLD_AGE} ninety hundred", 8, 40),
+    "age-labelled": (OLD_AGE, 16, 12),
+    "age-sex-shorthand": (OLD_AGE, -1),
+    "age-pronoun": (OLD_AGE, 60, 16),
+    "age-at": (OLD_AGE, 12, 24),
+    "age-apposition": (OLD_AGE, 40, 8),
+}, {"email": "@", "phone-international": "+", "mrn-hash": "#"})

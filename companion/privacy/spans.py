@@ -19,8 +19,32 @@ TAGS: dict[str, str] = {
     "address": "[ADDRESS]",
     "room": "[ROOM]",
     "ssn": "[SSN]",
+    "location": "[LOCATION]",
+    "device": "[DEVICE]",
+    "vehicle": "[VEHICLE]",
+    "url": "[URL]",
+    "ip": "[IP]",
 }
-"""Every identifier kind the guard knows, with the tag that replaces it on redaction."""
+"""Every identifier kind the guard knows, with the tag that replaces it on redaction.
+
+``location`` is a town, village or county tied to a patient (a street address
+is ``address``); ``device`` a device identifier or serial number; ``vehicle`` a
+licence plate or VIN; ``id`` any other labelled number (account, health plan,
+licence, certificate)."""
+
+ALIASES: dict[str, str] = {
+    "name": "patient", "person": "patient", "family": "patient", "relative": "patient",
+    "record": "mrn", "medical_record": "mrn", "account": "id", "health_plan": "id",
+    "healthplan": "id", "insurance": "id", "license": "id", "licence": "id",
+    "certificate": "id", "other": "id", "unique_id": "id", "dob": "date",
+    "date_of_service": "date", "birthdate": "date", "fax": "phone", "pager": "phone",
+    "e-mail": "email", "street": "address", "zip": "address", "geo": "location",
+    "geographic": "location", "town": "location", "city": "location", "county": "location",
+    "place": "location", "bed": "room", "serial": "device", "device_serial": "device",
+    "plate": "vehicle", "license_plate": "vehicle", "vin": "vehicle", "web": "url",
+    "website": "url", "ip_address": "ip", "social_security": "ssn",
+}
+"""Other names a labelled set may use for a kind (read by the evaluation, never by scan)."""
 
 KINDS: tuple[str, ...] = tuple(TAGS)
 

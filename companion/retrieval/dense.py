@@ -52,6 +52,7 @@ class DenseIndex:
         import faiss
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dimension)
+        index: faiss.Index
         if len(vectors) > hnsw_threshold:
             index = faiss.IndexHNSWFlat(dimension, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION

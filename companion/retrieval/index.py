@@ -253,7 +253,8 @@ def reusable_vectors(directory: Path, expected: dict) -> dict[tuple, np.ndarray]
         if old.count != len(chunks) + len(asks):
             return {}
         old_cards, new_cards = manifest["cards"], expected["cards"]
-        keep = [(row, ("passage", str(cid), int(ordinal)))
+        keep: list[tuple[int, tuple[str, str, int | str]]] = [
+            (row, ("passage", str(cid), int(ordinal)))
                 for row, (cid, ordinal) in enumerate(chunks)
                 if cid in new_cards and old_cards.get(cid) == new_cards[cid]]
         keep += [(len(chunks) + row, ("ask", str(cid), str(key)))
@@ -282,12 +283,15 @@ def _reusable_topic_vectors(directory: Path, manifest: dict) -> dict[tuple, np.n
     return dict(zip([("topic", str(key)) for key in keys], model.descriptions, strict=True))
 
 
-def train_for(contents: Contents, vectors: np.ndarray, topic_vectors: np.ndarray
-              ) -> TopicModel:
-    """The topic model for an index: its rows plus the topic descriptions."""
+def train_for(contents: Contents, vectors: np.ndarray, topic_vectors: np.ndarray,
+              **options) -> TopicModel:
+    """The topic model for an index: its rows plus the topic descriptions.
+
+    ``options`` go to :func:`train_topic_model` (the tuning script varies them).
+    """
     topic_ids = list(contents.topics)
     model = train_topic_model(np.vstack([vectors, topic_vectors]),
-                              contents.labels() + topic_ids, topic_ids)
+                              contents.labels() + topic_ids, topic_ids, **options)
     model.descriptions = np.asarray(topic_vectors, dtype=np.float32)
     return model
 
@@ -472,12 +476,11 @@ def index_status(directory: Path | None = None) -> str:
         fingerprint = models.model_fingerprint(models.embedding_model_path())
     except (CardError, AsksError, TaxonomyError, models.ModelMissingError) as exc:
         contents, fingerprint, problem = None, "", str(exc).splitlines()[0]
+    damaged: str | None = None
     try:
         manifest = read_manifest(directory)
     except ValueError as exc:
         manifest, damaged = None, str(exc)
-    else:
-        damaged = None
     if contents is not None and (manifest is None
                                  or _freshness(directory, manifest, contents, fingerprint)):
         for prebuilt in readonly_index_dirs():

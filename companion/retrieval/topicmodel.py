@@ -124,6 +124,7 @@ def train_topic_model(vectors: np.ndarray, labels: Sequence[str], topic_ids: Seq
         residual = (probs - target) * w[:, None]
         grads = (x.T @ residual + l2 * weights, residual.sum(axis=0))
         for param, grad, moment in zip((weights, bias), grads, moments, strict=True):
+            assert isinstance(moment, list)
             moment[0] = beta1 * moment[0] + (1 - beta1) * grad
             moment[1] = beta2 * moment[1] + (1 - beta2) * grad * grad
             m_hat = moment[0] / (1 - beta1 ** step)

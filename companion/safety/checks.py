@@ -1,4 +1,6 @@
-"""What `kb check` and `doctor` verify for safety: resources, flows, the stance model.
+"""What `kb check` and `doctor` verify for safety: the resources and the stance model.
+
+(Cards and every flow are checked beside this, by ``check_cards`` and ``check_flows``.)
 
 Why: a malformed resources file used to pass `kb check` and break the crisis turn
 in the app. The app itself now falls back to built-in resources, but an
@@ -17,14 +19,6 @@ def safety_problems() -> list[str]:
         load_resources()
     except ResourcesError as exc:
         problems.append(f"crisis resources: {exc} (the app shows built-in resources instead)")
-    try:
-        from companion.dialogue.flows import FlowError, load_flows
-
-        load_flows()
-    except FlowError as exc:
-        problems.extend(f"flow: {line}" for line in str(exc).splitlines() if line.strip())
-    except Exception as exc:  # noqa: BLE001 - reported, never a traceback
-        problems.append(f"flows: cannot be loaded: {exc}")
     from companion.safety.model import StanceModelError, verify_model_file
 
     try:

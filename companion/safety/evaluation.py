@@ -19,7 +19,8 @@ __all__ = ["EvalFileError", "evaluate_safety", "format_report", "read_items"]
 
 def read_items(path: Path | str) -> list[dict]:
     """Parse and validate the JSONL file."""
-    fields = {"id": (str, int), "text": str, "crisis": bool}
+    fields: dict[str, type | tuple[type, ...]] = {"id": (str, int), "text": str,
+                                                  "crisis": bool}
     return [item for _, item in read_jsonl(path, fields)]
 
 

@@ -25,7 +25,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -201,7 +201,7 @@ class SafetyScreen:
         for hit in hits:
             if hit.active:
                 reasons.append(f"lexicon:{hit.rule} ({hit.kind}): \"{hit.phrase}\"")
-                level = _max(level, hit.level)
+                level = _max(level, cast(Level, hit.level))
                 if hit.level in ("crisis", "check"):
                     evidence[f"rule:{hit.rule}"] = 1.0
         near = False
@@ -223,6 +223,7 @@ class SafetyScreen:
         units: list[tuple[str, tuple[int, ...]]] = [(s, (i,)) for i, s in enumerate(sentences)]
         units += [(f"{a} {b}", (i, i + 1))
                   for i, (a, b) in enumerate(zip(sentences, sentences[1:], strict=False))]
+        assert self.semantic is not None, "only called when the model signal is on"
         normalised = [normalise(sentence) for sentence in sentences]
         scores = self.semantic.score_sentences(normalised)
         if self.model is not None:
@@ -235,10 +236,9 @@ class SafetyScreen:
         # a benign reason) is not re-flagged by its mere resemblance to crisis talk.
         set_aside = {hit.sentence for hit in hits if not hit.active and hit.level == "crisis"}
         for (_, members), score in zip(units, scores, strict=True):
-            blocked = next((contexts[i].figurative_or_other for i in members
-                            if contexts[i].figurative_or_other), None)
-            blocked = blocked or any(i in set_aside for i in members)
-            if blocked:
+            reason = next((contexts[i].figurative_or_other for i in members
+                           if contexts[i].figurative_or_other), None)
+            if reason or any(i in set_aside for i in members):
                 continue
             if score.margin >= CRISIS_MARGIN and score.crisis >= CRISIS_FLOOR:
                 if level != "check":

@@ -1,14 +1,19 @@
 """The app's side of the model process: spawn it, send requests, await replies.
 
 The child is started with :class:`subprocess.Popen` (``multiprocessing`` spawn
-fails inside Textual's ``run_test``). A reader thread parses reply lines and
+fails inside Textual's ``run_test``). Its ``hello`` must carry this client's
+:data:`~companion.service.protocol.PROTOCOL_VERSION`; on a mismatch the client
+refuses every request with :class:`ProtocolMismatchError` and stops the child.
+A reader thread parses reply lines and
 settles futures; ``await client.call(...)`` wraps them for asyncio, which hands
 results back on the event loop thread safely. Events (hello, ready, load_failed,
 exit) go to an ``on_event`` callback, called from the reader thread. A request
 may take an ``on_token`` callback for the pieces it streams (``token`` events):
 ``await client.call(..., on_token=f)`` calls ``f`` on the event loop thread,
 always before the call returns; ``submit(..., on_token=f)`` calls it from the
-reader thread. Token events of a request without a callback go to ``on_event``.
+reader thread. Token events of a request without a callback go to ``on_event``. Errors arrive
+as the core's exception classes (:func:`companion.service.errors.from_wire`);
+an awaited call that is cancelled sends a ``cancel`` request for itself.
 Pure Python: no Textual here, so the client is testable on its own.
 """
 
@@ -27,26 +32,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from companion.service import protocol
+from companion.service.errors import (
+    ProtocolMismatchError,
+    ServiceStoppedError,
+    from_wire,
+    to_wire,
+)
 
 log = logging.getLogger(__name__)
 EventHandler = Callable[[dict[str, Any]], None]
 TokenHandler = Callable[[str], None]
-
-
-class ServiceError(RuntimeError):
-    """A request failed in the model process; ``kind`` is the exception's class name."""
-
-    def __init__(self, kind: str, message: str):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-class ServiceStoppedError(ServiceError):
-    """The model process is not running (it exited, or was never started)."""
-
-    def __init__(self, message: str):
-        super().__init__("ServiceStopped", message)
 
 
 def default_command() -> list[str]:
@@ -75,6 +70,8 @@ class ServiceClient:
         self._ids = itertools.count(1)
         self._stderr: IO[bytes] | None = None
         self._stopped = False
+        self.refused: ProtocolMismatchError | None = None
+        """Set when the child's protocol version is not ours; every request fails with it."""
 
     # -- lifecycle ---------------------------------------------------------------
     def start(self) -> None:
@@ -108,9 +105,10 @@ class ServiceClient:
         if not self._settled.wait(timeout):
             raise TimeoutError(f"the model process was not ready after {timeout} s")
         if self.ready_info is None:
-            error = self.load_error or {"type": "ServiceStopped",
-                                        "message": "the model process stopped"}
-            raise ServiceError(error["type"], error["message"])
+            if self.refused is not None:
+                raise self.refused
+            raise from_wire(self.load_error or to_wire(
+                ServiceStoppedError("The model process stopped.")))
         return self.ready_info
 
     def close(self, timeout: float = 3.0) -> None:
@@ -143,12 +141,19 @@ class ServiceClient:
             on_token: called from the reader thread with each piece the request
                 streams, before the future is settled.
         """
+        return self._send(method, params, on_token)[1]
+
+    def _send(self, method: str, params: dict[str, Any], on_token: TokenHandler | None
+              ) -> tuple[int, concurrent.futures.Future[Any]]:
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        rid = next(self._ids)
         proc = self._proc
+        if self.refused is not None:
+            future.set_exception(self.refused)
+            return rid, future
         if proc is None or proc.stdin is None or not self.running:
             future.set_exception(ServiceStoppedError("The model process is not running."))
-            return future
-        rid = next(self._ids)
+            return rid, future
         line = protocol.encode({"id": rid, "method": method, "params": params})
         with self._lock:
             self._pending[rid] = future
@@ -161,7 +166,11 @@ class ServiceClient:
                 self._pending.pop(rid, None)
                 self._token_handlers.pop(rid, None)
                 future.set_exception(ServiceStoppedError("The model process has stopped."))
-        return future
+        return rid, future
+
+    def cancel(self, request_id: int) -> concurrent.futures.Future[Any]:
+        """Ask the model process to drop or stop request ``request_id`` (it writes nothing)."""
+        return self.submit(protocol.CANCEL, request=request_id)
 
     async def call(self, method: str, on_token: TokenHandler | None = None,
                    **params: Any) -> Any:
@@ -173,7 +182,8 @@ class ServiceClient:
                 call was cancelled are dropped.
         """
         if on_token is None:
-            return await asyncio.wrap_future(self.submit(method, **params))
+            rid, future = self._send(method, params, None)
+            return await self._awaited(rid, future)
         loop = asyncio.get_running_loop()
         waiting: asyncio.Future[Any] | None = None
 
@@ -189,8 +199,19 @@ class ServiceClient:
 
         # The reply settles ``waiting`` through call_soon_threadsafe too, after the
         # pieces the reader scheduled before it, so every piece is delivered first.
-        waiting = asyncio.wrap_future(self.submit(method, on_token=from_reader, **params))
-        return await waiting
+        rid, future = self._send(method, params, from_reader)
+        waiting = asyncio.wrap_future(future)
+        return await self._awaited(rid, future, waiting)
+
+    async def _awaited(self, rid: int, future: concurrent.futures.Future[Any],
+                       waiting: asyncio.Future[Any] | None = None) -> Any:
+        """The result of request ``rid``; if the awaiting task is cancelled, so is the request."""
+        try:
+            return await (waiting if waiting is not None else asyncio.wrap_future(future))
+        except asyncio.CancelledError:
+            if not future.done() or future.cancelled():
+                self.cancel(rid)
+            raise
 
     def call_blocking(self, method: str, timeout: float | None = 60.0,
                       on_token: TokenHandler | None = None, **params: Any) -> Any:
@@ -211,20 +232,22 @@ class ServiceClient:
             try:
                 message = protocol.decode(line)
             except ValueError:
-                log.warning("ignored a line from the model process: %r", line[:200])
+                # its length only: a broken line may carry a piece of the journal
+                log.warning("ignored a line of %d characters from the model process",
+                            len(line))
                 continue
             if "event" in message:
                 self._on_event(message)
                 continue
             with self._lock:
-                future = self._pending.pop(message.get("id"), None)
-                self._token_handlers.pop(message.get("id"), None)
+                rid = message.get("id")
+                future = self._pending.pop(rid, None) if isinstance(rid, int) else None
+                if isinstance(rid, int):
+                    self._token_handlers.pop(rid, None)
             if future is None or future.done():  # e.g. cancelled by a Textual worker
                 continue
             if "error" in message:
-                error = message["error"] or {}
-                future.set_exception(ServiceError(str(error.get("type", "Error")),
-                                                  str(error.get("message", "unknown error"))))
+                future.set_exception(from_wire(message["error"]))
             else:
                 future.set_result(message.get("result"))
         code = proc.wait()
@@ -234,16 +257,32 @@ class ServiceClient:
         for future in pending.values():
             if future.done():
                 continue
+            if self.refused is not None:
+                future.set_exception(self.refused)
+                continue
             future.set_exception(ServiceStoppedError(
                 f"The model process stopped (exit code {code}). See the log file."))
         self._settled.set()
         self._emit({"event": protocol.EXIT, "code": code, "expected": self._stopped})
 
+    def _refuse(self, version: object) -> None:
+        """The child speaks another protocol: say so clearly and stop it."""
+        self.refused = ProtocolMismatchError(
+            f"The model process speaks protocol version {version}, but this app needs "
+            f"version {protocol.PROTOCOL_VERSION}. The installation is mixed: reinstall "
+            "Resident Companion so the app and its model process match.")
+        self.load_error = to_wire(self.refused)
+        self._settled.set()
+        self._emit({"event": protocol.LOAD_FAILED, "error": self.load_error})
+        threading.Thread(target=self.close, name="service-refused", daemon=True).start()
+
     def _on_event(self, message: dict[str, Any]) -> None:
         kind = message.get("event")
         if kind == protocol.TOKEN:
             with self._lock:
-                handler = self._token_handlers.get(message.get("request"))
+                request = message.get("request")
+                handler = (self._token_handlers.get(request) if isinstance(request, int)
+                           else None)
             if handler is not None:
                 try:
                     handler(str(message.get("text", "")))
@@ -252,6 +291,10 @@ class ServiceClient:
                                   message.get("request"))
                 return
         elif kind == protocol.HELLO:
+            version = message.get("protocol")
+            if version != protocol.PROTOCOL_VERSION:
+                self._refuse(version)
+                return
             self._hello.set()
         elif kind == protocol.READY:
             self.ready_info = message

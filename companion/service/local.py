@@ -1,85 +1,91 @@
-"""LocalCompanion: the one facade the app talks to (through the model process).
+"""LocalCompanion: every operation the app and the CLI ask of the core, in this process.
 
-Every public method takes and returns JSON-serialisable values, so the same
-object can be called in-process by tests and over the JSON-lines protocol by the
-app. It holds no domain logic of its own: it opens the journal, builds the
-dialogue engine and the retriever, and delegates to them. Features whose module
-is not installed raise :class:`NotAvailableError` with a plain message.
+One typed method per operation; the hints on its parameters and result are the
+wire schema (:mod:`companion.service.wire`), so this class is the one
+implementation behind both the in-process API (tests, CLI) and the model process
+(the app). It holds no rules of its own: it opens the journal, builds the
+dialogue engine and the retriever, and delegates to them.
 """
 
 from __future__ import annotations
 
-import importlib
+import copy
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import asdict, fields
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from companion import paths
-from companion.service.convert import to_jsonable
-from companion.settings import Settings
+from companion.agenda import load_agenda, write_new_file
+from companion.cards import cards_for_topic, visible_to
+from companion.checkin import CHECKIN_ITEMS, CheckinItem
+from companion.dialogue.engine import Engine
+from companion.dialogue.flows import load_flows
+from companion.journal import (
+    Checkin,
+    Journal,
+    JournalLockedError,
+    PassphraseRequiredError,
+    SessionRecord,
+    Topic,
+    move_aside,
+)
+from companion.service.errors import AppLockedError, RequestCancelled
+from companion.service.results import (
+    AgendaText,
+    CardHit,
+    CardView,
+    CheckAnswerId,
+    ExportResult,
+    FlowInfo,
+    HomeInfo,
+    JournalStatus,
+    PrivacyChoice,
+    ReviewImport,
+    SessionSummary,
+    TurnReply,
+)
+from companion.service.wire import convert
+from companion.settings import Settings, SettingsChanges
+from companion.sharing import IdentifierFinding, build_agenda, export_agenda, find_findings
+from companion.sharing import import_review as record_review
+from companion.taxonomy import load_topics, topic_label
 
 log = logging.getLogger(__name__)
-
-PUBLIC_METHODS = frozenset({
-    "ping", "status", "unlock", "lock", "journal_move_aside", "home",
-    "flows", "start", "turn", "end", "resume_after_crisis", "answer_check", "submit_checkin",
-    "privacy_scan", "redact",
-    "checkin_items", "add_checkin", "checkins",
-    "sessions", "session", "topics", "update_topic",
-    "search_cards", "card", "topic_labels",
-    "settings", "update_settings",
-    "set_passphrase", "change_passphrase", "remove_passphrase", "delete_all",
-    "agenda_available", "agenda_identifiers", "export_agenda", "import_review",
-    "list_cards",
-})
-STREAMING_METHODS = frozenset({"turn", "answer_check"})
-"""Methods that take an ``on_token`` callback; the server streams its pieces as events."""
-
-
-class NotAvailableError(RuntimeError):
-    """A feature whose module is not part of this installation (yet)."""
-
-
-class LockedError(RuntimeError):
-    """The journal is locked: the passphrase must be typed first."""
-
-
-def _require(module: str, feature: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
-            raise NotAvailableError(f"{feature} is not available in this version.") from exc
-        raise
-
-
-def _get(module: str, name: str, feature: str) -> Any:
-    """``module.name``, or NotAvailableError while that part is not built."""
-    try:
-        return getattr(_require(module, feature), name)
-    except AttributeError as exc:
-        raise NotAvailableError(f"{feature} is not available in this version.") from exc
+TokenHandler = Callable[[str], None]
+AGENDA_STATUSES = ("accepted", "shared")
+"""The topics the agenda screen lists (and reorders among)."""
 
 
 class LocalCompanion:
-    """The app's view of the core: journal, dialogue, retrieval, safety, privacy."""
+    """The app's view of the core: journal, dialogue, retrieval, safety, privacy.
 
-    def __init__(self, journal_path: Path | None = None):
+    Collaborators may be passed in (tests use a small fake embedder and the
+    lexicon-only safety screen); by default the real ones load on first use.
+    """
+
+    NOT_ON_WIRE = frozenset({"warm_up", "close"})
+    """Public methods the model process runs itself; a request cannot name them."""
+
+    def __init__(self, journal_path: Path | None = None, *, embedder: Any = None,
+                 retriever: Any = None, screener: Any = None) -> None:
         self._journal_path = journal_path
-        self._journal: Any = None
-        self._engine: Any = None
-        self._retriever: Any = None
+        self._journal: Journal | None = None
+        self._engine: Engine | None = None
+        self._embedder = embedder
+        self._retriever = retriever
+        self._screener = screener
         self._passphrase: str | None = None
         self._locked = False
         self._models_lock = threading.Lock()
+        self.generator_problem = ""
 
     # -- lifecycle ---------------------------------------------------------------
     def warm_up(self) -> dict[str, Any]:
-        """Load the models (embedder, card index, safety screen).
+        """Load the models (embedder, card index, safety screen); check the knowledge files.
 
         Returns ``{"seconds": {step: s}, "problems": {step: message}}``; only a
         missing embedding model raises, since nothing works without it.
@@ -87,9 +93,7 @@ class LocalCompanion:
         seconds: dict[str, float] = {}
         problems: dict[str, str] = {}
         start = time.perf_counter()
-        from companion.retrieval.embedding import get_embedder
-
-        get_embedder()
+        self._get_embedder()
         seconds["embedder"] = time.perf_counter() - start
         for name, load in (("retriever", self._load_retriever), ("safety", self._load_safety)):
             step = time.perf_counter()
@@ -99,100 +103,120 @@ class LocalCompanion:
                 log.exception("warm-up step %s failed", name)
                 problems[name] = str(exc) or exc.__class__.__name__
             seconds[name] = time.perf_counter() - step
+        knowledge = self._knowledge_problems()
+        if knowledge:
+            problems["knowledge"] = knowledge
         seconds["total"] = time.perf_counter() - start
         return {"seconds": seconds, "problems": problems}
+
+    @staticmethod
+    def _knowledge_problems() -> str:
+        """Broken card or flow files (skipped, the rest work), as one warning; "" if none."""
+        from companion.knowledge import knowledge_problems, summary
+
+        try:
+            found = knowledge_problems()
+        except Exception as exc:  # noqa: BLE001 - e.g. the topics file itself is broken
+            log.exception("checking the knowledge files failed")
+            return f"the knowledge files could not be checked: {exc}"
+        return summary(found) if found else ""
+
+    def close(self) -> None:
+        """Let go of the journal (another window may open it)."""
+        self._close_journal()
+        self._engine = None
+
+    def _get_embedder(self) -> Any:
+        if self._embedder is None:
+            from companion.retrieval.embedding import get_embedder
+
+            self._embedder = get_embedder()
+        return self._embedder
 
     def _load_retriever(self) -> Any:
         with self._models_lock:
             if self._retriever is None:
-                retriever = _get("companion.retrieval", "Retriever", "The card index")
-                self._retriever = retriever.open()
+                from companion.retrieval.retriever import Retriever
+
+                self._retriever = Retriever.open(embedder=self._get_embedder())
             return self._retriever
 
     def _load_safety(self) -> None:
-        _get("companion.safety", "screen", "The safety screen")("warming up", ())
+        self._get_screener()("warming up", ())
 
-    def ping(self) -> str:
-        return "pong"
+    def _get_screener(self) -> Any:
+        if self._screener is None:
+            from companion.safety import screen
 
-    def status(self) -> dict[str, Any]:
-        """The journal's state: open, needs_passphrase, locked, unavailable or broken."""
+            self._screener = screen
+        return self._screener
+
+    # -- journal state -----------------------------------------------------------
+    def status(self) -> JournalStatus:
+        """The journal's state: open, needs_passphrase, locked, in_use or broken."""
         try:
-            self._open_journal()
-        except LockedError as exc:
-            return {"journal": "locked", "message": str(exc)}
-        except NotAvailableError as exc:
-            return {"journal": "unavailable", "message": str(exc)}
-        except Exception as exc:  # noqa: BLE001 - reported, not raised
-            kind = exc.__class__.__name__
-            state = {"PassphraseRequiredError": "needs_passphrase",
-                     "JournalLockedError": "in_use"}.get(kind, "broken")
-            return {"journal": state, "message": str(exc), "error": kind}
-        return {"journal": "open", "encrypted": bool(self._journal_attr("is_encrypted", False)),
-                "generator_problem": getattr(self, "generator_problem", "")}
+            journal = self._open_journal()
+        except AppLockedError as exc:
+            return JournalStatus("locked", str(exc))
+        except PassphraseRequiredError as exc:
+            return JournalStatus("needs_passphrase", str(exc))
+        except JournalLockedError as exc:
+            return JournalStatus("in_use", str(exc))
+        except Exception as exc:  # noqa: BLE001 - a journal that cannot open is reported
+            return JournalStatus("broken", str(exc) or exc.__class__.__name__)
+        return JournalStatus("open", encrypted=journal.is_encrypted,
+                             generator_problem=self.generator_problem)
 
-    def _journal_attr(self, name: str, default: Any) -> Any:
-        value = getattr(self._journal, name, default)
-        return value() if callable(value) else value
-
-    def _open_journal(self) -> Any:
+    def _open_journal(self) -> Journal:
         if self._locked:
-            raise LockedError("The app is locked. Type your passphrase to continue.")
+            raise AppLockedError("The app is locked. Type your passphrase to continue.")
         if self._journal is None:
-            journal = _get("companion.journal", "Journal", "The journal")
-            self._journal = journal.open(self._journal_path, passphrase=self._passphrase)
+            self._journal = Journal.open(self._journal_path, passphrase=self._passphrase)
         return self._journal
 
-    def unlock(self, passphrase: str) -> dict[str, Any]:
+    def unlock(self, passphrase: str) -> JournalStatus:
         """Open the journal with ``passphrase`` (a wrong one raises WrongPassphraseError)."""
-        journal = _get("companion.journal", "Journal", "The journal")
         if self._journal is not None and self._locked:
             self._close_journal()
-        opened = journal.open(self._journal_path, passphrase=passphrase)
+        opened = Journal.open(self._journal_path, passphrase=passphrase)
         self._journal, self._passphrase, self._locked = opened, passphrase, False
         return self.status()
 
-    def lock(self) -> dict[str, Any]:
+    def lock(self) -> JournalStatus:
         """Forget the passphrase and close the journal until :meth:`unlock`."""
         self._close_journal()
         self._passphrase, self._locked, self._engine = None, True, None
-        return {"journal": "locked"}
+        return JournalStatus("locked")
 
     def _close_journal(self) -> None:
-        close = getattr(self._journal, "close", None)
-        if callable(close):
-            close()
+        if self._journal is not None:
+            self._journal.close()
         self._journal = None
 
-    def journal_move_aside(self) -> dict[str, str]:
+    def move_journal_aside(self) -> str:
         """Move a damaged journal file aside (kept, renamed) so a fresh one can start."""
-        move_aside = _get("companion.journal", "move_aside", "The journal")
         self._close_journal()
-        moved = move_aside(self._journal_path or paths.journal_path())
-        return {"moved_to": str(moved)}
+        return str(move_aside(self._journal_path or paths.journal_path()))
 
-    def home(self) -> dict[str, Any]:
+    def home(self) -> HomeInfo:
         """What the home screen shows besides the flows."""
-        days = follow_ups = None
+        days, follow_ups = None, []
         try:
-            jr = self._open_journal()
-            days = jr.days_since_last_meeting()
-            follow_ups = to_jsonable(jr.open_follow_ups())
-        except (NotAvailableError, LockedError):
+            journal = self._open_journal()
+        except AppLockedError:
             pass
-        settings = Settings.load()
-        return {"days_since_meeting": days, "follow_ups": follow_ups or [],
-                "resident_name": settings.resident_name}
+        else:
+            days = journal.days_since_last_meeting()
+            follow_ups = journal.open_follow_ups()
+        return HomeInfo(days, follow_ups, Settings.load().resident_name)
 
     # -- dialogue ----------------------------------------------------------------
-    def _engine_or_build(self) -> Any:
+    def _engine_or_build(self) -> Engine:
         if self._engine is None:
-            engine = _get("companion.dialogue.engine", "Engine", "The reflection engine")
-            from companion.retrieval.embedding import get_embedder
-
-            self._engine = engine(journal=self._open_journal(), embedder=get_embedder(),
+            self._engine = Engine(journal=self._open_journal(), embedder=self._get_embedder(),
                                   retriever=self._load_retriever(),
-                                  generator=self._generator())
+                                  screener=self._get_screener(), generator=self._generator())
+            self._engine.colleagues = tuple(Settings.load().colleagues)
         return self._engine
 
     def _generator(self) -> Any:
@@ -202,203 +226,240 @@ class LocalCompanion:
         if not settings.generator_enabled:
             return None
         try:
-            local = _get("companion.dialogue.generator", "LocalGenerator", "The generator")
+            from companion.dialogue.generator import LocalGenerator
+
             if not settings.generator_path:
                 raise ValueError("no generator model is set (settings: generator_path)")
-            return local.load(settings.generator_path)
+            return LocalGenerator.load(settings.generator_path)
         except Exception as exc:  # noqa: BLE001 - reflection works without it
             log.exception("generator not loaded")
             self.generator_problem = f"The generator is off: {exc}"
             return None
 
-    def flows(self) -> list[dict[str, Any]]:
+    def flows(self) -> list[FlowInfo]:
         """The reflection flows; read from the flow files while the engine is not built."""
-        if self._engine is not None:
-            flows = self._engine.flows()
-        else:
-            flows = list(_get("companion.dialogue.flows", "load_flows", "Reflection flows")()
-                         .values())
-        return [{"id": f.id, "title": f.title, "description": getattr(f, "description", "")}
-                for f in flows]
+        flows = self._engine.flows() if self._engine is not None else load_flows().values()
+        return [FlowInfo(f.id, f.title, f.description) for f in flows]
 
-    def start(self, flow_id: str) -> dict[str, Any]:
-        return to_jsonable(self._engine_or_build().start(flow_id))
+    def start(self, flow_id: str) -> TurnReply:
+        """Open a reflection on a flow: its opening words."""
+        engine = self._engine_or_build()
+        with self._open_journal().transaction():
+            return convert(engine.start(flow_id), TurnReply)
 
-    def turn(self, session_id: Any, text: str,
-             on_token: Callable[[str], None] | None = None,
-             privacy: str = "redact") -> dict[str, Any]:
-        """One resident turn; ``on_token`` gets each piece the optional generator streams.
+    def turn(self, session_id: int, text: str, privacy: PrivacyChoice | None = None, *,
+             on_token: TokenHandler | None = None,
+             cancel: threading.Event | None = None) -> TurnReply:
+        """One resident message, in one call: safety, privacy, understanding, advice, save.
 
-        The reply is final only when this returns: guardrails may still replace the
-        streamed words by the curated text (then ``generator_fallback`` says why).
-        ``privacy``: "ask" returns state "privacy" with the spans when identifiers are
-        found (nothing saved); "keep" or "redact" applies the resident's choice.
+        Args:
+            privacy: the resident's choice for a message holding possible patient
+                identifiers. Without one (and without auto-redaction in the
+                settings) such a message comes back as state ``privacy`` with
+                the spans, and nothing is saved.
+            on_token: gets each piece the optional generator streams. The reply is
+                final only when this returns: guardrails may still replace the
+                streamed words (``generator_fallback`` says why).
+            cancel: set by a ``cancel`` request; the turn then stops and writes nothing.
         """
-        return to_jsonable(self._engine_or_build().turn(session_id, text, on_token=on_token,
-                                                        privacy=privacy))
+        engine = self._engine_or_build()
+        choice = privacy or ("redact" if Settings.load().auto_redact else "ask")
+        # The engine screens safety first, then privacy: a crisis never waits on the
+        # identifiers question (it is saved redacted and the resources come at once).
+        return self._reply(engine, session_id, cancel, lambda stream: engine.turn(
+            session_id, text, on_token=stream, privacy=choice), on_token)
 
-    def answer_check(self, session_id: Any, answer: str,
-                     on_token: Callable[[str], None] | None = None) -> dict[str, Any]:
-        """The resident's answer (yes / no / not_sure) to a turn in state "check"."""
-        return to_jsonable(self._engine_or_build().answer_check(session_id, answer,
-                                                                on_token=on_token))
+    def answer_check(self, session_id: int, answer: CheckAnswerId, *,
+                     on_token: TokenHandler | None = None,
+                     cancel: threading.Event | None = None) -> TurnReply:
+        """The resident's answer to the safety check question (state "check")."""
+        engine = self._engine_or_build()
+        return self._reply(engine, session_id, cancel, lambda stream: engine.answer_check(
+            session_id, answer, on_token=stream), on_token)
 
-    def end(self, session_id: Any) -> dict[str, Any]:
-        return to_jsonable(self._engine_or_build().end(session_id))
+    def _reply(self, engine: Engine, session_id: int, cancel: threading.Event | None,
+               run: Callable[[TokenHandler], Any], on_token: TokenHandler | None) -> TurnReply:
+        """Run one engine step undoably and type its answer (with the words saved)."""
 
-    def resume_after_crisis(self, session_id: Any, safe: bool) -> dict[str, Any]:
-        return to_jsonable(self._engine_or_build().resume_after_crisis(session_id, safe=safe))
+        def stream(piece: str) -> None:
+            if cancel is not None and cancel.is_set():
+                raise RequestCancelled("The message was cancelled; nothing was saved.")
+            if on_token is not None:
+                on_token(piece)
 
-    def submit_checkin(self, session_id: Any, answers: dict[str, Any]) -> dict[str, Any]:
-        return to_jsonable(self._engine_or_build().submit_checkin(session_id, answers))
+        turns = engine.session(session_id).resident_turns
+        before = len(turns)
+        with self._undoable(engine, session_id, cancel):
+            result = run(stream)
+        data = result.to_dict()
+        privacy = data.pop("privacy", None) or {}
+        data["identifiers"] = privacy.get("spans") or []
+        data["privacy_applied"] = privacy.get("applied")
+        data["said"] = turns[-1] if len(turns) > before else ""
+        reply: TurnReply = convert(data, TurnReply)
+        return reply
 
-    # -- privacy -----------------------------------------------------------------
-    def privacy_scan(self, text: str) -> list[dict[str, Any]]:
-        return to_jsonable(_get("companion.privacy", "scan", "The privacy guard")(text))
+    @contextmanager
+    def _undoable(self, engine: Engine, session_id: int,
+                  cancel: threading.Event | None) -> Iterator[None]:
+        """Run a turn in one journal transaction; a cancel undoes its writes and state."""
+        state = engine.session(session_id)
+        saved = {name: value if name == "flow" else copy.deepcopy(value)
+                 for name, value in vars(state).items()}
+        try:
+            with self._open_journal().transaction():
+                yield
+                if cancel is not None and cancel.is_set():
+                    raise RequestCancelled("The message was cancelled; nothing was saved.")
+        except BaseException:
+            vars(state).update(saved)
+            raise
 
-    def redact(self, text: str, spans: list[dict[str, Any]] | None = None) -> str:
-        scan = _get("companion.privacy", "scan", "The privacy guard")
-        redact = _get("companion.privacy", "redact", "The privacy guard")
-        found = scan(text)
-        if spans is not None:  # keep only the spans the resident chose, as core objects
-            wanted = {(s["start"], s["end"]) for s in spans}
-            found = [s for s in found if (s.start, s.end) in wanted]
-        return redact(text, found)
+    def end(self, session_id: int) -> SessionSummary:
+        """Close a reflection and save its summary."""
+        engine = self._engine_or_build()
+        with self._open_journal().transaction():
+            return convert(engine.end(session_id), SessionSummary)
+
+    def resume_after_crisis(self, session_id: int, safe: bool) -> TurnReply:
+        """After the resources: go on with the flow if the resident is safe, else end."""
+        engine = self._engine_or_build()
+        with self._open_journal().transaction():
+            return convert(engine.resume_after_crisis(session_id, safe=safe), TurnReply)
+
+    def submit_checkin(self, session_id: int, answers: dict[str, int]) -> TurnReply:
+        """The check-in answers given inside a flow; the flow goes on."""
+        engine = self._engine_or_build()
+        with self._open_journal().transaction():
+            return convert(engine.submit_checkin(session_id, answers), TurnReply)
 
     # -- check-ins ---------------------------------------------------------------
-    def checkin_items(self) -> list[dict[str, Any]]:
-        return to_jsonable(_get("companion.checkin", "CHECKIN_ITEMS", "The check-in"))
+    def checkin_items(self) -> list[CheckinItem]:
+        return list(CHECKIN_ITEMS)
 
-    def add_checkin(self, answers: dict[str, Any]) -> Any:
-        return to_jsonable(self._open_journal().add_checkin(answers))
+    def add_checkin(self, answers: dict[str, int]) -> Checkin:
+        return self._open_journal().add_checkin(answers)
 
-    def checkins(self) -> list[Any]:
-        return to_jsonable(self._open_journal().checkins())
+    def checkins(self) -> list[Checkin]:
+        return self._open_journal().checkins()
 
     # -- journal -----------------------------------------------------------------
-    def sessions(self, query: str = "") -> list[Any]:
-        return to_jsonable(self._open_journal().sessions(query or None))
+    def sessions(self, query: str = "") -> list[SessionRecord]:
+        return self._open_journal().sessions(query or None)
 
-    def session(self, session_id: Any) -> Any:
-        return to_jsonable(self._open_journal().session(session_id))
+    def session(self, session_id: int) -> SessionRecord:
+        return self._open_journal().session(session_id)
 
-    def topics(self, status: str | None = None) -> list[Any]:
-        return to_jsonable(self._open_journal().topics(status))
+    def topics(self, status: str | None = None) -> list[Topic]:
+        return self._open_journal().topics(status)
 
-    def update_topic(self, topic_id: Any, **changes: Any) -> Any:
-        allowed = {"status", "title", "rationale", "position"}
-        unknown = sorted(set(changes) - allowed)
-        if unknown:
-            raise ValueError(f"update_topic: unknown field(s) {', '.join(unknown)}")
-        return to_jsonable(self._open_journal().update_topic(topic_id, **changes))
+    def update_topic(self, topic_id: int, status: str | None = None, title: str | None = None,
+                     rationale: str | None = None) -> Topic:
+        return self._open_journal().update_topic(topic_id, status=status, title=title,
+                                                 rationale=rationale)
+
+    def move_topic(self, topic_id: int, step: int) -> list[Topic]:
+        """Move a topic up (negative) or down the agenda; one transaction."""
+        return self._open_journal().move_topic(topic_id, step, among=AGENDA_STATUSES)
 
     # -- knowledge ---------------------------------------------------------------
     def search_cards(self, query: str, k: int = 10, topic: str | None = None,
-                     audience: str | None = None) -> list[dict[str, Any]]:
+                     audience: str | None = None) -> list[CardHit]:
         hits = self._load_retriever().search(query, k=k, topic=topic or None,
                                              audience=audience or None)
-        return [{**hit.to_dict(), "audience": hit.card.audience} for hit in hits]
+        return [convert({**hit.to_dict(), "audience": hit.card.audience}, CardHit)
+                for hit in hits]
 
     def list_cards(self, topic: str | None = None,
-                   audience: str | None = None) -> list[dict[str, Any]]:
+                   audience: str | None = None) -> list[CardHit]:
         """Every card (title order), optionally of one topic and audience; no body text."""
-        cards = []
-        for card in self._load_retriever().cards:
-            if topic and topic not in card.all_topics:
-                continue
-            if audience and card.audience not in {audience, "both"}:
-                continue
-            cards.append({"id": card.id, "title": card.title, "topic": card.topic,
-                          "topics": list(card.all_topics), "audience": card.audience,
-                          "sources": list(card.sources), "score": None, "text": ""})
-        return sorted(cards, key=lambda c: c["title"].casefold())
+        if topic:
+            cards = cards_for_topic(topic, audience or None)
+        else:
+            cards = [c for c in self._load_retriever().cards
+                     if not audience or visible_to(c, audience)]
+        listed = [CardHit(id=c.id, title=c.title, topic=c.topic, topics=list(c.all_topics),
+                          audience=c.audience, sources=list(c.sources)) for c in cards]
+        return sorted(listed, key=lambda c: c.title.casefold())
 
-    def card(self, card_id: str) -> dict[str, Any]:
-        return to_jsonable(self._load_retriever().card(card_id))
+    def card(self, card_id: str) -> CardView:
+        return convert(self._load_retriever().card(card_id), CardView)
 
     def topic_labels(self) -> dict[str, str]:
-        from companion.taxonomy import load_topics, topic_label
-
         return {topic_id: topic_label(topic_id) for topic_id in load_topics()}
 
     # -- settings and data -------------------------------------------------------
-    def settings(self) -> dict[str, Any]:
-        return asdict(Settings.load())
+    def settings(self) -> Settings:
+        return Settings.load()
 
-    def update_settings(self, **changes: Any) -> dict[str, Any]:
-        settings = Settings.load()
-        known = {f.name for f in fields(Settings)}
-        for name, value in changes.items():
-            if name not in known:
-                raise ValueError(f"unknown setting '{name}'")
-            expected = type(getattr(settings, name))
-            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                raise ValueError(f"setting '{name}' must be {expected.__name__}, got {value!r}")
-            setattr(settings, name, value)
+    def update_settings(self, changes: SettingsChanges) -> Settings:
+        settings = Settings.load().update(changes)
         settings.save()
         if "generator_enabled" in changes or "generator_path" in changes:
             self._engine = None  # the engine reads the generator setting when built
-        return asdict(settings)
+        return settings
 
-    def set_passphrase(self, new: str) -> dict[str, Any]:
+    def set_passphrase(self, new: str) -> JournalStatus:
         self._open_journal().set_passphrase(new)
         self._passphrase = new
         return self.status()
 
-    def change_passphrase(self, old: str, new: str) -> dict[str, Any]:
+    def change_passphrase(self, old: str, new: str) -> JournalStatus:
         self._open_journal().change_passphrase(old, new)
         self._passphrase = new
         return self.status()
 
-    def remove_passphrase(self, old: str) -> dict[str, Any]:
+    def remove_passphrase(self, old: str) -> JournalStatus:
         self._open_journal().remove_passphrase(old)
         self._passphrase = None
         return self.status()
 
-    def delete_all(self, confirm: str) -> dict[str, Any]:
-        """Delete every journal record; ``confirm`` must be the word DELETE."""
-        if confirm != "DELETE":
-            raise ValueError("Type DELETE to confirm deleting all your data.")
-        self._open_journal().delete_all()
+    def delete_all(self) -> dict[str, int]:
+        """Delete every journal record; returns how many of each kind went."""
+        counts = self._open_journal().delete_all()
         self._engine = None
-        return self.status()
+        return counts
 
-    # -- agenda ----------------------------------------------------------------
-    def agenda_available(self) -> bool:
-        try:
-            _get("companion.sharing", "export_agenda", "Agenda export")
-        except NotAvailableError:
-            return False
-        return True
+    # -- agenda ------------------------------------------------------------------
+    def agenda_identifiers(self, topic_ids: list[int] | None = None) -> list[IdentifierFinding]:
+        """What to ask about before the agenda is exported: possible patient identifiers,
+        then quotes that admit an error or give case facts (kind "admission"/"case-facts")."""
+        return find_findings(self._agenda(topic_ids))
 
-    def _agenda(self, topic_ids: list[int] | None) -> Any:
-        build = _get("companion.sharing", "build_agenda", "Agenda export")
-        return build(self._open_journal(), resident=Settings.load().resident_name,
-                     topic_ids=topic_ids)
+    def _agenda(self, topic_ids: list[int] | None, resident: str | None = None) -> Any:
+        name = resident if resident is not None else Settings.load().resident_name
+        return build_agenda(self._open_journal(), resident=name, topic_ids=topic_ids)
 
-    def agenda_identifiers(self, topic_ids: list[int] | None = None) -> list[dict[str, str]]:
-        """Possible patient identifiers in the agenda that would be exported."""
-        find = _get("companion.sharing", "find_identifiers", "Agenda export")
-        return to_jsonable(find(self._agenda(topic_ids)))
+    def agenda_text(self, fmt: Literal["md", "json"], topic_ids: list[int] | None = None,
+                    redact: bool = False, keep_identifiers: bool = False,
+                    resident: str | None = None, keep_wording: bool = False) -> AgendaText:
+        """The agenda rendered for the mentor; its topics are marked shared.
 
-    def export_agenda(self, fmt: str, path: str, topic_ids: list[int] | None = None,
-                      redact: bool = False, keep_identifiers: bool = False,
-                      overwrite: bool = False) -> dict[str, Any]:
+        Raises ``IdentifiersFound`` unless ``redact`` or ``keep_identifiers`` is set
+        and the agenda holds possible patient identifiers, and ``DisclosuresFound``
+        (a subclass) unless one of those or ``keep_wording`` is set and it quotes the
+        resident admitting an error or giving case facts.
+        """
+        agenda = self._agenda(topic_ids, resident)
+        text = export_agenda(self._open_journal(), agenda, fmt, redact=redact,
+                             keep_identifiers=keep_identifiers, keep_wording=keep_wording)
+        return AgendaText(text, len(agenda.topics))
+
+    def export_agenda(self, fmt: Literal["md", "json"], path: str,
+                      topic_ids: list[int] | None = None, redact: bool = False,
+                      keep_identifiers: bool = False, overwrite: bool = False) -> ExportResult:
         """Write the agenda (accepted topics, or ``topic_ids`` in order) to a new file.
 
         Raises ``IdentifiersFound`` unless ``redact`` or ``keep_identifiers`` is set
         and the agenda holds possible patient identifiers.
         """
-        export = _get("companion.sharing", "export_agenda", "Agenda export")
-        write = _get("companion.agenda", "write_new_file", "Agenda export")
-        agenda = self._agenda(topic_ids)
-        text = export(self._open_journal(), agenda, fmt, redact=redact,
-                      keep_identifiers=keep_identifiers)
-        written = write(Path(path).expanduser(), text, overwrite=overwrite)
-        return {"path": str(written), "topics": len(agenda.topics)}
+        with self._open_journal().transaction():  # not marked shared if the file fails
+            rendered = self.agenda_text(fmt, topic_ids, redact, keep_identifiers)
+            written = write_new_file(Path(path).expanduser(), rendered.text,
+                                     overwrite=overwrite)
+        return ExportResult(str(written), rendered.topics)
 
-    def import_review(self, path: str) -> dict[str, Any]:
+    def import_review(self, path: str) -> ReviewImport:
         """Record a mentor-reviewed agenda file: the meeting, discussed topics, follow-ups."""
-        load = _get("companion.agenda", "load_agenda", "Review import")
-        record = _get("companion.sharing", "import_review", "Review import")
-        return to_jsonable(record(self._open_journal(), load(Path(path).expanduser())))
+        done = record_review(self._open_journal(), load_agenda(Path(path).expanduser()))
+        return convert(done, ReviewImport)

@@ -1,11 +1,32 @@
-"""The JSON-lines protocol between the app and the model process.
+"""The JSON-lines protocol between the app and the model process (version 2).
 
-One JSON object per line, UTF-8. Requests: ``{"id", "method", "params"}``.
-Replies: ``{"id", "result"}`` or ``{"id", "error": {"type", "message"}}``.
-Events (no id): ``{"event": "hello" | "ready" | "load_failed" | ..., ...}``.
-While a streaming request runs (a ``turn`` with the optional generator on), the
-model process sends ``{"event": "token", "request": <id>, "text": piece}`` for
-each generated piece, always before that request's reply.
+One JSON object per line, UTF-8, in both directions.
+
+Requests (app -> model process): ``{"id": int, "method": str, "params": {...}}``.
+``method`` is an operation of the typed API (:mod:`companion.service.api`) and
+``params`` its arguments as JSON (the types are the method's hints,
+:mod:`companion.service.wire`). Two methods are the protocol's own and are
+answered at once, even while another request runs:
+
+- ``ping`` -> ``"pong"``;
+- ``cancel`` with ``{"request": id}`` -> ``{"cancelled": bool}``: a queued request
+  is dropped, a running turn stops at its next step; either way it writes nothing
+  and its own reply is the error ``cancelled``.
+
+Replies (model process -> app): ``{"id", "result"}`` or ``{"id", "error": {"code",
+"message", "retryable"}}`` (codes: :data:`companion.service.errors.ERRORS`, listed in
+docs/DESIGN.md). Requests are answered one at a time, in order.
+
+Events (no id):
+
+- ``{"event": "hello", "protocol": 2, "pid", "seconds"}`` first; a client whose
+  :data:`PROTOCOL_VERSION` differs refuses to go on (``protocol_mismatch``);
+- ``{"event": "ready", "seconds": {...}, "problems": {...}}`` once the models are
+  loaded, or ``{"event": "load_failed", "error": {...}}``;
+- ``{"event": "token", "request": id, "text": piece}`` for each piece a streaming
+  request (``turn`` with the optional generator on) writes, always before its reply.
+
+The client adds ``{"event": "exit", "code", "expected"}`` when the process ends.
 """
 
 from __future__ import annotations
@@ -13,11 +34,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+PROTOCOL_VERSION = 2
+"""Bump on any change a client of the previous version would misread."""
+
 HELLO = "hello"
 READY = "ready"
 LOAD_FAILED = "load_failed"
 EXIT = "exit"
 TOKEN = "token"
+PING = "ping"
+CANCEL = "cancel"
 
 
 def encode(message: dict[str, Any]) -> str:
@@ -31,9 +57,3 @@ def decode(line: str) -> dict[str, Any]:
     if not isinstance(message, dict):
         raise ValueError(f"protocol line is not a JSON object: {line[:80]!r}")
     return message
-
-
-def error_payload(exc: BaseException) -> dict[str, str]:
-    """The error a caller sees: the exception's class name and its message."""
-    message = str(exc) or exc.__class__.__name__
-    return {"type": exc.__class__.__name__, "message": message}

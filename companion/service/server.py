@@ -1,5 +1,7 @@
 """The model process: serves :class:`LocalCompanion` over JSON lines on stdin/stdout.
 
+The protocol (version, frames, cancel, error codes) is in :mod:`companion.service.protocol`.
+
 It says hello at once, loads the models in a background thread and announces
 ``ready`` with timings, while requests are answered one at a time by a single
 worker thread (the journal's SQLite connection stays on one thread). A
@@ -21,9 +23,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+from companion.logfile import describe
 from companion.service import protocol
+from companion.service.errors import ProtocolError, RequestCancelled, to_wire
+
+if TYPE_CHECKING:
+    from companion.service.local import LocalCompanion
 
 log = logging.getLogger("companion.service")
 _START = time.perf_counter()
@@ -38,14 +45,9 @@ def _take_stdout() -> TextIO:
 
 
 def _configure_logging() -> None:
-    from companion import paths
+    from companion import logfile
 
-    paths.ensure_data_dir()
-    handler = logging.FileHandler(paths.log_path(), encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    logfile.install(level=logging.INFO)
     for noisy in ("transformers", "sentence_transformers", "huggingface_hub", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -53,15 +55,16 @@ def _configure_logging() -> None:
 class Server:
     """Reads requests, runs them on one worker, writes replies and events."""
 
-    def __init__(self, out: TextIO, core: Any | None = None):
-        from companion.service.local import PUBLIC_METHODS, STREAMING_METHODS, LocalCompanion
+    def __init__(self, out: TextIO, core: LocalCompanion | None = None):
+        from companion.service.local import LocalCompanion
 
         self._out = out
         self._write_lock = threading.Lock()
         self._core = core or LocalCompanion()
-        self._allowed = PUBLIC_METHODS
-        self._streaming = STREAMING_METHODS
         self._requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._state_lock = threading.Lock()
+        self._running: tuple[Any, threading.Event] | None = None
+        self._dropped: set[Any] = set()
 
     def send(self, message: dict[str, Any]) -> None:
         """Write one protocol line; safe from any thread (one lock for all writes)."""
@@ -78,28 +81,31 @@ class Server:
             loaded = self._core.warm_up()
         except Exception as exc:  # noqa: BLE001 - reported to the app
             log.exception("loading models failed")
-            self.send({"event": protocol.LOAD_FAILED, "error": protocol.error_payload(exc)})
+            self.send({"event": protocol.LOAD_FAILED, "error": to_wire(exc)})
             return
         loaded["seconds"]["since_start"] = time.perf_counter() - _START
         self.send({"event": protocol.READY, **loaded})
 
-    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+    def handle(self, request: dict[str, Any],
+               cancel: threading.Event | None = None) -> dict[str, Any]:
         """One reply for one request (never raises)."""
-        rid = request.get("id")
-        method = request.get("method")
-        params = request.get("params") or {}
-        if method not in self._allowed or not isinstance(params, dict):
-            error = {"type": "UnknownMethod", "message": f"unknown method {method!r}"}
-            return {"id": rid, "error": error}
-        if method in self._streaming:
-            params = {**params, "on_token": self._token_sender(rid)}
-        try:
-            from companion.service.convert import to_jsonable
+        from companion.service import wire
 
-            result = to_jsonable(getattr(self._core, method)(**params))
+        rid = request.get("id")
+        method = str(request.get("method"))
+        try:
+            result = wire.dispatch(self._core, method, request.get("params") or {},
+                                   on_token=self._token_sender(rid), cancel=cancel)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message
-            log.exception("request %s failed", method)
-            return {"id": rid, "error": protocol.error_payload(exc)}
+            error = to_wire(exc)
+            # the code and kinds only: an error's text may quote the resident's words
+            if isinstance(exc, (ProtocolError, RequestCancelled)):
+                log.info("request %s: %s", method, describe(exc))
+            elif error["code"] == "internal":
+                log.error("request %s failed: %s", method, describe(exc), exc_info=exc)
+            else:
+                log.warning("request %s failed: %s [%s]", method, describe(exc), error["code"])
+            return {"id": rid, "error": error}
         return {"id": rid, "result": result}
 
     def _token_sender(self, rid: Any) -> Callable[[str], None]:
@@ -110,16 +116,39 @@ class Server:
 
         return send_token
 
+    def _cancel(self, rid: Any) -> bool:
+        """Stop request ``rid``: drop it if queued, signal it if running."""
+        with self._state_lock:
+            if self._running is not None and self._running[0] == rid:
+                self._running[1].set()
+                return True
+            self._dropped.add(rid)
+            return True
+
     def _work(self) -> None:
         while True:
             request = self._requests.get()
             if request is None:
                 return
-            self.send(self.handle(request))
+            rid = request.get("id")
+            cancel = threading.Event()
+            with self._state_lock:
+                dropped = rid in self._dropped
+                self._dropped.discard(rid)
+                self._running = None if dropped else (rid, cancel)
+            if dropped:
+                error = to_wire(RequestCancelled("The request was cancelled before it ran."))
+                self.send({"id": rid, "error": error})
+                continue
+            try:
+                self.send(self.handle(request, cancel))
+            finally:
+                with self._state_lock:
+                    self._running = None
 
     def serve(self, stream: TextIO, load_models: bool = True) -> None:
-        self.send({"event": protocol.HELLO, "pid": os.getpid(),
-                   "seconds": time.perf_counter() - _START})
+        self.send({"event": protocol.HELLO, "protocol": protocol.PROTOCOL_VERSION,
+                   "pid": os.getpid(), "seconds": time.perf_counter() - _START})
         if load_models:
             threading.Thread(target=self._load_models, name="load-models", daemon=True).start()
         else:  # --no-models: journal, settings and privacy only (tests, quick tools)
@@ -133,14 +162,19 @@ class Server:
             try:
                 request = protocol.decode(line)
             except ValueError as exc:
-                self.send({"id": None, "error": {"type": "BadRequest", "message": str(exc)}})
+                self.send({"id": None, "error": to_wire(ProtocolError(f"bad request: {exc}"))})
                 continue
-            if request.get("method") == "ping":  # answered even while a request runs
+            method = request.get("method")
+            if method == protocol.PING:  # answered even while a request runs
                 self.send({"id": request.get("id"), "result": "pong"})
-                continue
-            self._requests.put(request)
+            elif method == protocol.CANCEL:
+                target = (request.get("params") or {}).get("request")
+                self.send({"id": request.get("id"), "result": {"cancelled": self._cancel(target)}})
+            else:
+                self._requests.put(request)
         self._requests.put(None)
         worker.join(timeout=5)
+        self._core.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,6 @@
-"""The Textual app: thin. It starts the model process, routes its events, and
-owns the cross-screen state (models loading/ready, journal open/locked, idle lock).
+"""The Textual app: thin. It holds the typed API to the core (the model process in
+the app, an in-process one in tests), routes its events, and owns the
+cross-screen state (models loading/ready, journal open/locked, idle lock).
 
 Screens live in ``screens/``, widgets in ``widgets/``, styles in ``.tcss`` files.
 :func:`make_app` is the one factory used by :func:`run` and by the tests.
@@ -17,16 +18,17 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from companion.service.client import ServiceClient, ServiceError
+from companion.service import protocol
+from companion.service.api import CompanionAPI
+from companion.service.errors import InternalError, ServiceError, ServiceStoppedError
+from companion.service.results import FlowInfo, JournalStatus
+from companion.settings import Settings, SettingsChanges
+from companion.textnorm import strip_controls
 from companion.tui.messages import ModelsReady, ServiceEvent
 
 log = logging.getLogger("companion.tui")
 
-FRIENDLY = {
-    "WrongPassphraseError": "That passphrase is not right. Try again.",
-    "JournalLockedError": "The journal is open in another companion window. Close it and retry.",
-    "ServiceStopped": "The model process stopped. Restart the app (details in the log file).",
-}
+STOPPED = "The model process stopped. Restart the app (details in the log file)."
 QUIT_CONFIRM_SECONDS = 5.0  # a second ctrl+q within this time quits despite unsaved work
 
 
@@ -56,24 +58,25 @@ class CompanionApp(App[int]):
     models_state: reactive[str] = reactive("loading")
     """loading | ready | failed | stopped"""
     journal_state: reactive[str] = reactive("unknown")
-    """unknown | open | needs_passphrase | locked | unavailable | broken"""
+    """unknown | open | needs_passphrase | locked | in_use | broken"""
 
-    def __init__(self, client: ServiceClient, settings: dict[str, Any],
+    def __init__(self, api: CompanionAPI, settings: Settings,
                  review_file: str | None = None, idle_lock_seconds: float | None = None,
-                 owns_client: bool = True):
+                 owns_api: bool = True):
         super().__init__()
-        self.client = client
+        self.api = api
+        """The core, typed: every screen asks it through ``app.api``."""
         self.settings = settings
         self.review_file = review_file
         self.encrypted = False
         self.models_info: dict[str, Any] = {}
-        self.flows: list[dict[str, Any]] = []
-        self._owns_client = owns_client
+        self.flows: list[FlowInfo] = []
+        self._owns_api = owns_api
         self._idle_override = idle_lock_seconds
         self._last_input = time.monotonic()
         self._locked = False
         self._quit_armed_at = -QUIT_CONFIRM_SECONDS
-        self.theme = settings.get("theme") or "textual-dark"
+        self.theme = settings.theme or "textual-dark"
 
     # -- start-up ----------------------------------------------------------------
     def on_mount(self) -> None:
@@ -92,58 +95,61 @@ class CompanionApp(App[int]):
             self.notify("The mentor review screen is not available in this version.",
                         severity="error", timeout=10)
             return False
-        self.push_screen(ReviewScreen(review_file), callback=lambda _: self.open_journal())
+        def reviewed(_: object) -> None:
+            self.open_journal()
+
+        self.push_screen(ReviewScreen(review_file), callback=reviewed)
         return True
 
     def _start_service(self, open_journal: bool = True) -> None:
-        self.client.on_event = lambda event: self.post_message(ServiceEvent(event))
-        if not self.client.running:
-            try:
-                self.client.start()
-            except OSError as exc:
-                self.report(exc, "starting the model process")
-                self.models_state = "stopped"
-                return
-        elif self.client.ready_info is not None:
-            self.post_message(ServiceEvent(self.client.ready_info))
+        try:
+            self.api.connect(self._relay_event)
+        except OSError as exc:
+            self.report(exc, "starting the model process")
+            self.models_state = "stopped"
+            return
         if open_journal:
             self.open_journal()
+
+    def _relay_event(self, event: dict[str, Any]) -> None:
+        """From any thread: the API's event becomes a message on the app's loop."""
+        self.post_message(ServiceEvent(event))
 
     def on_service_event(self, message: ServiceEvent) -> None:
         event = message.event
         kind = event.get("event")
-        if kind == "ready":
+        if kind == protocol.READY:
             self.models_info = event
             self.models_state = "ready"
             for part, problem in (event.get("problems") or {}).items():
-                self.notify(f"{part}: {problem}", title="Not available", severity="warning",
-                            timeout=8)
+                self.notify(strip_controls(f"{part}: {problem}"), title="Not available",
+                            severity="warning", timeout=8 if part != "knowledge" else 20,
+                            markup=False)
             self.post_message(ModelsReady(event.get("seconds", {}), event.get("problems", {})))
-        elif kind == "load_failed":
+        elif kind == protocol.LOAD_FAILED:
             self.models_state = "failed"
             error = event.get("error") or {}
             self.notify(f"{error.get('message')}\nSee {self.log_file}.",
                         title="The models could not be loaded", severity="error", timeout=20)
-        elif kind == "exit" and not event.get("expected"):
+        elif kind == protocol.EXIT and not event.get("expected"):
             self.models_state = "stopped"
-            self.notify(FRIENDLY["ServiceStopped"], severity="error", timeout=20)
+            self.notify(STOPPED, severity="error", timeout=20)
 
     @work(exclusive=True, group="journal", exit_on_error=False)
     async def open_journal(self) -> None:
         try:
-            status = await self.core("status")
+            status = await self.api.status()
         except ServiceError as exc:
             self.report(exc, "opening the journal")
             return
-        state = status.get("journal", "broken")
-        if state == "needs_passphrase":
+        if status.state == "needs_passphrase":
             self.ask_passphrase("start")
             return
-        if state in {"broken", "unavailable", "in_use"}:
-            self.notify(status.get("message", ""), title="Journal", timeout=15,
-                        severity="error" if state == "broken" else "warning")
-        self.encrypted = bool(status.get("encrypted"))
-        self.journal_state = state
+        if status.state in {"broken", "in_use"}:
+            self.notify(status.message, title="Journal", timeout=15,
+                        severity="error" if status.state == "broken" else "warning")
+        self.encrypted = status.encrypted
+        self.journal_state = status.state
 
     def ask_passphrase(self, mode: str) -> None:
         from companion.tui.screens.passphrase import PassphraseScreen
@@ -151,16 +157,11 @@ class CompanionApp(App[int]):
         self.journal_state = "needs_passphrase" if mode == "start" else "locked"
         self.push_screen(PassphraseScreen(mode), callback=self._unlocked)
 
-    def _unlocked(self, status: dict[str, Any] | None) -> None:
+    def _unlocked(self, status: JournalStatus | None) -> None:
         self._locked = False
         self._last_input = time.monotonic()
         self.encrypted = True
-        self.journal_state = (status or {}).get("journal", "open")
-
-    # -- talking to the core -----------------------------------------------------
-    async def core(self, method: str, **params: Any) -> Any:
-        """Call one LocalCompanion method in the model process."""
-        return await self.client.call(method, **params)
+        self.journal_state = status.state if status is not None else "open"
 
     @property
     def log_file(self) -> Path:
@@ -170,19 +171,21 @@ class CompanionApp(App[int]):
 
     def report(self, exc: BaseException, doing: str) -> None:
         """Show an error as a message with what to do; the traceback goes to the log."""
-        if isinstance(exc, ServiceError):
-            text = FRIENDLY.get(exc.kind, exc.message)
-            if exc.kind not in FRIENDLY and exc.kind not in {"NotAvailableError", "ValueError"}:
+        if isinstance(exc, ServiceStoppedError):
+            text = STOPPED
+        elif isinstance(exc, ServiceError):
+            text = exc.message
+            if isinstance(exc, InternalError):
                 text += f"\n(Details in {self.log_file})"
         else:
             log.error("error while %s", doing, exc_info=exc)
             text = f"{exc}\n(Details in {self.log_file})"
         self.notify(text, title=f"Problem {doing}", severity="error", timeout=10)
 
-    def apply_settings(self, settings: dict[str, Any]) -> None:
+    def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
-        if settings.get("theme") and settings["theme"] != self.theme:
-            self.theme = settings["theme"]
+        if settings.theme and settings.theme != self.theme:
+            self.theme = settings.theme
 
     # -- idle lock ---------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -194,7 +197,7 @@ class CompanionApp(App[int]):
     def idle_limit(self) -> float:
         if self._idle_override is not None:
             return self._idle_override
-        return float(self.settings.get("idle_lock_minutes") or 0) * 60
+        return float(self.settings.idle_lock_minutes or 0) * 60
 
     def _check_idle(self) -> None:
         if (self.encrypted and not self._locked and self.journal_state == "open"
@@ -214,7 +217,7 @@ class CompanionApp(App[int]):
     @work(group="lock", exit_on_error=False)
     async def _lock_core(self) -> None:
         try:
-            await self.core("lock")
+            await self.api.lock()
         except ServiceError as exc:
             self.report(exc, "locking the journal")
 
@@ -242,12 +245,12 @@ class CompanionApp(App[int]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
-        self.save_setting(theme=self.theme)
+        self.save_setting({"theme": self.theme})
 
     @work(group="settings", exit_on_error=False)
-    async def save_setting(self, **changes: Any) -> None:
+    async def save_setting(self, changes: SettingsChanges) -> None:
         try:
-            self.apply_settings(await self.core("update_settings", **changes))
+            self.apply_settings(await self.api.update_settings(changes))
         except ServiceError as exc:
             self.report(exc, "saving settings")
 
@@ -278,37 +281,37 @@ class CompanionApp(App[int]):
             return
         self.exit(0)
 
-    def on_unmount(self) -> None:
-        if self._owns_client:
-            self.client.close()
+    async def on_unmount(self) -> None:
+        if self._owns_api:
+            await self.api.close()
 
 
-def make_app(review_file: str | None = None, client: ServiceClient | None = None,
+def make_app(review_file: str | None = None, api: CompanionAPI | None = None,
              idle_lock_seconds: float | None = None) -> CompanionApp:
-    """Build the app (the model process starts after the first paint)."""
-    from dataclasses import asdict
-
+    """Build the app; without ``api``, on a model process started after the first paint."""
     from companion import paths
-    from companion.settings import Settings, SettingsError
+    from companion.settings import SettingsError
 
     try:
-        settings = asdict(Settings.load())
+        settings = Settings.load()
     except SettingsError as exc:
         log.error("settings unreadable: %s", exc)
-        settings = asdict(Settings())
-    owns = client is None
-    client = client or ServiceClient(stderr_path=paths.data_dir() / "service-stderr.log")
-    return CompanionApp(client, settings, review_file=review_file,
-                        idle_lock_seconds=idle_lock_seconds, owns_client=owns)
+        settings = Settings()
+    owns = api is None
+    if api is None:
+        from companion.service.client import ServiceClient
+        from companion.service.proxy import ProcessCompanion
+
+        api = ProcessCompanion(ServiceClient(
+            stderr_path=paths.data_dir() / "service-stderr.log"))
+    return CompanionApp(api, settings, review_file=review_file,
+                        idle_lock_seconds=idle_lock_seconds, owns_api=owns)
 
 
 def _log_to_file() -> None:
-    from companion import paths
+    from companion import logfile
 
-    paths.ensure_data_dir()
-    handler = logging.FileHandler(paths.log_path(), encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    logging.getLogger().addHandler(handler)
+    logfile.install()
 
 
 def run(review_file: str | None = None) -> int:

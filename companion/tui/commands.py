@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from companion.tui.app import CompanionApp
 
 
 class CompanionCommands(Provider):
@@ -14,16 +17,16 @@ class CompanionCommands(Provider):
     def _commands(self) -> list[tuple[str, Any, str]]:
         from companion.tui.screens import SCREENS
 
-        app: Any = self.app
+        app = cast("CompanionApp", self.app)
         entries: list[tuple[str, Any, str]] = []
         for name, (_, _, label) in SCREENS.items():
             if name not in {"reflection", "home"}:
                 entries.append((label, partial(app.open_screen, name), f"Open {label.lower()}"))
         entries.append(("Home", app.action_home, "Back to the home screen"))
         for flow in app.flows:
-            entries.append((f"Start reflection: {flow['title']}",
+            entries.append((f"Start reflection: {flow.title}",
                             partial(app.open_screen, "reflection", flow=flow),
-                            flow.get("description", "")))
+                            flow.description))
         entries += [
             ("Crisis and support resources", app.action_resources,
              "988, Physician Support Line, Crisis Text Line, 911 (f2 from any screen)"),

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from textual.dom import DOMNode
 from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from companion.tui.app import CompanionApp
 
 SCREENS: dict[str, tuple[str, str, str]] = {
     # name: (module, class, what the palette says)
@@ -24,3 +28,8 @@ def build_screen(name: str, **kwargs: Any) -> Screen:
     module, cls, _ = SCREENS[name]
     screen_cls = getattr(importlib.import_module(f"companion.tui.screens.{module}"), cls)
     return screen_cls(**kwargs)
+
+
+def companion_app(node: DOMNode) -> CompanionApp:
+    """The running app, typed: screens reach the core as ``companion_app(self).api``."""
+    return cast("CompanionApp", node.app)

@@ -7,7 +7,6 @@ keeps or cancels before anything is written.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,7 +15,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from companion.service.client import ServiceError
+from companion.journal import Topic
+from companion.service.errors import ServiceError
+from companion.textnorm import strip_controls
+from companion.tui.screens import companion_app
 
 ON_AGENDA = {"accepted", "shared"}
 EMPTY = ("No topics on your agenda yet. In a reflection, accept a suggested topic "
@@ -46,81 +48,76 @@ class AgendaScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Mentor agenda"
-        self.topics: list[dict[str, Any]] = []
+        self.topics: list[Topic] = []
         self.load()
-
-    @property
-    def _app(self) -> Any:
-        return self.app
 
     @work(exclusive=True, group="agenda", exit_on_error=False)
     async def load(self) -> None:
         try:
-            topics = await self._app.core("topics")
+            topics = await companion_app(self).api.topics()
         except ServiceError as exc:
-            self._app.report(exc, "loading the agenda")
+            companion_app(self).report(exc, "loading the agenda")
             return
-        self.topics = [t for t in topics if t.get("status") in ON_AGENDA]
-        self.topics.sort(key=lambda t: (t.get("position", 0), t.get("id", 0)))
+        self.topics = [t for t in topics if t.status in ON_AGENDA]  # in agenda order
         table = self.query_one("#agenda", DataTable)
         row = table.cursor_row
         table.clear()
         for number, topic in enumerate(self.topics, start=1):
-            table.add_row(str(number), topic.get("title", ""), topic.get("status", ""),
-                          topic.get("rationale", ""), key=str(topic.get("id")))
+            table.add_row(str(number), topic.title, topic.status, topic.rationale,
+                          key=str(topic.id))
         if self.topics:
             table.move_cursor(row=min(row, len(self.topics) - 1))
         count = f"{len(self.topics)} topic(s) to share." if self.topics else EMPTY
         self.query_one("#agenda-count", Static).update(count)
 
-    def _current(self) -> dict[str, Any] | None:
+    def _current(self) -> Topic | None:
         table = self.query_one("#agenda", DataTable)
         if not self.topics or table.cursor_row < 0 or table.cursor_row >= len(self.topics):
             return None
         return self.topics[table.cursor_row]
 
     def action_edit(self) -> None:
-        if self._current():
-            self.change(self._current(), "edit")
+        topic = self._current()
+        if topic is not None:
+            self.change(topic, "edit")
 
     def action_remove(self) -> None:
-        if self._current():
-            self.change(self._current(), "remove")
+        topic = self._current()
+        if topic is not None:
+            self.change(topic, "remove")
 
     @work(group="agenda-change", exit_on_error=False)
-    async def change(self, topic: dict[str, Any], action: str) -> None:
+    async def change(self, topic: Topic, action: str) -> None:
         from companion.tui.screens.topic_edit import TopicEditDialog
 
-        if action == "edit":
-            changes = await self._app.push_screen_wait(TopicEditDialog(topic))
-            if not changes:
-                return
-        else:
-            changes = {"status": "dismissed"}
+        app = companion_app(self)
         try:
-            await self._app.core("update_topic", topic_id=topic["id"], **changes)
+            if action == "edit":
+                wording = await app.push_screen_wait(TopicEditDialog(topic))
+                if wording is None:
+                    return
+                await app.api.update_topic(topic.id, title=wording.title,
+                                           rationale=wording.rationale)
+            else:
+                await app.api.update_topic(topic.id, status="dismissed")
         except ServiceError as exc:
-            self._app.report(exc, "changing the topic")
+            app.report(exc, "changing the topic")
             return
         self.load()
 
     def action_move(self, step: int) -> None:
-        table = self.query_one("#agenda", DataTable)
-        here = table.cursor_row
-        there = here + step
-        if self._current() and 0 <= there < len(self.topics):
-            self.swap(self.topics[here], self.topics[there], there)
+        topic = self._current()
+        there = self.query_one("#agenda", DataTable).cursor_row + step
+        if topic is not None and 0 <= there < len(self.topics):
+            self.move(topic, step, there)
 
     @work(group="agenda-change", exit_on_error=False)
-    async def swap(self, first: dict[str, Any], second: dict[str, Any], row: int) -> None:
-        a, b = first.get("position", 0), second.get("position", 0)
-        if a == b:
-            b = a + 1
+    async def move(self, topic: Topic, step: int, row: int) -> None:
+        """Move one topic in one transaction (positions are renumbered, never clash)."""
         try:
-            await self._app.core("update_topic", topic_id=first["id"], position=b)
-            await self._app.core("update_topic", topic_id=second["id"], position=a)
+            await companion_app(self).api.move_topic(topic.id, step)
         except ServiceError as exc:
-            self._app.report(exc, "reordering the agenda")
+            companion_app(self).report(exc, "reordering the agenda")
             return
         self.query_one("#agenda", DataTable).move_cursor(row=row)
         self.load()
@@ -139,27 +136,28 @@ class AgendaScreen(Screen):
         from companion.tui.screens.privacy import FindingsDialog
 
         default = Path.home() / f"mentor-agenda-{dt.date.today().isoformat()}.{fmt}"
-        values = await self._app.push_screen_wait(
+        app = companion_app(self)
+        values = await app.push_screen_wait(
             InputDialog("Export the agenda", [("Save to file", str(default))],
                         note="Only the topics listed here are shared: no journal text, "
                         "no check-in scores."))
         if not values:
             return
-        ids = [t["id"] for t in self.topics]
-        options: dict[str, bool] = {}
+        ids = [t.id for t in self.topics]
+        choice = ""
         try:
-            findings = await self._app.core("agenda_identifiers", topic_ids=ids)
+            findings = await app.api.agenda_identifiers(ids)
             if findings:
-                choice = await self._app.push_screen_wait(FindingsDialog(findings))
+                choice = await app.push_screen_wait(FindingsDialog(findings))
                 if choice not in {"redact", "keep"}:
                     return
-                options = {"redact": choice == "redact", "keep_identifiers": choice == "keep"}
-            written = await self._app.core("export_agenda", fmt=fmt, path=values[0],
-                                           topic_ids=ids, **options)
+            written = await app.api.export_agenda(
+                "json" if fmt == "json" else "md", values[0], topic_ids=ids,
+                redact=choice == "redact", keep_identifiers=choice == "keep")
         except ServiceError as exc:
-            self._app.report(exc, "exporting the agenda")
+            app.report(exc, "exporting the agenda")
             return
-        self.notify(f"Agenda saved to {written['path']}", timeout=8)
+        self.notify(f"Agenda saved to {written.path}", timeout=8)
         self.load()
 
     def action_import_review(self) -> None:
@@ -169,15 +167,17 @@ class AgendaScreen(Screen):
     async def import_review(self) -> None:
         from companion.tui.screens.input_dialog import InputDialog
 
-        values = await self._app.push_screen_wait(
+        app = companion_app(self)
+        values = await app.push_screen_wait(
             InputDialog("Import your mentor's review", [("Reviewed agenda file", "")]))
         if not values:
             return
         try:
-            done = await self._app.core("import_review", path=values[0])
+            done = await app.api.import_review(values[0])
         except ServiceError as exc:
-            self._app.report(exc, "importing the review")
+            app.report(exc, "importing the review")
             return
-        self.notify(f"Meeting recorded: {done.get('discussed', 0)} topic(s) discussed, "
-                    f"{done.get('follow_ups', 0)} follow-up(s).", timeout=8)
+        self.notify(strip_controls(done.message) or f"Meeting recorded: {done.discussed} "
+                    f"topic(s) discussed, {done.follow_ups} follow-up(s).", timeout=8,
+                    markup=False)
         self.load()

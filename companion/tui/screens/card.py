@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,18 +9,28 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from companion.service.client import ServiceError
+from companion.cards import Card
+from companion.service.errors import ServiceError
+from companion.service.results import CardView
+from companion.tui.screens import companion_app
 
 
-def card_markdown(card: dict[str, Any]) -> str:
-    parts = [f"# {card.get('title', '')}", card.get("body", "")]
-    if card.get("reflect"):
-        parts.append("## To reflect on\n" + "\n".join(f"- {q}" for q in card["reflect"]))
-    if card.get("ask_mentor"):
-        parts.append("## To ask your mentor\n" + "\n".join(f"- {q}" for q in card["ask_mentor"]))
-    if card.get("sources"):
-        parts.append("## Sources\n" + "\n".join(f"- {s}" for s in card["sources"]))
-    meta = ", ".join(x for x in (card.get("topic"), card.get("audience")) if x)
+def card_view(card: Card) -> CardView:
+    """A card read from the files (the mentor's review screen) in the API's shape."""
+    return CardView(id=card.id, title=card.title, topic=card.topic, topics=list(card.all_topics),
+                    audience=card.audience, sources=list(card.sources),
+                    reflect=list(card.reflect), ask_mentor=list(card.ask_mentor), body=card.body)
+
+
+def card_markdown(card: CardView) -> str:
+    parts = [f"# {card.title}", card.body]
+    if card.reflect:
+        parts.append("## To reflect on\n" + "\n".join(f"- {q}" for q in card.reflect))
+    if card.ask_mentor:
+        parts.append("## To ask your mentor\n" + "\n".join(f"- {q}" for q in card.ask_mentor))
+    if card.sources:
+        parts.append("## Sources\n" + "\n".join(f"- {s}" for s in card.sources))
+    meta = ", ".join(x for x in (card.topic, card.audience) if x)
     if meta:
         parts.append(f"*{meta}*")
     return "\n\n".join(p for p in parts if p)
@@ -48,9 +56,9 @@ class CardScreen(ModalScreen[None]):
 
     @work(exclusive=True, exit_on_error=False)
     async def load(self) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         try:
-            card = await app.core("card", card_id=self.card_id)
+            card = await app.api.card(self.card_id)
         except ServiceError as exc:
             app.report(exc, "opening the card")
             self.dismiss()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,18 +9,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from companion.service.client import ServiceError
+from companion.checkin import CheckinItem
+from companion.service.errors import ServiceError
+from companion.tui.screens import companion_app
 from companion.tui.widgets.checkin_form import CheckinForm
 
 NOTE = "Private, for you and your trend. Not a diagnosis."
 
 
-class CheckinDialog(ModalScreen[dict | None]):
+class CheckinDialog(ModalScreen[dict[str, int] | None]):
     """Asks the items; dismisses with the answers, or None when skipped."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "skip", "Later")]
 
-    def __init__(self, items: list[dict[str, Any]]):
+    def __init__(self, items: list[CheckinItem]):
         super().__init__(classes="dialog")
         self.items = items
 
@@ -68,9 +68,9 @@ class CheckinScreen(Screen):
 
     @work(exclusive=True, exit_on_error=False)
     async def load(self) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         try:
-            items = await app.core("checkin_items")
+            items = await app.api.checkin_items()
         except ServiceError as exc:
             app.report(exc, "loading the check-in")
             return
@@ -91,9 +91,9 @@ class CheckinScreen(Screen):
 
     @work(exclusive=True, exit_on_error=False)
     async def save(self, answers: dict[str, int]) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         try:
-            await app.core("add_checkin", answers=answers)
+            await app.api.add_checkin(answers)
         except ServiceError as exc:
             app.report(exc, "saving the check-in")
             return

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.service.client import ServiceError
+from companion.service.errors import ServiceError
+from companion.textnorm import strip_controls
+from companion.tui.screens import companion_app
 from companion.tui.widgets.model_status import ModelStatus
 
 NUDGE_DAYS = 30
@@ -70,28 +71,28 @@ class HomeScreen(Screen):
 
     @work(exclusive=True, group="home", exit_on_error=False)
     async def load(self) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         try:
-            home = await app.core("home")
+            home = await app.api.home()
         except ServiceError as exc:
             app.report(exc, "loading the home screen")
             return
-        self.query_one("#meeting", Static).update(meeting_line(home.get("days_since_meeting")))
-        follow_ups = home.get("follow_ups") or []
-        lines = [f"• {f.get('text', '')}" + (f" ({f['owner']})" if f.get("owner") else "")
-                 + (f", by {f['due_date']}" if f.get("due_date") else "") for f in follow_ups]
+        self.query_one("#meeting", Static).update(meeting_line(home.days_since_meeting))
+        lines = [f"• {f.text}" + (f" ({f.owner})" if f.owner else "")
+                 + (f", by {f.due_date}" if f.due_date else "") for f in home.follow_ups]
         text = ("Open follow-ups:\n" + "\n".join(lines)) if lines else ""
-        self.query_one("#follow-ups", Static).update(text)
+        # follow-ups may come from a mentor's file: plain text, never markup or escapes
+        self.query_one("#follow-ups", Static).update(Content(strip_controls(text)))
         self.query_one("#follow-ups").display = bool(lines)
         if not app.flows:
             try:
-                app.flows = await app.core("flows")
+                app.flows = await app.api.flows()
             except ServiceError as exc:
                 app.report(exc, "loading the reflection flows")
         flows = self.query_one("#flows", OptionList)
         flows.clear_options()
         for flow in app.flows:
-            flows.add_option(Option(flow["title"], id=flow["id"]))
+            flows.add_option(Option(Content(strip_controls(flow.title)), id=flow.id))
         if not app.flows:
             flows.add_option(Option("No reflection flows are available.", disabled=True))
         else:
@@ -99,8 +100,8 @@ class HomeScreen(Screen):
 
     @on(OptionList.OptionSelected, "#flows")
     def _start_flow(self, event: OptionList.OptionSelected) -> None:
-        app: Any = self.app
-        flow = next((f for f in app.flows if f["id"] == event.option.id), None)
+        app = companion_app(self)
+        flow = next((f for f in app.flows if f.id == event.option.id), None)
         if flow is not None:
             app.open_screen("reflection", flow=flow)
 
@@ -109,4 +110,4 @@ class HomeScreen(Screen):
         self.action_open(str(event.option.id))
 
     def action_open(self, name: str) -> None:
-        self.app.open_screen(name)  # type: ignore[attr-defined]
+        companion_app(self).open_screen(name)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,31 +9,29 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Markdown, Static
 
-from companion.service.client import ServiceError
+from companion.journal import SessionRecord
+from companion.service.errors import ServiceError
+from companion.tui.screens import companion_app
 
 
-def summary_line(session: dict[str, Any]) -> str:
-    summary = session.get("summary") or {}
-    text = summary.get("text") or ""
+def summary_line(session: SessionRecord) -> str:
+    text = str(session.summary.get("text") or "")
     first = text.strip().splitlines()[0] if text.strip() else ""
     return first.replace("**", "")[:80]
 
 
-def session_markdown(session: dict[str, Any]) -> str:
-    parts = [f"# {session.get('flow', '')} · {session.get('started_at', '')[:16]}"]
-    summary = session.get("summary") or {}
-    if summary.get("text"):
-        parts.append("## Summary\n\n" + summary["text"])
-    topics = session.get("topics") or []
-    if topics:
+def session_markdown(session: SessionRecord) -> str:
+    parts = [f"# {session.flow} · {session.started_at[:16]}"]
+    if session.summary.get("text"):
+        parts.append("## Summary\n\n" + str(session.summary["text"]))
+    if session.topics:
         parts.append("## Topics\n\n" + "\n".join(
-            f"- **{t.get('title', '')}** ({t.get('status', '')})" for t in topics))
-    messages = session.get("messages") or []
-    if messages:
+            f"- **{t.title}** ({t.status})" for t in session.topics))
+    if session.messages:
         lines = []
-        for message in messages:
-            who = "You" if message.get("role") == "resident" else "Companion"
-            lines.append(f"**{who}:** {message.get('text', '')}")
+        for message in session.messages:
+            who = "You" if message.role == "resident" else "Companion"
+            lines.append(f"**{who}:** {message.text}")
         parts.append("## Conversation\n\n" + "\n\n".join(lines))
     return "\n\n".join(parts)
 
@@ -45,7 +41,7 @@ class SessionScreen(Screen):
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
-    def __init__(self, session_id: Any):
+    def __init__(self, session_id: int):
         super().__init__()
         self.session_id = session_id
 
@@ -61,9 +57,9 @@ class SessionScreen(Screen):
 
     @work(exclusive=True, exit_on_error=False)
     async def load(self) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         try:
-            session = await app.core("session", session_id=self.session_id)
+            session = await app.api.session(self.session_id)
         except ServiceError as exc:
             app.report(exc, "opening the session")
             return
@@ -104,17 +100,17 @@ class JournalScreen(Screen):
 
     @work(exclusive=True, exit_on_error=False)
     async def load(self, query: str) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         try:
-            sessions = await app.core("sessions", query=query)
+            sessions = await app.api.sessions(query)
         except ServiceError as exc:
             app.report(exc, "searching the journal")
             return
         table = self.query_one("#sessions", DataTable)
         table.clear()
         for session in sessions:
-            table.add_row(session.get("started_at", "")[:10], session.get("flow", ""),
-                          summary_line(session), key=str(session.get("id")))
+            table.add_row(session.started_at[:10], session.flow, summary_line(session),
+                          key=str(session.id))
         noun = "session" if len(sessions) == 1 else "sessions"
         where = f" matching “{query}”" if query else ""
         self.query_one("#journal-count", Static).update(f"{len(sessions)} {noun}{where}.")
@@ -122,5 +118,5 @@ class JournalScreen(Screen):
     @on(DataTable.RowSelected, "#sessions")
     def _open(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value
-        if key is not None:
-            self.app.push_screen(SessionScreen(int(key) if key.isdigit() else key))
+        if key is not None and key.isdigit():
+            self.app.push_screen(SessionScreen(int(key)))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,7 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from companion.service.client import ServiceError
+from companion.service.errors import ServiceError
+from companion.tui.screens import companion_app
 
 AUDIENCES = [("For residents", "resident"), ("For mentors", "mentor")]
 
@@ -44,9 +43,9 @@ class KnowledgeScreen(Screen):
 
     @work(exclusive=True, group="labels", exit_on_error=False)
     async def prepare(self) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         try:
-            self.labels = await app.core("topic_labels")
+            self.labels = await app.api.topic_labels()
         except ServiceError as exc:
             app.report(exc, "loading the topics")
             self.labels = {}
@@ -72,7 +71,7 @@ class KnowledgeScreen(Screen):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def search(self) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         query = self.query_one("#kb-search", Input).value.strip()
         topic, audience = self._filter("#kb-topic"), self._filter("#kb-audience")
         count = self.query_one("#kb-count", Static)
@@ -80,20 +79,19 @@ class KnowledgeScreen(Screen):
             count.update("Waiting for the models to load…")
         try:
             if query:
-                cards = await app.core("search_cards", query=query, k=15, topic=topic,
-                                       audience=audience)
+                cards = await app.api.search_cards(query, k=15, topic=topic, audience=audience)
             else:
-                cards = await app.core("list_cards", topic=topic, audience=audience)
+                cards = await app.api.list_cards(topic=topic, audience=audience)
         except ServiceError as exc:
             app.report(exc, "searching the advice cards")
             count.update("")
             return
-        labels = getattr(self, "labels", {})
+        labels: dict[str, str] = getattr(self, "labels", {})
         table = self.query_one("#kb-results", DataTable)
         table.clear()
         for card in cards:
-            table.add_row(card.get("title", ""), labels.get(card.get("topic"), card.get("topic")),
-                          card.get("audience", ""), key=card.get("id"))
+            table.add_row(card.title, labels.get(card.topic, card.topic), card.audience,
+                          key=card.id)
         count.update(f"{len(cards)} card(s)" + (f" for “{query}”" if query else "")
                      + ". Enter reads a card.")
 

@@ -5,8 +5,6 @@ It is a full, opaque screen so nothing from the journal shows behind it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +12,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from companion.service.client import ServiceError
+from companion.journal import WrongPassphraseError
+from companion.service.errors import ServiceError
+from companion.service.results import JournalStatus
+from companion.tui.screens import companion_app
 
 TITLES = {
     "start": "Your journal is protected. Type your passphrase to open it.",
@@ -22,7 +23,7 @@ TITLES = {
 }
 
 
-class PassphraseScreen(Screen[dict]):
+class PassphraseScreen(Screen[JournalStatus]):
     """Asks until the passphrase is right; dismisses with the journal status."""
 
     BINDINGS = [Binding("escape", "nothing", show=False)]
@@ -49,17 +50,15 @@ class PassphraseScreen(Screen[dict]):
 
     @work(exclusive=True, exit_on_error=False)
     async def unlock(self, passphrase: str) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         error = self.query_one("#passphrase-error", Static)
         field = self.query_one("#passphrase", Input)
         error.update("Checking…")
         try:
-            status = await app.core("unlock", passphrase=passphrase)
+            status = await app.api.unlock(passphrase)
         except ServiceError as exc:
             field.value = ""
-            if exc.kind == "WrongPassphraseError":
-                error.update("That passphrase is not right. Try again.")
-            else:
-                error.update(exc.message)
+            retry = " Try again." if isinstance(exc, WrongPassphraseError) else ""
+            error.update(exc.message if exc.message.endswith(retry) else exc.message + retry)
             return
         self.dismiss(status)

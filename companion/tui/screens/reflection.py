@@ -1,19 +1,20 @@
 """Reflection: the conversation, a multi-line input, and a side panel of advice and topics.
 
-Each message goes to the turn, which screens it for safety first and then for
-patient identifiers: if any are found (and the setting does not redact
-automatically) the resident chooses before anything is saved; a crisis answer
-replaces the flow with the resources screen at once, a `check` asks one direct
-question first. While a turn runs, a "companion is writing…" placeholder grows
-with the pieces the optional generator streams (they come as messages, so no
-widget is touched off the UI thread); the final reply replaces it. All domain
-work happens in the model process.
+A message is one call to the core (``api.turn``): the safety screen, the check
+for patient identifiers, understanding, advice and saving all happen there. Only
+when the message holds possible identifiers (and auto-redaction is off) does the
+core answer "needs the resident's choice"; the privacy dialog asks, and the same
+message goes again with the choice. The message stays in the box until the core
+has accepted it, then appears in the conversation as saved (redacted if chosen).
+A crisis answer replaces the flow with the resources screen at once. While a
+turn runs, a "companion is writing…" placeholder grows with the pieces the
+optional generator streams (they come as messages, so no widget is touched off
+the UI thread); the final reply replaces it.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,8 +23,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
-from companion.service.client import ServiceError
+from companion.checkin import CheckinItem
+from companion.service.errors import ServiceError
+from companion.service.results import (
+    CheckAnswerId,
+    FlowInfo,
+    MentorTopic,
+    PrivacyChoice,
+    SessionSummary,
+    TurnReply,
+)
 from companion.tui.messages import TokenStreamed
+from companion.tui.screens import companion_app
 from companion.tui.widgets.advice_list import AdviceList
 from companion.tui.widgets.conversation import REVIEWED_NOTE, Conversation
 from companion.tui.widgets.topic_list import TopicList
@@ -44,13 +55,14 @@ class ReflectionScreen(Screen):
         Binding("escape", "leave", "Home"),
     ]
 
-    def __init__(self, flow: dict[str, Any]):
+    def __init__(self, flow: FlowInfo):
         super().__init__()
         self.flow = flow
-        self.session_id: Any = None
+        self.session_id: int | None = None
         self.state = "starting"
-        self.topics: dict[Any, dict[str, Any]] = {}
-        self.pending_checkin: dict[str, Any] | None = None
+        self.topics: dict[int | None, MentorTopic] = {}
+        self.pending_checkin: list[CheckinItem] = []
+        self._topic_labels: dict[str, str] | None = None
         self._turn = 0  # numbers the turns, so late pieces of an old one are dropped
 
     def compose(self) -> ComposeResult:
@@ -70,7 +82,7 @@ class ReflectionScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = self.flow.get("title", "Reflection")
+        self.title = self.flow.title or "Reflection"
         self.query_one(AdviceList).show([], {})
         self.query_one(TopicList).show([])
         self.query_one("#message-input", TextArea).focus()
@@ -79,22 +91,20 @@ class ReflectionScreen(Screen):
     def _status(self, text: str) -> None:
         self.query_one("#turn-status", Static).update(text or HINT)
 
-    @property
-    def _app(self) -> Any:
-        return self.app
-
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def start_session(self) -> None:
-        loading = self._app.models_state == "loading"
+        app = companion_app(self)
+        loading = app.models_state == "loading"
         self._status("Opening the reflection (the models are still loading)…" if loading
                      else "Opening the reflection…")
         try:
-            result = await self._app.core("start", flow_id=self.flow["id"])
+            result = await app.api.start(self.flow.id)
+            self._topic_labels = await app.api.topic_labels()  # once, not per turn
         except ServiceError as exc:
-            self._app.report(exc, "starting the reflection")
+            app.report(exc, "starting the reflection")
             self._status("")
             return
-        self.session_id = result["session_id"]
+        self.session_id = result.session_id
         await self.show_result(result)
 
     # -- sending -----------------------------------------------------------------
@@ -107,61 +117,63 @@ class ReflectionScreen(Screen):
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def send_message(self, text: str) -> None:
-        # Safety first: the turn screens the message before the privacy scan, so a
-        # crisis shows the resources at once whatever happens to the identifiers.
-        privacy = "redact" if self._app.settings.get("auto_redact") else "ask"
-        result = await self._send_turn(text, privacy)
+        from companion.tui.screens.privacy import PrivacyDialog
+
+        app = companion_app(self)
+        area = self.query_one("#message-input", TextArea)
+        session_id = self.session_id
+        if session_id is None:
+            return
+        privacy: PrivacyChoice | None = None
+        area.read_only = True  # kept until the core accepts it
+        try:
+            while True:
+                result = await self._one_turn(session_id, text, privacy)
+                if result is None or result.state != "privacy":
+                    break
+                choice = await app.push_screen_wait(PrivacyDialog(text, result.identifiers))
+                if choice not in {"redact", "keep"}:
+                    area.focus()  # back to editing: nothing was saved
+                    return
+                privacy = "redact" if choice == "redact" else "keep"
+        finally:
+            area.read_only = False
         if result is None:
             return
-        if result.get("state") == "privacy":
-            from companion.tui.screens.privacy import PrivacyDialog
-
-            spans = (result.get("privacy") or {}).get("spans") or []
-            choice = await self._app.push_screen_wait(PrivacyDialog(text, spans))
-            if choice not in ("redact", "keep"):
-                self.query_one("#message-input", TextArea).focus()
-                return  # back to editing: nothing was saved
-            result = await self._send_turn(text, choice)
-            if result is None:
-                return
-        elif (result.get("privacy") or {}).get("applied") == "redact":
+        area.clear()
+        if result.said:
+            await self.query_one(Conversation).add("you", result.said)
+        if privacy is None and result.privacy_applied == "redact":
             self.notify("Redacted possible patient identifier(s) before saving.")
         await self.show_result(result)
 
-    async def _send_turn(self, text: str, privacy: str) -> dict[str, Any] | None:
-        """Run one turn; the conversation ends up showing the text as it was saved."""
+    async def _one_turn(self, session_id: int, text: str,
+                        privacy: PrivacyChoice | None) -> TurnReply | None:
+        """One request for the message; None (reported) when it failed."""
+        app = companion_app(self)
         conversation = self.query_one(Conversation)
-        area = self.query_one("#message-input", TextArea)
-        area.clear()
-        mine = await conversation.add("you", text)
-        waiting = self._app.models_state == "loading"
+        waiting = app.models_state == "loading"
         self._status("Waiting for the models to finish loading…" if waiting else "Thinking…")
         self._turn += 1
         turn = self._turn
         placeholder = await conversation.start_reply()
+
+        def streamed(piece: str) -> None:
+            self.post_message(TokenStreamed(turn, piece))
+
         try:
-            result = await self._app.core(
-                "turn", session_id=self.session_id, text=text, privacy=privacy,
-                on_token=lambda piece: self.post_message(TokenStreamed(turn, piece)))
+            result = await app.api.turn(session_id, text, privacy, on_token=streamed)
         except ServiceError as exc:
             conversation.drop_pending(placeholder)
-            await mine.remove()
-            area.load_text(text)  # nothing the resident typed is lost
-            self._app.report(exc, "answering your message")
+            app.report(exc, "answering your message")
             self._status("")
             return None
         except asyncio.CancelledError:
             conversation.drop_pending(placeholder)
             raise
-        if result.get("state") == "privacy":  # nothing was saved: the resident decides first
+        if result.state == "privacy":
             conversation.drop_pending(placeholder)
-            await mine.remove()
-            area.load_text(text)  # kept for editing if the resident goes back
             self._status("")
-            return result
-        saved = (result.get("privacy") or {}).get("text")
-        if saved and saved != text:
-            await mine.update(saved)
         return result
 
     @on(TokenStreamed)
@@ -170,84 +182,84 @@ class ReflectionScreen(Screen):
             self.query_one(Conversation).stream(message.text)
 
     # -- showing a result --------------------------------------------------------
-    async def show_result(self, result: dict[str, Any]) -> None:
+    async def show_result(self, result: TurnReply) -> None:
         conversation = self.query_one(Conversation)
-        if result.get("state") == "crisis":
+        if result.state == "crisis":
             conversation.drop_pending()
             await self._crisis(result)
             return
-        if result.get("state") == "check":
+        if result.state == "check":
             conversation.drop_pending()
             await self._check(result)
             return
-        self.state = result.get("state", "active")
-        if result.get("reply"):
+        self.state = result.state
+        if result.reply:
             # Guardrails may have replaced the streamed words by the curated text.
-            note = REVIEWED_NOTE if result.get("generator_fallback") else ""
-            await conversation.finish_reply(result["reply"], note)
+            note = REVIEWED_NOTE if result.generator_fallback else ""
+            await conversation.finish_reply(result.reply, note)
         else:
             conversation.drop_pending()
-        if result.get("cards"):
-            self.query_one(AdviceList).show(result["cards"], await self._labels())
-        for topic in result.get("topics") or []:
-            known = self.topics.get(topic.get("id"))
-            if known is None or known.get("status") == "suggested":
-                self.topics[topic.get("id")] = dict(topic)
+        if result.cards:
+            self.query_one(AdviceList).show(result.cards, self._topic_labels or {})
+        for topic in result.topics:
+            known = self.topics.get(topic.id)
+            if known is None or known.status == "suggested":
+                self.topics[topic.id] = topic
         self.query_one(TopicList).show(list(self.topics.values()))
         self._status("")
         if self.state == "checkin":
-            self.pending_checkin = result.get("checkin")
+            self.pending_checkin = result.checkin.items if result.checkin else []
             self.action_checkin()
         elif self.state == "closed":
-            await self._closed(result.get("summary"))
+            await self._show_summary(result.summary)
 
-    async def _labels(self) -> dict[str, str]:
-        if not hasattr(self, "_topic_labels"):
-            try:
-                self._topic_labels = await self._app.core("topic_labels")
-            except ServiceError:
-                self._topic_labels = {}
-        return self._topic_labels
-
-    async def _crisis(self, result: dict[str, Any]) -> None:
+    async def _crisis(self, result: TurnReply) -> None:
         from companion.tui.screens.resources import ResourcesScreen
 
+        app = companion_app(self)
         self.state = "crisis"
         self._status("")
-        choice = await self._app.push_screen_wait(ResourcesScreen(result.get("safety") or {},
-                                                                     result.get("reply", "")))
+        choice = await app.push_screen_wait(ResourcesScreen(result.safety, result.reply))
+        if self.session_id is None:
+            return
         try:
-            after = await self._app.core("resume_after_crisis", session_id=self.session_id,
-                                         safe=choice == "continue")
+            after = await app.api.resume_after_crisis(self.session_id, choice == "continue")
         except ServiceError as exc:
-            self._app.report(exc, "returning to the reflection")
+            app.report(exc, "returning to the reflection")
             return
         await self.show_result(after)
         if choice == "end":
             self.app.call_later(self._go_home)
 
-    async def _check(self, result: dict[str, Any]) -> None:
+    async def _check(self, result: TurnReply) -> None:
         """Ask the direct question; the answer decides between resources and the flow."""
         from companion.tui.screens.safety_check import SafetyCheckDialog
 
+        app = companion_app(self)
         self.state = "check"
         self._status("")
-        await self.query_one(Conversation).add("companion", result.get("reply", ""))
-        answer = await self._app.push_screen_wait(SafetyCheckDialog(result.get("check")))
+        await self.query_one(Conversation).add("companion", result.reply)
+        answer = await app.push_screen_wait(SafetyCheckDialog(result.check))
+        if self.session_id is None:
+            return
         self._turn += 1
         turn = self._turn
+
+        def streamed(piece: str) -> None:
+            self.post_message(TokenStreamed(turn, piece))
+
+        choice: CheckAnswerId = "yes" if answer == "yes" else "no" if answer == "no" \
+            else "not_sure"
         try:
-            after = await self._app.core(
-                "answer_check", session_id=self.session_id, answer=answer or "not_sure",
-                on_token=lambda piece: self.post_message(TokenStreamed(turn, piece)))
+            after = await app.api.answer_check(self.session_id, choice, on_token=streamed)
         except ServiceError as exc:
-            self._app.report(exc, "recording your answer")
+            app.report(exc, "recording your answer")
             return
         await self.show_result(after)
 
-    async def _closed(self, summary: dict[str, Any] | None) -> None:
-        if summary and summary.get("text"):
-            await self.query_one(Conversation).add("companion", "---\n\n" + summary["text"])
+    async def _show_summary(self, summary: SessionSummary | None) -> None:
+        if summary is not None and summary.text:
+            await self.query_one(Conversation).add("companion", "---\n\n" + summary.text)
         area = self.query_one("#message-input", TextArea)
         area.disabled = True
         self._status("This reflection has ended. Press escape to go home.")
@@ -255,21 +267,21 @@ class ReflectionScreen(Screen):
     # -- check-in inside a flow --------------------------------------------------
     def action_checkin(self) -> None:
         if self.state == "checkin" and self.pending_checkin:
-            self._run_checkin(self.pending_checkin.get("items") or [])
+            self._run_checkin(self.pending_checkin)
 
     @work(exclusive=True, group="turn", exit_on_error=False)
-    async def _run_checkin(self, items: list[dict[str, Any]]) -> None:
+    async def _run_checkin(self, items: list[CheckinItem]) -> None:
         from companion.tui.screens.checkin import CheckinDialog
 
-        answers = await self._app.push_screen_wait(CheckinDialog(items))
-        if not answers:
+        app = companion_app(self)
+        answers = await app.push_screen_wait(CheckinDialog(items))
+        if not answers or self.session_id is None:
             self._status("Press ctrl+k to answer the check-in when you are ready.")
             return
         try:
-            result = await self._app.core("submit_checkin", session_id=self.session_id,
-                                          answers=answers)
+            result = await app.api.submit_checkin(self.session_id, answers)
         except ServiceError as exc:
-            self._app.report(exc, "saving the check-in")
+            app.report(exc, "saving the check-in")
             return
         await self.show_result(result)
 
@@ -278,33 +290,39 @@ class ReflectionScreen(Screen):
     def _open_card(self, event: AdviceList.Open) -> None:
         from companion.tui.screens.card import CardScreen
 
-        self.app.push_screen(CardScreen(event.card["id"]))
+        self.app.push_screen(CardScreen(event.card.id))
 
     @on(TopicList.Act)
     def _topic_action(self, event: TopicList.Act) -> None:
         self.change_topic(event.topic, event.action)
 
     @work(group="topics", exit_on_error=False)
-    async def change_topic(self, topic: dict[str, Any], action: str) -> None:
+    async def change_topic(self, topic: MentorTopic, action: str) -> None:
+        from dataclasses import replace
+
         from companion.tui.screens.topic_edit import TopicEditDialog
 
-        changes: dict[str, Any]
-        if action == "edit":
-            edited = await self._app.push_screen_wait(TopicEditDialog(topic))
-            if not edited:
-                return
-            changes = edited
-        else:
-            changes = {"status": "accepted" if action == "accept" else "dismissed"}
-        try:
-            updated = await self._app.core("update_topic", topic_id=topic["id"], **changes)
-        except ServiceError as exc:
-            self._app.report(exc, "updating the topic")
+        app = companion_app(self)
+        if topic.id is None:
             return
-        self.topics[topic["id"]] = {**topic, **changes, **(updated or {})}
+        try:
+            if action == "edit":
+                wording = await app.push_screen_wait(TopicEditDialog(topic))
+                if wording is None:
+                    return
+                updated = await app.api.update_topic(topic.id, title=wording.title,
+                                                     rationale=wording.rationale)
+            else:
+                status = "accepted" if action == "accept" else "dismissed"
+                updated = await app.api.update_topic(topic.id, status=status)
+        except ServiceError as exc:
+            app.report(exc, "updating the topic")
+            return
+        self.topics[topic.id] = replace(topic, title=updated.title, rationale=updated.rationale,
+                                        status=updated.status)
         self.query_one(TopicList).show(list(self.topics.values()))
-        if changes.get("status") == "accepted":
-            self.notify(f"Added to your mentor agenda: {self.topics[topic['id']]['title']}")
+        if updated.status == "accepted" and action == "accept":
+            self.notify(f"Added to your mentor agenda: {updated.title}")
 
     # -- leaving -----------------------------------------------------------------
     def action_end(self) -> None:
@@ -323,13 +341,15 @@ class ReflectionScreen(Screen):
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def end_session(self, leave: bool) -> None:
-        try:
-            summary = await self._app.core("end", session_id=self.session_id)
-        except ServiceError as exc:
-            self._app.report(exc, "ending the reflection")
-            summary = None
+        app = companion_app(self)
+        summary: SessionSummary | None = None
+        if self.session_id is not None:
+            try:
+                summary = await app.api.end(self.session_id)
+            except ServiceError as exc:
+                app.report(exc, "ending the reflection")
         self.state = "closed"
         if leave:
             self.app.call_later(self._go_home)
         else:
-            await self._closed(summary)
+            await self._show_summary(summary)

@@ -9,7 +9,8 @@ built-in national resources are shown instead.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,23 +18,27 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Markdown, Static
 
+from companion.service.results import ResourceInfo, SafetyView
 from companion.textnorm import strip_controls
 from companion.tui.screens.choice import ChoiceButtons
+
+if TYPE_CHECKING:
+    from companion.safety.resources import Resource
 
 HEADING = ("What you wrote sounds really hard, and your safety matters more than this "
            "reflection. Please reach out to someone now:")
 
 
-def resources_markdown(resources: list[dict[str, Any]]) -> str:
+def resources_markdown(resources: Sequence[ResourceInfo] | Sequence[Resource]) -> str:
     """One compact bullet per resource: name, what to dial or text, what it is."""
     if not resources:
         from companion.safety.resources import FALLBACK_RESOURCES
 
-        resources = [r.to_dict() for r in FALLBACK_RESOURCES]
+        resources = list(FALLBACK_RESOURCES)
     lines = []
     for item in resources:
-        name, contact = (strip_controls(str(item.get(k, ""))) for k in ("name", "contact"))
-        what = strip_controls(str(item.get("what") or ""))
+        name, contact = strip_controls(item.name), strip_controls(item.contact)
+        what = strip_controls(item.what or "")
         lines.append(f"- **{name}: {contact}**" + (f" {what}" if what else ""))
     return "\n".join(lines)
 
@@ -46,7 +51,7 @@ class ResourcesScreen(ChoiceButtons, Screen[str]):
         Binding("e", "choose('end')", "End the session"),
     ]
 
-    def __init__(self, safety: dict[str, Any], reply: str = ""):
+    def __init__(self, safety: SafetyView, reply: str = ""):
         super().__init__()
         self.safety = safety
         self.reply = reply
@@ -57,10 +62,10 @@ class ResourcesScreen(ChoiceButtons, Screen[str]):
             heading = self.reply.split("\n\n")[0].strip() if self.reply else HEADING
             # The engine's reviewed words.
             yield Static(strip_controls(heading), id="resources-heading")
-            if self.safety.get("warning"):
-                yield Static(strip_controls(self.safety["warning"]), classes="resources-warning")
+            if self.safety.warning:
+                yield Static(strip_controls(self.safety.warning), classes="resources-warning")
             with VerticalScroll(id="resources-list"):
-                yield Markdown(resources_markdown(self.safety.get("resources") or []))
+                yield Markdown(resources_markdown(self.safety.resources))
             with Horizontal(classes="buttons"):
                 yield Button("I'm safe, continue (c)", id="continue", variant="primary")
                 yield Button("End the session (e)", id="end", variant="default")
@@ -90,7 +95,7 @@ class ResourcesPanel(ModalScreen[None]):
             if warning:
                 yield Static(strip_controls(warning), classes="resources-warning")
             with VerticalScroll(id="resources-list"):
-                yield Markdown(resources_markdown([r.to_dict() for r in resources]))
+                yield Markdown(resources_markdown(resources))
             with Horizontal(classes="buttons"):
                 yield Button("Close (esc)", id="close", variant="primary")
 

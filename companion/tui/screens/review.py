@@ -23,6 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import (
     ContentSwitcher,
@@ -46,6 +47,7 @@ from companion.agenda import (
     write_new_file,
 )
 from companion.cards import cards_for_topic
+from companion.textnorm import strip_controls
 from companion.tui.screens.review_dialogs import (
     FollowUpDialog,
     MentorCardDialog,
@@ -53,6 +55,14 @@ from companion.tui.screens.review_dialogs import (
 )
 
 log = logging.getLogger("companion.tui.review")
+
+
+def shown(text: str) -> str:
+    """Text from the agenda file, for markup: no escape sequences, no markup of its own.
+
+    The loader strips controls already; this holds even for an agenda built in memory.
+    """
+    return escape(strip_controls(text))
 
 MEETING = "meeting"
 MARK = {"discussed": "✓", "deferred": "→", "open": "•"}
@@ -108,8 +118,9 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         if self.agenda is None:
-            yield Static(f"This agenda cannot be opened.\n\n{self.error}", id="review-error",
-                         classes="error")
+            problem = strip_controls(self.error)
+            yield Static(Content(f"This agenda cannot be opened.\n\n{problem}"),
+                         id="review-error", classes="error")
             yield Footer()
             return
         earlier = self.agenda.review
@@ -159,7 +170,7 @@ class ReviewScreen(Screen):
     def _summary(self) -> str:
         assert self.agenda is not None
         who = self.agenda.resident or "a resident"
-        return (f"Agenda from [b]{escape(who)}[/b] for the meeting on "
+        return (f"Agenda from [b]{shown(who)}[/b] for the meeting on "
                 f"{self.agenda.date.isoformat()} · {len(self.agenda.topics)} topic(s)")
 
     def _earlier_follow_ups(self) -> str:
@@ -167,11 +178,11 @@ class ReviewScreen(Screen):
         if not self.agenda.follow_ups:
             return "No open follow-ups from the last meeting."
         return "Open from the last meeting:\n" + "\n".join(
-            f"• {escape(follow_up_text(f))}" for f in self.agenda.follow_ups)
+            f"• {shown(follow_up_text(f))}" for f in self.agenda.follow_ups)
 
     def _topic_prompt(self, number: int, topic: Any) -> Text:
         status = self.reviews[topic.id].status
-        prompt = Text(f"{MARK[status]} {number}. {topic.title}")
+        prompt = Text(f"{MARK[status]} {number}. {strip_controls(topic.title)}")
         if status != "open":
             prompt.append(f" ({status})", style="dim")
         return prompt
@@ -192,7 +203,7 @@ class ReviewScreen(Screen):
         items = self.query_one("#follow-up-list", OptionList)
         items.clear_options()
         for item in self.follow_ups:
-            items.add_option(Option(follow_up_text(item)))
+            items.add_option(Option(Text(strip_controls(follow_up_text(item)))))
         if not self.follow_ups:
             items.add_option(Option(Text("None yet: press a to add one.", style="dim"),
                                     disabled=True))
@@ -207,7 +218,7 @@ class ReviewScreen(Screen):
 
     def _show_findings(self, findings: list[Any]) -> None:
         banner = self.query_one("#review-warning", Static)
-        banner.update(identifier_warning(findings) if findings else "")
+        banner.update(Content(strip_controls(identifier_warning(findings))) if findings else "")
         banner.display = bool(findings)
 
     @work(thread=True, exclusive=True, group="review-cards", exit_on_error=False)
@@ -229,9 +240,9 @@ class ReviewScreen(Screen):
         listing.clear_options()
         for card in cards:
             source = card.sources[0] if card.sources else ""
-            prompt = Text(card.title, style="bold")
+            prompt = Text(strip_controls(card.title), style="bold")
             if source:
-                prompt.append(f"\n{source}", style="dim")
+                prompt.append(f"\n{strip_controls(source)}", style="dim")
             listing.add_option(Option(prompt, id=card.id))
         if cards:
             listing.highlighted = 0
@@ -256,13 +267,13 @@ class ReviewScreen(Screen):
             return
         number, topic = next((n, t) for n, t in enumerate(self.agenda.topics, 1) if t.id == key)
         self.current = key
-        self.query_one("#topic-title", Static).update(f"{number}. {escape(topic.title)}")
+        self.query_one("#topic-title", Static).update(f"{number}. {shown(topic.title)}")
         self.query_one("#topic-rationale", Static).update(
-            escape(topic.rationale) or "[dim](no rationale given)[/dim]")
-        lines = [f"• {escape(q)}" for q in topic.questions]
+            shown(topic.rationale) or "[dim](no rationale given)[/dim]")
+        lines = [f"• {shown(q)}" for q in topic.questions]
         if topic.cards:
             lines.append("[dim]The resident read: "
-                         + escape("; ".join(c.title for c in topic.cards)) + "[/dim]")
+                         + shown("; ".join(c.title for c in topic.cards)) + "[/dim]")
         questions = self.query_one("#topic-questions", Static)
         questions.update(("[b]Questions to ask[/b]\n" if topic.questions else "")
                          + "\n".join(lines))
@@ -296,7 +307,12 @@ class ReviewScreen(Screen):
             self.notify("Choose a topic in the list first.", severity="warning")
             return
         review = self.reviews[self.current]
-        review.status = "open" if review.status == status else status
+        if status == "discussed" and review.status != status:
+            review.status = "discussed"
+        elif status == "deferred" and review.status != status:
+            review.status = "deferred"
+        else:
+            review.status = "open"
         self._fill_topics()
         self.notify(f"Topic marked {review.status}.", timeout=3)
 

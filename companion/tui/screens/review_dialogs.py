@@ -7,7 +7,6 @@ the follow-up form validates its due date here and explains what it expects.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Markdown, Static
 
 from companion.agenda import FollowUpItem
+from companion.cards import Card
 
 DATE_HELP = "use YYYY-MM-DD, for example 2026-12-15"
 
@@ -92,16 +92,16 @@ class MentorCardDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q", "dismiss", "Close")]
 
-    def __init__(self, card: Any):
+    def __init__(self, card: Card):
         super().__init__(classes="dialog")
         self.card = card
 
     def compose(self) -> ComposeResult:
-        from companion.tui.screens.card import card_markdown
+        from companion.tui.screens.card import card_markdown, card_view
 
         with Vertical(classes="dialog-box", id="card-box"):
             with VerticalScroll(id="card-scroll"):
-                yield Markdown(card_markdown(self.card.to_dict()), id="card-body")
+                yield Markdown(card_markdown(card_view(self.card)), id="card-body")
             yield Static("escape to close", classes="hint")
 
     def on_mount(self) -> None:

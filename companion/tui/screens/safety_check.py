@@ -7,14 +7,13 @@ no lets the reflection continue. The resources stay one key away meanwhile.
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from companion.service.results import CheckAnswer, SafetyCheck
 from companion.textnorm import strip_controls
 from companion.tui.screens.choice import ChoiceButtons
 
@@ -31,26 +30,24 @@ class SafetyCheckDialog(ChoiceButtons, ModalScreen[str]):
         Binding("s,escape", "choose('not_sure')", "Not sure"),
     ]
 
-    def __init__(self, check: dict[str, Any] | None):
+    def __init__(self, check: SafetyCheck | None):
         super().__init__(classes="dialog")
-        self.check = check or {}
+        self.check = check or SafetyCheck(QUESTION)
 
     def compose(self) -> ComposeResult:
-        answers = self.check.get("answers") or [
-            {"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"},
-            {"id": "not_sure", "label": "Not sure"}]
+        answers = self.check.answers or [CheckAnswer("yes", "Yes"), CheckAnswer("no", "No"),
+                                         CheckAnswer("not_sure", "Not sure")]
         keys = {"yes": "y", "no": "n", "not_sure": "s"}
         with Vertical(classes="dialog-box", id="check-box"):
             yield Static("A question, because it matters", classes="section-title")
-            yield Static(strip_controls(str(self.check.get("question") or QUESTION)),
-                         id="check-question")
-            if self.check.get("note"):
-                yield Static(strip_controls(str(self.check["note"])), classes="hint")
+            yield Static(strip_controls(self.check.question or QUESTION), id="check-question")
+            if self.check.note:
+                yield Static(strip_controls(self.check.note), classes="hint")
             with Horizontal(classes="buttons"):
                 for answer in answers:
-                    key = keys.get(answer["id"], "")
-                    yield Button(f"{answer['label']} ({key})", id=answer["id"],
-                                 variant="primary" if answer["id"] == "yes" else "default")
+                    key = keys.get(answer.id, "")
+                    yield Button(f"{answer.label} ({key})", id=answer.id,
+                                 variant="primary" if answer.id == "yes" else "default")
 
     def on_mount(self) -> None:
         self.query_one("#not_sure", Button).focus()

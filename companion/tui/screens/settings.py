@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,7 +9,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
 
-from companion.service.client import ServiceError
+from companion.service.errors import ServiceError
+from companion.tui.screens import companion_app
 
 SWITCHES = [
     ("generator_enabled", "Rephrase with the local generator (guarded; slower)"),
@@ -30,8 +29,10 @@ class SettingsScreen(Screen):
     def compose(self) -> ComposeResult:
         from companion import paths
 
-        app: Any = self.app
+        app = companion_app(self)
         settings = app.settings
+        values = {"generator_enabled": settings.generator_enabled,
+                  "auto_redact": settings.auto_redact}
         yield Header()
         with VerticalScroll(id="settings-form", classes="main"):
             yield Static("Privacy", classes="section-title")
@@ -41,19 +42,19 @@ class SettingsScreen(Screen):
                 yield Button("Remove passphrase (x)", id="remove-passphrase")
             with Horizontal(classes="setting"):
                 yield Label("Lock after this many idle minutes (0 = never)")
-                yield Input(str(settings.get("idle_lock_minutes", 5)), id="idle-minutes",
+                yield Input(str(settings.idle_lock_minutes), id="idle-minutes",
                             type="integer")
             for name, label in SWITCHES:
                 with Horizontal(classes="setting"):
                     yield Label(label)
-                    yield Switch(bool(settings.get(name)), id=name)
+                    yield Switch(values[name], id=name)
             yield Static("Appearance and agenda", classes="section-title")
             with Horizontal(classes="setting"):
                 yield Label("Dark theme (ctrl+t anywhere)")
                 yield Switch(app.theme != "textual-light", id="dark-theme")
             with Horizontal(classes="setting"):
                 yield Label("Name or initials on exported agendas")
-                yield Input(settings.get("resident_name", ""), id="resident-name")
+                yield Input(settings.resident_name, id="resident-name")
             yield Static("Your data", classes="section-title")
             yield Static(f"Everything is stored on this computer only, in:\n{paths.data_dir()}",
                          id="data-dir")
@@ -65,19 +66,21 @@ class SettingsScreen(Screen):
         self._show_passphrase()
 
     def _show_passphrase(self) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         state = "on: the journal is encrypted" if app.encrypted else "off"
         self.query_one("#passphrase-state", Static).update(f"Passphrase: {state}.")
 
     @on(Switch.Changed)
     def _switched(self, event: Switch.Changed) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         if event.switch.id == "dark-theme":
             theme = "textual-dark" if event.value else "textual-light"
             if theme != app.theme:
                 app.action_toggle_theme()
-        elif event.switch.id in dict(SWITCHES):
-            app.save_setting(**{event.switch.id: event.value})
+        elif event.switch.id == "generator_enabled":
+            app.save_setting({"generator_enabled": event.value})
+        elif event.switch.id == "auto_redact":
+            app.save_setting({"auto_redact": event.value})
 
     @on(Input.Submitted, "#idle-minutes")
     def _idle(self, event: Input.Submitted) -> None:
@@ -88,12 +91,12 @@ class SettingsScreen(Screen):
         if minutes < 0:
             self.notify("Type a whole number of minutes (0 = never).", severity="error")
             return
-        self.app.save_setting(idle_lock_minutes=minutes)  # type: ignore[attr-defined]
+        companion_app(self).save_setting({"idle_lock_minutes": minutes})
         self.notify(f"Idle lock: {minutes or 'never'}{' minutes' if minutes else ''}.")
 
     @on(Input.Submitted, "#resident-name")
-    def _name(self, event: Input.Submitted) -> None:
-        self.app.save_setting(resident_name=event.value.strip())  # type: ignore[attr-defined]
+    def _resident_name_submitted(self, event: Input.Submitted) -> None:
+        companion_app(self).save_setting({"resident_name": event.value.strip()})
         self.notify("Saved.")
 
     @on(Button.Pressed)
@@ -117,7 +120,7 @@ class SettingsScreen(Screen):
     async def change_passphrase(self) -> None:
         from companion.tui.screens.input_dialog import InputDialog
 
-        app: Any = self.app
+        app = companion_app(self)
         if app.encrypted:
             fields = [("Current passphrase", ""), ("New passphrase", ""), ("New, again", "")]
         else:
@@ -132,9 +135,9 @@ class SettingsScreen(Screen):
             return
         try:
             if app.encrypted:
-                await app.core("change_passphrase", old=values[0], new=values[-1])
+                await app.api.change_passphrase(values[0], values[-1])
             else:
-                await app.core("set_passphrase", new=values[-1])
+                await app.api.set_passphrase(values[-1])
         except ServiceError as exc:
             app.report(exc, "changing the passphrase")
             return
@@ -146,7 +149,7 @@ class SettingsScreen(Screen):
     async def remove_passphrase(self) -> None:
         from companion.tui.screens.input_dialog import InputDialog
 
-        app: Any = self.app
+        app = companion_app(self)
         if not app.encrypted:
             self.notify("There is no passphrase to remove.")
             return
@@ -156,7 +159,7 @@ class SettingsScreen(Screen):
         if not values:
             return
         try:
-            await app.core("remove_passphrase", old=values[0])
+            await app.api.remove_passphrase(values[0])
         except ServiceError as exc:
             app.report(exc, "removing the passphrase")
             return
@@ -168,7 +171,7 @@ class SettingsScreen(Screen):
     async def delete_all(self) -> None:
         from companion.tui.screens.input_dialog import InputDialog
 
-        app: Any = self.app
+        app = companion_app(self)
         values = await app.push_screen_wait(InputDialog(
             "Delete all your data", [("Type DELETE to confirm", "")],
             note="Every session, check-in, topic and meeting is deleted. This cannot be "
@@ -179,7 +182,7 @@ class SettingsScreen(Screen):
             self.notify("Nothing deleted (the word was not DELETE).", severity="warning")
             return
         try:
-            await app.core("delete_all", confirm="DELETE")
+            await app.api.delete_all()
         except ServiceError as exc:
             app.report(exc, "deleting your data")
             return

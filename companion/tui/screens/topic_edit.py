@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,12 +13,30 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 
-class TopicEditDialog(ModalScreen[dict | None]):
-    """Dismisses with ``{"title", "rationale"}`` or ``None`` when cancelled."""
+class Editable(Protocol):
+    """A journal topic or a topic suggested in a reflection."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def rationale(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class TopicWording:
+    """The resident's new title and rationale for a topic."""
+
+    title: str
+    rationale: str
+
+
+class TopicEditDialog(ModalScreen[TopicWording | None]):
+    """Dismisses with the new :class:`TopicWording`, or ``None`` when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
-    def __init__(self, topic: dict[str, Any]):
+    def __init__(self, topic: Editable):
         super().__init__(classes="dialog")
         self.topic = topic
 
@@ -25,9 +44,9 @@ class TopicEditDialog(ModalScreen[dict | None]):
         with Vertical(classes="dialog-box"):
             yield Static("Edit topic", classes="section-title")
             yield Label("Title")
-            yield Input(self.topic.get("title", ""), id="topic-title")
+            yield Input(self.topic.title, id="topic-title")
             yield Label("Why it matters to you (your words)")
-            yield Input(self.topic.get("rationale", ""), id="topic-rationale")
+            yield Input(self.topic.rationale, id="topic-rationale")
             yield Static("", id="topic-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
@@ -44,7 +63,7 @@ class TopicEditDialog(ModalScreen[dict | None]):
             self.query_one("#topic-error", Static).update("The title cannot be empty.")
             return
         rationale = self.query_one("#topic-rationale", Input).value.strip()
-        self.dismiss({"title": title, "rationale": rationale})
+        self.dismiss(TopicWording(title, rationale))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -11,7 +11,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from companion.service.client import ServiceError
+from companion.journal import Checkin
+from companion.service.errors import ServiceError
+from companion.tui.screens import companion_app
 
 EMPTY = "No check-ins yet. Press c for a quick check-in; your trend appears here."
 
@@ -46,34 +48,33 @@ class TrendsScreen(Screen):
         self.load()
 
     def action_checkin(self) -> None:
-        self.app.open_screen("checkin")  # type: ignore[attr-defined]
+        companion_app(self).open_screen("checkin")
 
     @work(exclusive=True, exit_on_error=False)
     async def load(self) -> None:
-        app: Any = self.app
+        app = companion_app(self)
         try:
-            checkins = await app.core("checkins")
+            checkins = await app.api.checkins()
         except ServiceError as exc:
             app.report(exc, "loading your check-ins")
             return
-        checkins = sorted(checkins, key=lambda c: (c.get("date", ""), c.get("id", 0)))
+        checkins = sorted(checkins, key=lambda c: (c.date, c.id))
         table = self.query_one("#trend-table", DataTable)
         table.clear()
         for item in checkins:
-            scores = item.get("scores") or {}
-            table.add_row(item.get("date", ""), _fmt(scores.get("burnout")),
-                          _fmt(scores.get("wellbeing")))
+            table.add_row(item.date, _fmt(item.scores.get("burnout")),
+                          _fmt(item.scores.get("wellbeing")))
         summary = self.query_one("#trend-summary", Static)
         if not checkins:
             summary.update(EMPTY)
             return
-        last = checkins[-1].get("scores") or {}
-        summary.update(f"{len(checkins)} check-in(s). Latest ({checkins[-1].get('date')}): "
+        last = checkins[-1].scores
+        summary.update(f"{len(checkins)} check-in(s). Latest ({checkins[-1].date}): "
                        f"burnout {_fmt(last.get('burnout'))}/5, "
                        f"well-being {_fmt(last.get('wellbeing'))}/100.")
         await self._plot(checkins)
 
-    async def _plot(self, checkins: list[dict[str, Any]]) -> None:
+    async def _plot(self, checkins: list[Checkin]) -> None:
         from textual_plotext import PlotextPlot
 
         holder = self.query_one("#trend-plot-holder")
@@ -81,20 +82,19 @@ class TrendsScreen(Screen):
         plot = PlotextPlot(id="trend-plot")
         await holder.mount(plot)
         plt = plot.plt
-        dates = [c.get("date", "") for c in checkins]
+        dates = [c.date for c in checkins]
         xs = list(range(1, len(checkins) + 1))
         for key, label, side in (("wellbeing", "well-being (0-100)", "left"),
                                  ("burnout", "burnout (1-5)", "right")):
-            points = [(x, (c.get("scores") or {}).get(key)) for x, c in zip(xs, checkins,
-                                                                               strict=True)]
+            points = [(x, c.scores.get(key)) for x, c in zip(xs, checkins, strict=True)]
             points = [(x, v) for x, v in points if v is not None]
             if points:
                 plt.plot([x for x, _ in points], [v for _, v in points], label=label,
                          yside=side, marker="braille")
         step = max(1, len(xs) // 6)  # at most ~6 date labels fit at 80 columns
-        plt.xticks(xs[::step], dates[::step])
+        plt.xticks([float(x) for x in xs[::step]], dates[::step])
         plt.xlim(0.5, len(xs) + 0.5)
-        plt.ylim(0, 100, yside="left")
-        plt.ylim(1, 5, yside="right")
+        plt.ylim(0, 100, yside="left")  # type: ignore[arg-type]  # plotext's stub is wrong
+        plt.ylim(1, 5, yside="right")  # type: ignore[arg-type]
         plt.title("Check-ins over time")
         plot.refresh()

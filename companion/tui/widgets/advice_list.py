@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from rich.markup import escape
 from textual.message import Message
 from textual.widgets import ListItem, ListView, Static
+
+from companion.service.results import CardHit
 
 
 class AdviceList(ListView):
     """Enter on a card asks to open it (``AdviceList.Open``)."""
 
     class Open(Message):
-        def __init__(self, card: dict[str, Any]):
+        def __init__(self, card: CardHit):
             super().__init__()
             self.card = card
 
-    def show(self, cards: list[dict[str, Any]], labels: dict[str, str]) -> None:
+    cards: list[CardHit] = []
+
+    def show(self, cards: Sequence[CardHit], labels: dict[str, str]) -> None:
         self.clear()
         self.cards = list(cards)
         if not cards:
@@ -25,17 +29,17 @@ class AdviceList(ListView):
                                  disabled=True))
             return
         for card in cards:
-            topic = labels.get(card.get("topic", ""), card.get("topic", ""))
-            source = (card.get("sources") or [""])[0]
-            text = (f"[b]{escape(card.get('title', ''))}[/b]\n[dim]{escape(topic)}"
+            topic = labels.get(card.topic, card.topic)
+            source = (card.sources or [""])[0]
+            text = (f"[b]{escape(card.title)}[/b]\n[dim]{escape(topic)}"
                     f"{' · ' + escape(source) if source else ''}[/dim]")
-            self.append(ListItem(Static(text), name=card.get("id")))
+            self.append(ListItem(Static(text), name=card.id))
         self.call_after_refresh(setattr, self, "index", 0)
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()
         index = self.index
-        cards = getattr(self, "cards", [])
+        cards = self.cards
         if index is not None and 0 <= index < len(cards):
             self.post_message(self.Open(cards[index]))
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.widgets import RadioButton, RadioSet, Static
+
+from companion.checkin import CheckinItem
 
 
 class WrappingRadioButton(RadioButton):
@@ -20,23 +23,22 @@ class WrappingRadioButton(RadioButton):
 class CheckinForm(VerticalScroll):
     """``answers()`` gives ``{item_id: value}`` for the items answered."""
 
-    def __init__(self, items: list[dict[str, Any]], **kwargs: Any):
+    def __init__(self, items: Sequence[CheckinItem], **kwargs: Any):
         super().__init__(**kwargs)
         self.items = items
 
     def compose(self) -> ComposeResult:
         for number, item in enumerate(self.items, start=1):
             with Vertical(classes="checkin-item"):
-                yield Static(f"[b]{number}. {item['question']}[/b]")
-                with RadioSet(id=f"item-{item['id']}"):
-                    for choice in item["choices"]:
-                        yield WrappingRadioButton(choice["label"],
-                                                  name=str(choice["value"]))
+                yield Static(f"[b]{number}. {item.question}[/b]")
+                with RadioSet(id=f"item-{item.id}"):
+                    for choice in item.choices:
+                        yield WrappingRadioButton(choice.label, name=str(choice.value))
 
     def answers(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for item in self.items:
-            radio = self.query_one(f"#item-{item['id']}", RadioSet)
+            radio = self.query_one(f"#item-{item.id}", RadioSet)
             if radio.pressed_button is not None:
-                out[item["id"]] = int(radio.pressed_button.name or 0)
+                out[item.id] = int(radio.pressed_button.name or 0)
         return out

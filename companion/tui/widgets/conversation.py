@@ -48,8 +48,13 @@ class Conversation(VerticalScroll):
     pending: PendingReply | None = None
 
     async def add(self, role: str, text: str) -> Markdown:
+        """A turn at the bottom; the resident's goes above a reply already on its way."""
         block = Markdown(text, classes="turn-you" if role == "you" else "turn-companion")
-        await self.mount(block)
+        pending = self.pending
+        if role == "you" and pending is not None and pending.is_attached:
+            await self.mount(block, before=pending)
+        else:
+            await self.mount(block)
         self.scroll_end(animate=False)
         return block
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from rich.markup import escape
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import ListItem, ListView, Static
+
+from companion.service.results import MentorTopic
 
 MARK = {"accepted": "✓ ", "dismissed": "✗ ", "suggested": "• ", "shared": "✓ ",
         "discussed": "✓ "}
@@ -23,12 +25,14 @@ class TopicList(ListView):
     ]
 
     class Act(Message):
-        def __init__(self, topic: dict[str, Any], action: str):
+        def __init__(self, topic: MentorTopic, action: str):
             super().__init__()
             self.topic = topic
             self.action = action
 
-    def show(self, topics: list[dict[str, Any]]) -> None:
+    topics: list[MentorTopic] = []
+
+    def show(self, topics: Sequence[MentorTopic]) -> None:
         keep = self.index
         self.clear()
         self.topics = list(topics)
@@ -37,16 +41,16 @@ class TopicList(ListView):
                                  disabled=True))
             return
         for topic in topics:
-            status = topic.get("status", "suggested")
-            text = f"{MARK.get(status, '• ')}[b]{escape(topic.get('title', ''))}[/b]"
+            status = topic.status
+            text = f"{MARK.get(status, '• ')}[b]{escape(topic.title)}[/b]"
             if status != "suggested":
                 text += f" [dim]({status})[/dim]"
-            self.append(ListItem(Static(text), name=str(topic.get("id"))))
+            self.append(ListItem(Static(text), name=str(topic.id)))
         index = 0 if keep is None else min(keep, len(topics) - 1)
         self.call_after_refresh(setattr, self, "index", index)
 
     def action_act(self, action: str) -> None:
-        topics = getattr(self, "topics", [])
+        topics = self.topics
         if self.index is not None and 0 <= self.index < len(topics):
             self.post_message(self.Act(topics[self.index], action))
 

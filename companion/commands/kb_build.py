@@ -48,7 +48,7 @@ def rich_progress(label: str = "embedding passages") -> Iterator[Progress]:
 def build_index_with_progress(bundled: bool = False) -> int:
     """Rebuild the persisted index now (or the shipped copy); returns the exit code."""
     from companion import models, paths
-    from companion.cards import CardError, load_cards
+    from companion.cards import CardError, check_cards
     from companion.retrieval.embedding import get_embedder
     from companion.retrieval.index import SHIPPED_DIR
     from companion.retrieval.retriever import Retriever
@@ -58,11 +58,13 @@ def build_index_with_progress(bundled: bool = False) -> int:
               "COMPANION_KNOWLEDGE first.", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    try:
-        cards = load_cards()
-    except CardError as exc:
-        print(f"companion: cannot build the index: {exc}", file=sys.stderr)
+    checked = check_cards()
+    if checked.errors and bundled:  # the shipped index must hold every card
+        print(f"companion: cannot build the index: {CardError(checked.errors)}", file=sys.stderr)
         return 1
+    for problem in checked.errors:
+        print(f"companion: warning: skipped {problem}", file=sys.stderr)
+    cards = checked.cards
     if not cards:
         print("companion: no knowledge cards found; nothing to index.", file=sys.stderr)
         return 1

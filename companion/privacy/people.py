@@ -1,0 +1,456 @@
+"""Patient names without a title: a names gazetteer plus capitalisation, position and context.
+
+Residents write "I'm the one who told Delphine Arsenault she has ALS", "Samuel
+Otieno held my hand", "Maria Gonzalez's husband", "pt otieno": no "Mr." and no
+"patient named". A capitalised word is a name here when:
+
+- it and its neighbours look like a person's name: a run of one to three
+  capitalised words, at least one of them a first name or surname in the
+  census gazetteer that is not also an ordinary word ("Will", "Hope"), none of
+  them a month, an eponym, a place, an institution or a clinical abbreviation;
+- its position says so: mid-sentence (a sentence's first word is capitalised
+  anyway, so there it needs more evidence), and for a single word a sentence
+  that is about a patient ("told", "her family", "admitted", "bed");
+- nothing around it says otherwise: a clinician or the resident's own people
+  before it ("Dr. Patel", "Nurse Kelly", "my co-resident Priya", "my wife
+  Anna"), a role after it ("Denise, the charge nurse"), an eponym noun after it
+  ("Parkinson's disease", "Whipple procedure", "Murphy's sign"), or a capitalised
+  word after its possessive ("Grey's Anatomy").
+
+Strong anchors make even a lower-case name a patient's: "mrs arsenault", "pt
+otieno", "her dad, Walter Kowalski", "Maria Gonzalez's husband", "the Okafor
+twins". A name once known to be a patient's is caught everywhere in the
+message; a name once introduced as a colleague's is left alone everywhere
+(unless it is also anchored as a patient's). Work is one pass over the tokens
+with bounded look-behind and look-ahead, so the finder is linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from companion.privacy import people_words as words
+from companion.privacy.gazetteer import NameInfo, is_word, lookup
+from companion.privacy.recognizer import ScanWork
+from companion.privacy.spans import Span
+
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’-][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+_SENTENCE_BREAK = re.compile(r"[.!?;:\"“”()\[\]\n]|--|—|–")
+_ABBREVIATIONS = frozenset("dr mr mrs ms mx st vs prof jr sr no e.g i.e feb jan aug sept oct "
+                           "nov dec apr mar jun jul".split())
+_TITLES = frozenset("mr mrs ms miss mx mister madam".split())
+_PATIENT_NOUNS = frozenset("patient patients pt pts".split())
+_NAMED = frozenset("named called".split())
+_WORD_ENDINGS = ("ly", "ed", "ing", "ful", "ness", "est", "ous", "ive", "able", "ible", "ment",
+                 "tion", "sion", "ity", "ish", "less")
+_WORK_CUES = frozenset("reading read reread watching watched rewatched watch playing played play "
+                       "beat finished finish book novel show movie film game song album series "
+                       "episode season podcast listening listened".split())
+_PLACE_PREPOSITIONS = frozenset("in at from near into outside".split())
+_PETS = frozenset("dog dogs cat cats puppy kitten horse pet bird parrot rabbit hamster".split())
+_PARTICLES = frozenset("de da del della di do dos das du la le van von der den ter bin ibn al el "
+                       "st".split())
+_ANCHORS = _TITLES | _PATIENT_NOUNS | _NAMED | words.FAMILY | frozenset([","])
+
+STRONG = 0.85
+FULL_NAME = 0.8
+SINGLE_IN_CONTEXT = 0.6
+LOOKAROUND = 4
+CONTEXT_TOKENS = 10
+"""Tokens read either side of a run (bounded, so the finder stays linear)."""
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    text: str
+    base: str        # without a possessive 's
+    low: str
+    possessive: bool
+    shape: str       # "title", "upper", "lower", "other"
+    sentence_start: bool
+    info: NameInfo | None
+
+
+def _shape(base: str) -> str:
+    if len(base) > 1 and base.isupper():
+        return "upper"
+    if base[0].isupper() and not base[1:].isupper():
+        return "title"
+    if base.islower():
+        return "lower"
+    return "other"
+
+
+def tokenize(text: str, work: ScanWork | None = None) -> list[_Token]:
+    """Word tokens with their shape, possessive, sentence position and gazetteer entry."""
+    tokens: list[_Token] = []
+    previous_end = 0
+    previous_low = ""
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        possessive = word.endswith(("'s", "’s")) and len(word) > 2
+        base = word[:-2] if possessive else word
+        gap = text[previous_end:match.start()]
+        breaks = gap != " " and bool(_SENTENCE_BREAK.search(gap))
+        if breaks and gap.strip() == "." and previous_low in _ABBREVIATIONS:
+            breaks = False
+        shape = _shape(base)
+        tokens.append(_Token(
+            match.start(), match.start() + len(base), word, base, base.lower(), possessive,
+            shape, not tokens or breaks, lookup(base) if shape == "title" else None,
+        ))
+        previous_end = match.end()
+        previous_low = base.lower()
+    if work is not None:
+        work.tokens += len(tokens)
+    return tokens
+
+
+def _name_like(token: _Token) -> bool:
+    """Could be part of a person's name: capitalised, not a known non-name word."""
+    return (token.shape == "title" and len(token.base) > 1 and token.low not in words.NOT_NAMES
+            and token.low not in words.CLINICIAN_CUES and token.low not in words.FAMILY)
+
+
+def _gazetteer_name(token: _Token) -> bool:
+    return token.info is not None and (token.info.is_first or token.info.is_last)
+
+
+def _joined(text: str, left: _Token, right: _Token) -> bool:
+    """Two tokens written as parts of one name: separated by one space, no possessive between."""
+    return not left.possessive and text[left.end:right.start] == " "
+
+
+@dataclass
+class _Run:
+    first: int   # token index
+    last: int    # token index, inclusive
+    score: float
+    strong: bool
+
+
+class _Finder:
+    def __init__(self, text: str, tokens: list[_Token], colleagues: frozenset[str]):
+        self.text = text
+        self.tokens = tokens
+        self.colleagues = set(colleagues)
+        self.patients: set[str] = set()
+
+    # -- what surrounds a run ---------------------------------------------------------------
+    def _gap(self, left: int, right: int) -> str:
+        return self.text[self.tokens[left].end:self.tokens[right].start]
+
+    def _before(self, index: int) -> list[_Token]:
+        """Up to LOOKAROUND tokens before ``index`` in the same sentence, nearest first."""
+        out: list[_Token] = []
+        j = index
+        while j > 0 and len(out) < LOOKAROUND and not self.tokens[j].sentence_start:
+            j -= 1
+            out.append(self.tokens[j])
+        return out
+
+    def _after(self, index: int) -> list[_Token]:
+        out: list[_Token] = []
+        j = index + 1
+        while j < len(self.tokens) and len(out) < LOOKAROUND and not self.tokens[j].sentence_start:
+            out.append(self.tokens[j])
+            j += 1
+        return out
+
+    def _colleague_before(self, first: int) -> bool:
+        """"Dr. Patel", "Nurse Kelly", "my co-resident Priya", "my wife Anna", "the nurse, Lisa"."""
+        before = self._before(first)
+        if not before:
+            return False
+        nearest = before[0]
+        if nearest.low in _TITLES and len(before) > 1:
+            nearest, before = before[1], before[1:]  # "our social worker, Ms. Rivera"
+        if nearest.low in words.CLINICIAN_CUES:
+            if nearest.low == "pt" and nearest.shape != "upper":
+                return False  # "pt Jones" is a patient; "PT Sarah" is physical therapy
+            if nearest.low == "father" and len(before) > 1 and before[1].low in words.OTHERS:
+                return False  # "her father, Walter" is family
+            return True
+        if nearest.low in words.FAMILY:
+            owner = before[1].low if len(before) > 1 else ""
+            return owner in words.OWN
+        if nearest.low in _PETS or nearest.low in _WORK_CUES:
+            return True  # "our old dog, Max"; "reading Anna Karenina" (a title, not a person)
+        return self._appositive_role(first)
+
+    def _appositive_role(self, first: int) -> bool:
+        """"The charge nurse on the step-down unit, Linda, has taught me": a role noun earlier
+        in the sentence and the name set off by commas."""
+        if first == 0 or not self._gap(first - 1, first).startswith(","):
+            return False
+        sentence: list[_Token] = []
+        for token in reversed(self.tokens[max(0, first - 2 * LOOKAROUND):first]):
+            sentence.append(token)
+            if token.sentence_start:
+                break
+        return any(t.low in words.CLINICIAN_CUES and t.low != "pt" for t in sentence)
+
+    def _patient_anchor_before(self, first: int) -> bool:
+        """"mrs arsenault", "pt otieno", "patient named Ruth", "her dad, Walter Kowalski"."""
+        before = self._before(first)
+        if not before:
+            return False
+        nearest = before[0]
+        if nearest.low in _TITLES:
+            return not self._colleague_before(first)
+        if nearest.low in _PATIENT_NOUNS and nearest.shape != "upper":
+            return True
+        if nearest.low in _NAMED:
+            return True
+        if nearest.low in words.FAMILY and len(before) > 1:
+            owner = before[1]
+            return owner.low in words.OTHERS or owner.possessive
+        return False
+
+    def _veto_after(self, last: int) -> bool:
+        """An eponym noun, an institution, a role, or a title after the possessive."""
+        return self._thing_after(last) or self._role_after(last)
+
+    def _thing_after(self, last: int) -> bool:
+        after = self._after(last)
+        token = self.tokens[last]
+        if not after:
+            return False
+        nxt = after[0]
+        if (nxt.low in words.EPONYM_NOUNS or nxt.low in words.ORGANISATION_NOUNS
+                or nxt.low in words.PLACE_TAILS):
+            return True  # "Whipple procedure", "Henry Ford Hospital", "Bright Angel trail"
+        # "Grey's Anatomy", "St. Jude's Hospital"
+        return (token.possessive and nxt.shape in {"title", "upper"}
+                and nxt.low not in words.FUNCTION)
+
+    def _role_after(self, last: int) -> bool:
+        """"Denise, the charge nurse", "Ms. Thompson from pharmacy", "Kevin (our pharmacist)"."""
+        after = self._after(last)
+        token = self.tokens[last]
+        if not after:
+            return False
+        nxt = after[0]
+        gap = self.text[token.end:nxt.start]
+        if gap.strip() in {",", "(", "-", "–", "—", ", the", ""} or gap.startswith((",", " (")):
+            role = [t for t in after[:3] if t.low not in {"the", "our", "my", "a", "an"}]
+            if role and (role[0].low in words.CLINICIAN_CUES
+                         or role[0].low in {"from", "on", "in"} and len(role) > 1
+                         and role[1].low in {"pharmacy", "nursing", "case", "social", "it", "hr",
+                                             "gme", "admin", "billing", "security"}):
+                return True
+        if nxt.low == "from" and len(after) > 1 and after[1].low in {
+                "pharmacy", "nursing", "case", "social", "billing", "it", "hr", "gme",
+                "nephrology", "cardiology", "neurology", "surgery", "psych", "palliative"}:
+            return True
+        return False
+
+    def _patient_anchor_after(self, last: int) -> bool:
+        """"Gonzalez's husband", "the Okafor twins", "Walter was admitted", "Maria in bed 4"."""
+        token = self.tokens[last]
+        after = self._after(last)
+        if not after:
+            return False
+        nxt = after[0]
+        if token.possessive and nxt.low in words.PATIENT_POSSESSIONS:
+            return True
+        if nxt.low in {"family", "twins", "kids", "children", "household", "boy", "girl"} \
+                and self._gap(last, last + 1) == " ":
+            return True
+        lows = [t.low for t in after[:3]]
+        if lows[:1] and lows[0] in {"was", "is", "got", "had", "has", "just"}:
+            lows = lows[1:]
+        return bool(lows) and lows[0] in {
+            "admitted", "readmitted", "discharged", "intubated", "extubated", "diagnosed",
+            "transferred", "coded", "died", "passed", "crashed", "arrested", "decompensated",
+            "seized", "refused", "pulled", "screamed", "cried", "asked", "wanted", "told",
+            "thanked", "held", "kept", "begged", "signed"}
+
+    def _resident_family_sentence(self, index: int) -> bool:
+        """"My mom was diagnosed ... back home in Manila": the resident's own family."""
+        lo = max(0, index - CONTEXT_TOKENS)
+        near = self.tokens[lo:index + CONTEXT_TOKENS + 1]
+        own = any(a.low in words.OWN and b.low in words.FAMILY
+                  for a, b in zip(near, near[1:], strict=False))
+        return own and not any(t.low in _PATIENT_NOUNS for t in near)
+
+    def _patient_sentence(self, index: int) -> bool:
+        """A patient word within CONTEXT_TOKENS tokens of ``index`` (bounded window)."""
+        lo = max(0, index - CONTEXT_TOKENS)
+        hi = min(len(self.tokens), index + CONTEXT_TOKENS + 1)
+        return any(t.low in words.PATIENT_CONTEXT_WORDS for t in self.tokens[lo:hi])
+
+    # -- runs ----------------------------------------------------------------------------------
+    def runs(self) -> list[_Run]:
+        found: list[_Run] = []
+        tokens = self.tokens
+        i = 0
+        n = len(tokens)
+        while i < n:
+            token = tokens[i]
+            if _name_like(token) or self._lower_anchored(i) or self._lower_full_name(i):
+                j = self._extend(i)
+                if j - i < 3 + self._particles(i, j):  # four or more words are a title
+                    head = tokens[i]
+                    if (j > i and head.sentence_start and not (head.info and head.info.is_first)
+                            and not self._patient_anchor_before(i)):
+                        i += 1  # "Helping Mateo Rivas": the capitalised first word is no name
+                        continue
+                    run = self._judge(i, j)
+                    if run is not None:
+                        found.append(run)
+                i = j + 1
+                continue
+            i += 1
+        return found
+
+    def _extend(self, i: int) -> int:
+        """The last token of the name starting at ``i`` ("Maria de la Cruz", "Maria gonzalez")."""
+        tokens = self.tokens
+        n = len(tokens)
+        j = i
+        while j + 1 < n and j - i < 5 and _joined(self.text, tokens[j], tokens[j + 1]):
+            nxt = tokens[j + 1]
+            if nxt.sentence_start:
+                break
+            if _name_like(nxt) or self._lower_surname(j + 1):
+                j += 1
+                continue
+            k = j + 1  # particles: "de", "la", "van", "bin" between two capitalised parts
+            while (k < n and k - j <= 2 and tokens[k].low in _PARTICLES
+                   and tokens[k].shape == "lower"):
+                k += 1
+            if (k > j + 1 and k < n and _joined(self.text, tokens[k - 1], tokens[k])
+                    and _name_like(tokens[k])):
+                j = k
+                continue
+            break
+        return j
+
+    def _particles(self, i: int, j: int) -> int:
+        return sum(1 for t in self.tokens[i:j + 1] if t.low in _PARTICLES and t.shape == "lower")
+
+    def _lower_full_name(self, index: int) -> bool:
+        """"told delphine arsenault": a common first name then a surname, both lower case,
+        in a sentence about a patient."""
+        token = self.tokens[index]
+        if token.shape != "lower" or index + 1 >= len(self.tokens):
+            return False
+        nxt = self.tokens[index + 1]
+        if nxt.shape != "lower" or not _joined(self.text, token, nxt) or nxt.sentence_start:
+            return False
+        if token.low in words.NOT_NAMES or nxt.low in words.NOT_NAMES:
+            return False
+        first, last = lookup(token.low), lookup(nxt.low)
+        if not (first and first.is_first and first.first >= 30 and last and last.is_last
+                and not last.is_first):
+            return False
+        if not self._patient_sentence(index):
+            return False
+        token.info, nxt.info = first, last
+        return True
+
+    def _lower_anchored(self, index: int) -> bool:
+        """A lower-case name right after a title or "pt": "mrs arsenault", "pt otieno"."""
+        token = self.tokens[index]
+        if token.shape != "lower" or index == 0 or self.tokens[index - 1].low not in _ANCHORS:
+            return False
+        if token.low in words.NOT_NAMES or len(token.low) < 2:
+            return False
+        if self.text[self.tokens[index - 1].end:token.start] != " ":
+            return False  # "my fave patient, weirdly sad": a comma ends the anchor
+        token.info = lookup(token.low)
+        if not _gazetteer_name(token):
+            if is_word(token.low) or not token.low.isalpha() or token.low.endswith(_WORD_ENDINGS):
+                return False  # "patient pre-rounded", "pt we'd", "patient thank-you"
+        return self._patient_anchor_before(index)
+
+    def _lower_surname(self, index: int) -> bool:
+        """"Maria gonzalez": a lower-case surname continuing a capitalised first name."""
+        token = self.tokens[index]
+        if token.shape != "lower" or token.low in words.NOT_NAMES:
+            return False
+        token.info = lookup(token.low)
+        return token.info is not None and token.info.is_last
+
+    def _judge(self, first: int, last: int) -> _Run | None:
+        tokens = self.tokens[first:last + 1]
+        if self._thing_after(last) or any(
+                t.low in words.PLACE_TAILS or t.low in words.ORGANISATION_NOUNS
+                for t in tokens[1:]):
+            return None  # "Tilden Falls", "Birchwood Court", "Henry Ford Hospital"
+        if self._colleague_before(first) or self._role_after(last):
+            self.colleagues.update(t.low for t in tokens)
+            return None
+        strong = self._patient_anchor_before(first) or self._patient_anchor_after(last)
+        if strong:
+            before = self._before(first)
+            if before and before[0].low in _TITLES:
+                first -= 1  # "mrs arsenault": the title is part of what identifies her
+            return _Run(first, last, STRONG, True)
+        if any(t.low in self.colleagues for t in tokens):
+            return None
+        known = [t for t in tokens if _gazetteer_name(t)]
+        if not known:
+            return None
+        head = tokens[0]
+        if len(tokens) >= 2:
+            if head.sentence_start and not (head.info and head.info.is_first):
+                return None
+            if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
+                return None  # "the final boss in Elden Ring", "from Tilden Falls": not a person
+            return _Run(first, last, FULL_NAME, False)
+        if head.sentence_start or head.info is None:
+            return None
+        if head.info.first < 30 and head.info.last < 30:
+            return None  # a rare name alone is more often a word or a brand
+        if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
+            return None  # "passed last night in Lima", "a professor from Stanford": a place
+        if self._resident_family_sentence(first):
+            return None
+        if self._patient_sentence(first):
+            return _Run(first, last, SINGLE_IN_CONTEXT, False)
+        return None
+
+    def spans(self, anchored: Iterable[Span]) -> list[Span]:
+        runs = self.runs()
+        for run in runs:
+            self.patients.update(t.low for t in self.tokens[run.first:run.last + 1]
+                                 if len(t.low) > 2 and t.low not in words.NOT_NAMES)
+        for span in anchored:
+            if span.kind == "patient":
+                self.patients.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", span.text)
+                                     if w.lower() not in _TITLES)
+        out = [self._span(run.first, run.last, run.score) for run in runs
+               if run.strong or not any(t.low in self.colleagues and t.low not in self.patients
+                                        for t in self.tokens[run.first:run.last + 1])]
+        covered = {index for run in runs for index in range(run.first, run.last + 1)}
+        for index, token in enumerate(self.tokens):
+            if (index not in covered and token.low in self.patients
+                    and token.shape in {"title", "lower"}
+                    and not self._colleague_before(index) and not self._veto_after(index)):
+                out.append(self._span(index, index, FULL_NAME))
+        return out
+
+    def _span(self, first: int, last: int, score: float) -> Span:
+        start, end = self.tokens[first].start, self.tokens[last].end
+        return Span(start, end, "patient", self.text[start:end], score=score, source="people")
+
+
+def find_names(text: str, anchored: Iterable[Span] = (), colleagues: Iterable[str] = (),
+               work: ScanWork | None = None) -> list[Span]:
+    """Patient-name spans that need no title.
+
+    Args:
+        anchored: spans other recognisers found; their patient names are looked for
+            everywhere else in the text.
+        colleagues: names the resident has said are colleagues (never flagged unless
+            anchored as a patient's).
+    """
+    tokens = tokenize(text, work)
+    finder = _Finder(text, tokens, frozenset(c.lower() for c in colleagues))
+    return finder.spans(anchored)

@@ -1,0 +1,238 @@
+"""Safe Harbor identifiers as residents write them, and what the guard must leave alone.
+
+Names without a title (gazetteer + capitalisation + position + context), dates of
+service, bed formats, devices, plates, URLs, IPs, towns; normalisation before the
+scan; and a scan whose work grows linearly with the input.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from companion.privacy import gazetteer, redact, scan
+from companion.privacy.recognizer import ScanWork
+
+
+def found(text: str, **kwargs) -> list[tuple[str, str]]:
+    return [(s.kind, s.text) for s in scan(text, **kwargs)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # names with no title: full names, possessives, lower case, family of the patient
+        ("I'm the one who told Delphine Arsenault she has ALS.", ("patient", "Delphine Arsenault")),
+        ("Samuel Otieno held my hand in the elevator.", ("patient", "Samuel Otieno")),
+        ("Maria Gonzalez's husband asked if she would wake up.", ("patient", "Maria Gonzalez")),
+        ("I explained the biopsy to mrs arsenault standing up.", ("patient", "mrs arsenault")),
+        ("pt otieno pulled out his IV again.", ("patient", "otieno")),
+        ("The daughter said her dad, Walter Kowalski, never wanted a tube.",
+         ("patient", "Walter Kowalski")),
+        ("The Gonzalez family brought food for the unit.", ("patient", "Gonzalez")),
+        ("I sat with Eleanor after rounds because nobody came.", ("patient", "Eleanor")),
+        ("Helping Mateo Rivas walk again was the best part of my month.",
+         ("patient", "Mateo Rivas")),
+        ("I told delphine arsenault she has ALS.", ("patient", "delphine arsenault")),
+        ("Maria de la Cruz asked for her daughter.", ("patient", "Maria de la Cruz")),
+        # dates of service without a year
+        ("Ricardo was admitted 9/9 with a stroke.", ("date", "9/9")),
+        ("She was admitted on Aug 21st and nobody called her sister.", ("date", "Aug 21st")),
+        ("The patient came back on 3/18 with the same pain.", ("date", "3/18")),
+        ("He died on the 23rd of January, the morning after.", ("date", "23rd of January")),
+        ("He coded on Christmas Eve and I was holding pressure.", ("date", "Christmas Eve")),
+        # rooms and beds
+        ("The man in 521B asked for me by name.", ("room", "521B")),
+        ("I moved the lady in 12B closer to the station.", ("room", "12B")),
+        ("The young guy in 7W-18 has been septic for a week.", ("room", "7W-18")),
+        # devices, vehicles, licences, health plans, accounts
+        ("His pacemaker serial PJN604217H was on the printer.", ("device", "PJN604217H")),
+        ("The police read out his license plate 7KDR482 in the ED.", ("vehicle", "7KDR482")),
+        ("The VIN 1HGCM82633A004352 on the crash report.", ("vehicle", "1HGCM82633A004352")),
+        ("Her driver's license number D4402-88173 was copied.", ("id", "D4402-88173")),
+        ("His member ID XJH4432190 kept getting rejected.", ("id", "XJH4432190")),
+        ("Her health plan number is HP-7720-1184 and they denied it.", ("id", "HP-7720-1184")),
+        # web and network
+        ("Her son made a page at gofundme.com/help-for-rosa-m for us.",
+         ("url", "gofundme.com/help-for-rosa-m")),
+        ("They posted at https://www.facebook.com/jkessler.family today.",
+         ("url", "https://www.facebook.com/jkessler.family")),
+        ("The portal showed a login from 73.152.44.201 at 3 am.", ("ip", "73.152.44.201")),
+        # ages, pagers, towns tied to a patient
+        ("At 97 she was sharper than any of us.", ("age", "97")),
+        ("My patient, 91, asked whether it was worth going on.", ("age", "91")),
+        ("I paged her hospice nurse at pager 4-7719 twice.", ("phone", "4-7719")),
+        ("She drove in from Millbrook and she's the only one there with ALS.",
+         ("location", "Millbrook")),
+        ("He is a dairy farmer from Tilden Falls and the diagnosis means selling.",
+         ("location", "Tilden Falls")),
+    ],
+)
+def test_each_new_kind_is_found(text, expected):
+    assert expected in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # clinicians and the resident's own people
+        "Dr. Patel, my attending, told me I handled the meeting well.",
+        "Nurse Kelly caught my potassium error before it reached anyone.",
+        "My co-resident Priya covered my pager so I could cry in the stairwell.",
+        "The charge nurse, Denise, stayed late to help me with the transfer.",
+        "I spoke with our social worker, Ms. Rivera, about discharge planning.",
+        "Our program director, Dr. Arsenault, wants to meet on Friday.",
+        "I told my wife Anna that I might want to quit.",
+        # eponyms, titles of works, institutions
+        "We watched Grey's Anatomy in the call room and laughed.",
+        "Parkinson's disease always makes me think of my grandfather.",
+        "Bell's palsy, Crohn's flare and Hodgkin's lymphoma on one service.",
+        "The Whipple went eight hours and I held retractors.",
+        "Dr. Murphy's sign was positive and the surgeon agreed.",
+        # units, schedules, clinical numbers
+        "Our 5 West unit had three codes this week.",
+        "I'm on 5 West next month and dreading the census.",
+        "On 3/18 I start my ICU rotation and I'm scared.",
+        "My vacation is Aug 21st to Aug 28th and I'm counting the days.",
+        "Pain was 8/10 and we gave another dose.",
+        "He had 5/5 strength in all extremities.",
+        "Give 1/2 tab of lorazepam as needed, the fellow said.",
+        "We hung 2L of LR and placed an 18G in the left AC.",
+        "I use UpToDate and mdcalc.com more than my textbooks.",
+        "Room 4 of the conference center was freezing.",
+        "I grew up in a small town and patients here remind me of home.",
+        # the resident's own life: pets, books and games, family far away, evaluations
+        "Discharged my favourite patient, weirdly sad about it.",
+        "Our family's old dog, Max, had surgery and the vet was kind.",
+        "I'm reading Anna Karenina for the first time.",
+        "Finally beat the final boss in Elden Ring after forty deaths.",
+        "My mom was diagnosed last week. She's back home in Manila and I'm here.",
+        "MedHub eval 5/5 from one attending, 2/5 from another.",
+        "I have a first meeting with my new mentor Dr. Grant on the 3rd, and she asked me to come.",
+        "The charge nurse on the step-down unit, Linda, has taught me a lot.",
+        "A visiting professor from Stanford is doing grand rounds on Thursday.",
+    ],
+)
+def test_clinicians_eponyms_units_and_schedules_are_left_alone(text):
+    assert found(text) == []
+
+
+def test_gazetteer_has_census_names_with_frequencies_and_word_flags():
+    assert gazetteer.size() > 90_000
+    maria, arsenault, will = (gazetteer.lookup(w) for w in ("Maria", "arsenault", "WILL"))
+    assert maria is not None and maria.is_first and maria.first > 1000
+    assert arsenault is not None and arsenault.is_last and not arsenault.is_first
+    assert will is not None and will.word and not will.is_first  # "Will" is also a word
+    assert gazetteer.lookup("Zosyn") is None
+    assert gazetteer.is_word("refused") and not gazetteer.is_word("otieno")
+
+
+def test_a_name_once_anchored_is_caught_everywhere_in_the_message():
+    text = "Mrs. Hargrove was scared. Later Hargrove asked for her son."
+    assert found(text) == [("patient", "Mrs. Hargrove"), ("patient", "Hargrove")]
+
+
+def test_a_name_introduced_as_a_colleague_stays_a_colleague():
+    text = "My senior Jake stayed late. Jake said I did fine with the family."
+    assert found(text) == []
+
+
+def test_colleagues_the_resident_named_are_never_flagged():
+    text = "I told Delphine Arsenault the news and she cried."
+    assert found(text, colleagues=["Arsenault"]) == []
+    assert found(text) == [("patient", "Delphine Arsenault")]
+
+
+def test_zero_width_characters_do_not_hide_an_mrn_and_redaction_keeps_the_rest():
+    text = "I wrote MRN 447\u200b1823 on my glove."
+    spans = scan(text)
+    assert [(s.kind, s.text) for s in spans] == [("mrn", "447\u200b1823")]
+    assert redact(text) == "I wrote MRN [MRN] on my glove."
+
+
+def test_look_alike_letters_do_not_hide_a_title():
+    text = "Talked with Мrs. Okafor about hospice."  # Cyrillic capital Em
+    assert redact(text) == "Talked with [PATIENT] about hospice."
+
+
+def test_fullwidth_digits_are_still_a_phone_number():
+    text = "call the son at \uff16\uff11\uff17-555-0142 tonight"
+    spans = scan(text)
+    assert [s.kind for s in spans] == ["phone"]
+    assert redact(text) == "call the son at [PHONE] tonight"
+
+
+SAMPLE = (
+    "Mr. Jones in bed 12 was admitted 9/9, MRN 4471823. I told Delphine Arsenault she has ALS "
+    "and her husband cried. Dr. Patel said Parkinson's is not the same. The lady in 521B, 93, "
+    "lives at 48 Willow Street; call her son at 617-555-0142 or rob.k@gmail.com. "
+    "On 3/4 I worked nights and felt like nothing I did mattered. "
+)
+
+
+def _work(text: str) -> int:
+    work = ScanWork()
+    scan(text, work=work)
+    return work.total
+
+
+def test_scan_work_grows_linearly_with_the_input():
+    """Counting steps, not time: 32 copies cost about 32 times one copy (it was quadratic)."""
+    one = _work(SAMPLE)
+    many = _work(SAMPLE * 32)
+    assert one > 0
+    assert many <= 32 * one * 1.1
+    assert many >= 32 * one * 0.9  # the counter is real: it does grow with the input
+
+
+def test_overlap_resolution_does_not_compare_every_pair():
+    from companion.privacy.scanner import resolve_overlaps
+    from companion.privacy.spans import Span
+
+    spans = [Span(i * 3, i * 3 + 2, "id", "xx") for i in range(5000)]
+    work = ScanWork()
+    kept = resolve_overlaps(spans, 15000, work)
+    assert len(kept) == 5000
+    assert work.overlap == 10000  # two cells per span, not 5000 x 5000 comparisons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain ascii with MRN 4471823 and nothing odd",
+        "Mrs. Оkafor’s son — “sooooo tired” — MRN 447\u200b1823, ｐｔ Jones\u00a0in bed 4",
+        "café au lait; Sjögren’s; naïve résumé; 9/9 ﬁrst",
+        "\u202eevil\u202c text and a tab\tand\nnew lines",
+    ],
+)
+def test_chunked_normalisation_matches_normalising_the_whole_text(text):
+    from companion.privacy.scanner import normalised
+    from companion.textnorm import normalise_for_matching
+
+    norm, mapping = normalised(text)
+    assert norm == normalise_for_matching(text)
+    if mapping is not None:
+        assert len(mapping) == len(norm)
+        assert all(0 <= i < len(text) for i in mapping)
+
+
+def test_keyword_anchored_recognisers_find_what_a_full_pass_finds():
+    """Trying a pattern only where its keywords stand must not lose a match."""
+    import json
+    from dataclasses import replace
+    from pathlib import Path
+
+    from companion.privacy.recognizer import KeywordIndex
+    from companion.privacy.scanner import ALL_RECOGNIZERS
+
+    data = Path(__file__).parent / "data"
+    texts = [json.loads(line)["text"]
+             for name in ("privacy_set.jsonl", "privacy_safe_harbor.jsonl")
+             for line in (data / name).read_text(encoding="utf-8").splitlines()]
+    anchored = [r for r in ALL_RECOGNIZERS if r.keywords]
+    assert len(anchored) > 20
+    for text in texts:
+        index = KeywordIndex(text, (w for r in anchored for w in r.keywords))
+        for recognizer in anchored:
+            full = replace(recognizer, keywords=frozenset(), trigger=None)
+            assert {(s.start, s.end) for s in recognizer.find(text, None, index)} == {
+                (s.start, s.end) for s in full.find(text)}, (recognizer.name, text)
