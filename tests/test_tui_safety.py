@@ -19,7 +19,6 @@ from companion.tui.screens.resources import ResourcesPanel, ResourcesScreen
 from companion.tui.screens.safety_check import SafetyCheckDialog
 
 
-
 @pytest.fixture
 async def api():
     companion = fake_api()
