@@ -21,7 +21,10 @@ def register(subparsers) -> None:
 
 
 def check_command(args) -> int:
-    """Validate cards and flows; exit 1 when any file is broken (the app skips it)."""
+    """Validate cards and flows; exit 1 when any file is broken (the app skips it).
+
+    Organisation-only sources are warnings, not errors: the card still works.
+    """
     from companion.cards import check_cards
     from companion.dialogue.flows import check_flows
     from companion.safety.checks import safety_problems
@@ -41,7 +44,10 @@ def check_command(args) -> int:
             print(strip_controls(f"error: flow {line}"), file=sys.stderr)
         for problem in safety:
             print(strip_controls(f"error: {problem}"), file=sys.stderr)
-        print(f"{len(report.cards)} valid card(s), {len(report.errors)} error(s)")
+        for warning in report.warnings:
+            print(strip_controls(f"warning: {warning}"), file=sys.stderr)
+        print(f"{len(report.cards)} valid card(s), {len(report.errors)} error(s), "
+              f"{len(report.warnings)} source warning(s)")
         print(f"{len(flows.flows)} valid flow(s), {len(flow_errors)} error(s)")
         print("by topic:")
         for topic, count in report.by_topic.items():

@@ -186,8 +186,8 @@ class Engine:
         if session.current.kind == "plan":
             session.plans.append(text)
 
-        reflection = self.texts.reflection(understood.feeling, understood.topic,
-                                           session.turn_count)
+        reflection = self.texts.reflection(understood.feeling, session.said)
+        session.said.append(reflection)
         cards = self._pick_cards(session, hits)
         topics = self._update_topics(session, text, understood, hits)
 

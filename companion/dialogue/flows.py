@@ -18,13 +18,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from companion import paths
+from companion.dialogue.feelings import FEELINGS
 from companion.taxonomy import load_topics
 from companion.textnorm import strip_controls
 
 log = logging.getLogger(__name__)
 
 StepKind = Literal["prompt", "advice", "checkin", "plan", "closing"]
-FEELINGS = ("exhausted", "frustrated", "anxious", "sad", "hopeful", "neutral")
 
 
 class Condition(BaseModel):

@@ -29,6 +29,7 @@ class Session:
     main_topics: list[str | None] = field(default_factory=list)
     vectors: list[np.ndarray] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)  # reflections and notes, never twice
     shown_cards: dict[str, str] = field(default_factory=dict)  # id -> title, in order shown
     topics: dict[str, SuggestedTopic] = field(default_factory=dict)  # by topic id
     plans: list[str] = field(default_factory=list)

@@ -1,12 +1,11 @@
 """Understanding a resident's message: its topics and a coarse feeling.
 
-Both are learned from examples rather than keywords: the feeling by comparing the
-message with labelled statements (``knowledge/understanding/feelings.yaml``), the
-topics by what the knowledge base returns for the conversation (each retrieved
-card votes for its topic, weighted by rank; retrieval itself already weighs the
-trained topic model) plus the trained topic model's own probabilities (the index's
-``topic_model``; without one, similarity to the topic descriptions). The previous
-turns count too, with less weight.
+Both are learned from examples rather than keywords: the feeling by the trained
+feeling classifier (:mod:`companion.dialogue.feelings`), the topics by what the
+knowledge base returns for the conversation (each retrieved card votes for its
+topic, weighted by rank; retrieval itself already weighs the trained topic model)
+plus the trained topic model's own probabilities (the index's ``topic_model``;
+without one, similarity to the topic descriptions).
 """
 
 from __future__ import annotations
@@ -14,17 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import yaml
 
-from companion import paths
-from companion.dialogue.flows import FEELINGS, FlowError
+from companion.dialogue.feelings import FeelingReader
 from companion.taxonomy import load_topics
 
-NEUTRAL_FLOOR = 0.28  # below this best similarity, the feeling is "neutral"
-HISTORY_WEIGHT = 0.35
 TOPIC_PRIOR_WEIGHT = 0.2
 TOPIC_MODEL_WEIGHT = 0.2
 """Weight of the topic model's probabilities beside the 1/rank card votes. Measured on
@@ -44,6 +38,9 @@ class Understood:
     feeling_score: float
     topics: list[tuple[str, float]]
     answer: str | None  # "yes", "no" or None
+    second_feeling: str = "neutral"
+    second_score: float = 0.0
+    feeling_probabilities: np.ndarray | None = None  # the message's own, before context
 
     @property
     def topic(self) -> str | None:
@@ -58,31 +55,15 @@ def yes_no(text: str) -> str | None:
     return None
 
 
-def load_feeling_examples(path: Path | None = None) -> dict[str, list[str]]:
-    path = path or paths.knowledge_dir() / "understanding" / "feelings.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, dict):
-        raise FlowError(f"{path.name}: expected feeling -> list of examples")
-    for feeling in FEELINGS:
-        examples = raw.get(feeling)
-        if not isinstance(examples, list) or len(examples) < 3:
-            raise FlowError(f"{path.name}: field '{feeling}' needs at least 3 example statements")
-    unknown = set(raw) - set(FEELINGS)
-    if unknown:
-        raise FlowError(f"{path.name}: unknown feeling(s): {', '.join(sorted(unknown))}")
-    return {feeling: [str(x) for x in raw[feeling]] for feeling in FEELINGS}
-
-
 class Understanding:
     """Feeling and topic classification with the bundled embedding model."""
 
-    def __init__(self, embedder, topic_model=None):
-        """``topic_model``: the index's trained :class:`TopicModel` (``retriever.topic_model``)."""
+    def __init__(self, embedder, topic_model=None, feelings: FeelingReader | None = None):
+        """``topic_model``: the index's trained :class:`TopicModel` (``retriever.topic_model``);
+        ``feelings``: the feeling reader (default: the shipped feeling model)."""
         self._embedder = embedder
         self._topic_model = topic_model
-        examples = load_feeling_examples()
-        self._labels = [f for f, texts in examples.items() for _ in texts]
-        self._example_vectors = embedder.encode([t for texts in examples.values() for t in texts])
+        self.feelings = feelings or FeelingReader(embedder)
         if topic_model is not None and topic_model.descriptions is not None:
             self._topic_ids = list(topic_model.topic_ids)
             self._topic_vectors = topic_model.descriptions  # embedded when the index was built
@@ -97,31 +78,23 @@ class Understanding:
         """Topic id -> embedding of its description (a prior and for quoting)."""
         return dict(zip(self._topic_ids, self._topic_vectors, strict=True))
 
-    def feeling_scores(self, vector: np.ndarray) -> dict[str, float]:
-        sims = self._example_vectors @ vector
-        scores: dict[str, list[float]] = {f: [] for f in FEELINGS}
-        for label, sim in zip(self._labels, sims, strict=True):
-            scores[label].append(float(sim))
-        return {f: float(np.mean(sorted(v, reverse=True)[:3])) for f, v in scores.items()}
-
-    def understand(self, text: str, history: Sequence[str] = (), hits=()) -> Understood:
-        """Classify one message in the context of the resident's earlier messages.
+    def understand(self, text: str, history: Sequence[str] = (), hits=(),
+                   previous: np.ndarray | None = None, lean: Sequence[str] = ()) -> Understood:
+        """Classify one message in the context of the conversation.
 
         Args:
             hits: what retrieval found for the conversation (the engine searches once
                 per turn and shares the hits); their cards vote for topics.
+            previous: the last turn's feeling probabilities (they lean on this one).
+            lean: feelings the question just asked invites ("What went well?").
         """
-        vectors = self._embedder.encode([text, *history[-2:]])
-        scores = self.feeling_scores(vectors[0])
-        for weight, vector in zip((HISTORY_WEIGHT, HISTORY_WEIGHT / 2), vectors[1:][::-1],
-                                  strict=False):
-            for feeling, value in self.feeling_scores(vector).items():
-                scores[feeling] += weight * (value - scores[feeling]) * 0.5
-        best = max((f for f in FEELINGS if f != "neutral"), key=scores.__getitem__)
-        feeling = best if scores[best] >= max(NEUTRAL_FLOOR, scores["neutral"]) else "neutral"
-        topics = self.topic_scores(vectors[0], hits)
-        return Understood(feeling=feeling, feeling_score=round(scores[feeling], 3),
-                          topics=topics, answer=yes_no(text))
+        vector = self._embedder.encode([text])[0]
+        reading = self.feelings.read(text, previous=previous, lean=lean)
+        topics = self.topic_scores(vector, hits)
+        return Understood(feeling=reading.feeling, feeling_score=round(reading.score, 3),
+                          topics=topics, answer=yes_no(text), second_feeling=reading.second,
+                          second_score=round(reading.second_score, 3),
+                          feeling_probabilities=reading.own)
 
     def topic_scores(self, vector: np.ndarray, hits) -> list[tuple[str, float]]:
         """Topics best first: retrieved cards vote by rank, and the trained topic model adds
