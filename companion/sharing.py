@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, cast
 
 from companion.agenda import (
     MEETING_MINUTES,
@@ -20,6 +21,7 @@ from companion.agenda import (
     AgendaTopic,
     CardRef,
     FollowUpItem,
+    Need,
     allot_minutes,
     import_key,
     parse_agenda,
@@ -155,7 +157,8 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
                                                   () if "rationale" in change
                                                   else topic.resident_words),
             cards=_mentor_cards(topic.topic_id), questions=[question] if question else [],
-            need=need, minutes=slot, decision=change.get("decision", ""), deadline=deadline,
+            need=cast(Need, need), minutes=slot, decision=change.get("decision", ""),
+            deadline=deadline,
         ))
     return Agenda(resident=resident, date=on, topics=topics, follow_ups=follow_ups,
                   meeting_minutes=meeting_minutes)
@@ -170,7 +173,8 @@ def _follow_ups(journal, on: date) -> list[FollowUpItem]:
     out = []
     for f in items:
         due = date.fromisoformat(f.due_date) if f.due_date else None
-        status = "done" if f.done else "overdue" if due and due < on else "open"
+        status: Literal["open", "done", "overdue"] = (
+            "done" if f.done else "overdue" if due and due < on else "open")
         out.append(FollowUpItem(text=f.text, owner=f.owner or "resident", due=due,
                                 status=status))
     return out

@@ -101,7 +101,7 @@ def test_delete_all_reports_counts_and_removes_the_files(capsys):
     assert main(["journal", "delete", "--all", "--yes"]) == 0
     out = capsys.readouterr().out
     assert ("2 sessions, 3 messages, 1 checkins, 1 topics, 1 meetings, 1 follow_ups, "
-            "0 safety_events") in out
+            "0 safety_events, 0 safety_plan") in out
     assert f"Removed {journal_path()}" in out
     assert not any(f.exists() for f in files)
     assert not list(journal_path().parent.glob("journal.sqlite3*"))

@@ -28,6 +28,7 @@ SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
     "meetings": ("agenda", "notes"),
     "follow_ups": ("text", "owner"),
     "safety_events": ("level", "reasons"),
+    "safety_plan": ("parts",),
 }
 
 TOPIC_STATUSES = ("suggested", "accepted", "dismissed", "shared", "discussed")
@@ -108,6 +109,10 @@ MIGRATIONS: list[Migration] = [
     # "keep" (stored as typed) or "redact"; NULL when none were found. Sealed.
     (2, "messages.privacy: the resident's choice about identifiers in a message",
      lambda conn: _run_script(conn, "ALTER TABLE messages ADD COLUMN privacy")),
+    # The resident's personal safety plan: one row, its six parts as sealed JSON.
+    (3, "safety_plan: the resident's personal safety plan (sealed JSON)",
+     lambda conn: _run_script(conn, "CREATE TABLE safety_plan (id INTEGER PRIMARY KEY, "
+                                    "parts, updated_at TEXT NOT NULL)")),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -30,6 +30,7 @@ from companion.journal.errors import (
     WrongPassphraseError,
 )
 from companion.journal.mentoring import MentoringRecords
+from companion.journal.plan import PlanRecords
 from companion.journal.sessions import SessionRecords
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,11 @@ SYNCHRONOUS = "NORMAL"
 COUNTED_TABLES = (
     ("sessions", "sessions"), ("messages", "messages"), ("checkins", "checkins"),
     ("topics", "topics"), ("meetings", "meetings"), ("follow_ups", "follow_ups"),
-    ("safety_events", "safety_events"),
+    ("safety_events", "safety_events"), ("safety_plan", "safety_plan"),
 )
 
 
-class Journal(SessionRecords, MentoringRecords):
+class Journal(SessionRecords, MentoringRecords, PlanRecords):
     """The resident's private journal (SQLite, WAL, optional field encryption)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: files.FileLock,
@@ -223,6 +224,7 @@ class Journal(SessionRecords, MentoringRecords):
             "topics": [t.to_dict() for t in self.topics()],
             "meetings": [m.to_dict() for m in reversed(self.meetings())],
             "open_follow_ups": [f.to_dict() for f in self.open_follow_ups()],
+            "safety_plan": self.safety_plan(),
         }
 
     def export(self, format: str = "md") -> str:  # noqa: A002 - the public name in the contract
@@ -244,8 +246,10 @@ def _close_quietly(conn: sqlite3.Connection | None, lock: files.FileLock) -> Non
 
 def _is_empty(conn: sqlite3.Connection) -> bool:
     """True when no record exists yet (a passphrase given now simply turns encryption on)."""
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     return not any(
-        conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() for _, table in COUNTED_TABLES
+        conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+        for _, table in COUNTED_TABLES if table in present  # older schemas lack newer tables
     )
 
 

@@ -362,6 +362,19 @@ class LocalCompanion:
         """Move a topic up (negative) or down the agenda; one transaction."""
         return self._open_journal().move_topic(topic_id, step, among=AGENDA_STATUSES)
 
+    # -- safety plan -------------------------------------------------------------
+    def safety_plan(self) -> dict[str, str]:
+        """The resident's safety plan, its non-empty parts by id (empty: none written)."""
+        return self._open_journal().safety_plan()
+
+    def save_safety_plan(self, parts: dict[str, str]) -> dict[str, str]:
+        """Store the plan; all parts empty deletes it. Returns what was kept."""
+        return self._open_journal().save_safety_plan(parts)
+
+    def delete_safety_plan(self) -> bool:
+        """Delete the plan; True when there was one."""
+        return self._open_journal().delete_safety_plan()
+
     # -- knowledge ---------------------------------------------------------------
     def search_cards(self, query: str, k: int = 10, topic: str | None = None,
                      audience: str | None = None) -> list[CardHit]:
