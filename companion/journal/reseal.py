@@ -39,8 +39,12 @@ def seal_value(codec: Any, text: str | None, place: Place) -> Any:
 
 
 def reseal_all(conn: sqlite3.Connection, path: Path, old: Any, new: Any,
-               legacy: bool = False) -> None:
-    """Open every sealed value with ``old`` and seal it again with ``new``, in place."""
+               legacy: bool = False) -> int:
+    """Open every sealed value with ``old`` and seal it again with ``new``, in place.
+
+    Returns how many rows were re-sealed.
+    """
+    count = 0
     for table, spec in SEALED.items():
         parent = spec.parent or "NULL"
         columns = ", ".join(spec.columns)
@@ -53,6 +57,7 @@ def reseal_all(conn: sqlite3.Connection, path: Path, old: Any, new: Any,
                 place = Place(table, column, row_id, parent_id)
                 values.append(seal_value(new, open_value(old, path, value, place, legacy), place))
             conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*values, row_id))
+            count += 1
     for key in META_SEALED_KEYS:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         if row is not None:
@@ -60,6 +65,8 @@ def reseal_all(conn: sqlite3.Connection, path: Path, old: Any, new: Any,
             text = open_value(old, path, row[0], place, legacy)
             conn.execute("UPDATE meta SET value = ? WHERE key = ?",
                          (seal_value(new, text, place), key))
+            count += 1
+    return count
 
 
 def upgrade_to_format_2(conn: sqlite3.Connection, codec: Any, path: Path) -> None:
@@ -84,7 +91,7 @@ def upgrade_to_format_2(conn: sqlite3.Connection, codec: Any, path: Path) -> Non
             "reasons": json.loads(opened_reasons) if opened_reasons else [],
             "created_at": created})
         next_id = max(next_id, row_id + 1)
-    reseal_all(conn, where, codec, codec, legacy=True)
+    resealed = reseal_all(conn, where, codec, codec, legacy=True)
     for (session_id,) in conn.execute("SELECT id FROM sessions").fetchall():
         place = Place("sessions", "safety", session_id)
         events = json.dumps(by_session.get(session_id, []), ensure_ascii=False)
@@ -100,5 +107,5 @@ def upgrade_to_format_2(conn: sqlite3.Connection, codec: Any, path: Path) -> Non
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('safety_next', ?)",
                      (seal_value(codec, str(next_id), place),))
     conn.execute("DROP TABLE safety_events")
-    # the format-1 copies stay in free pages until the file is rewritten
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cleanup', 'pending')")
+    if resealed or by_session:  # the format-1 copies stay in free pages until a rewrite
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cleanup', 'pending')")
