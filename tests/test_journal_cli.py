@@ -11,14 +11,6 @@ from companion.journal import Journal
 from companion.paths import journal_path
 
 
-@pytest.fixture(autouse=True)
-def fast_kdf(monkeypatch):
-    """A cheaper scrypt cost for speed; the stored parameters are honoured on reopen."""
-    from companion.journal import crypto
-
-    monkeypatch.setitem(crypto.DEFAULT_KDF, "n", 2**12)
-
-
 def seed(passphrase: str | None = None) -> dict[str, int]:
     with Journal.open(passphrase=passphrase) as journal:
         first = journal.start_session("weekly-reflection")

@@ -40,7 +40,7 @@ class PlanRecords(StoreBase):
             row = conn.execute("SELECT parts FROM safety_plan WHERE id = 1").fetchone()
         if row is None:
             return {}
-        parts = self._open_json("safety_plan", "parts", row[0], {}) or {}
+        parts = self._open_json("safety_plan", "parts", row[0], 1, default={}) or {}
         return {key: str(parts[key]) for key in PART_IDS if str(parts.get(key) or "").strip()}
 
     def save_safety_plan(self, parts: dict[str, str]) -> dict[str, str]:
@@ -58,17 +58,20 @@ class PlanRecords(StoreBase):
                 "INSERT INTO safety_plan (id, parts, updated_at) VALUES (1, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET parts = excluded.parts, "
                 "updated_at = excluded.updated_at",
-                (self._seal_json("safety_plan", "parts", clean), now_iso()),
+                (self._seal_json("safety_plan", "parts", clean, 1), now_iso()),
             )
         return clean
 
     def delete_safety_plan(self) -> bool:
         """Delete the plan (and scrub the file); True when there was one."""
-        with self._tx() as conn:
+        with self._tx("delete from") as conn:
             gone = conn.execute("DELETE FROM safety_plan").rowcount > 0
+            if gone:
+                self._owe_cleanup(conn)
         if gone:
-            self._scrub()
+            self._scrub_or_explain("The safety plan was deleted.",
+                                   "until it succeeds, its words may remain inside the file.")
         return gone
 
-    def _scrub(self) -> None:  # pragma: no cover - defined by Journal
-        raise NotImplementedError
+    def _scrub_or_explain(self, done: str, leftover: str) -> None:  # pragma: no cover
+        raise NotImplementedError  # defined by Journal
