@@ -47,10 +47,13 @@ def card_text(body: str = BODY, drop: tuple[str, ...] = (), **fields: str) -> st
 
 @pytest.fixture
 def kb(tmp_path, monkeypatch) -> Path:
-    """A private knowledge dir holding a copy of the real taxonomy and an empty cards dir."""
+    """A private knowledge dir: a copy of the real taxonomy, crisis resources and safety
+    data (kb check validates those too), and an empty cards dir."""
     root = tmp_path / "knowledge"
     (root / "cards").mkdir(parents=True)
     shutil.copy(REPO_KNOWLEDGE / "topics.yaml", root / "topics.yaml")
+    shutil.copy(REPO_KNOWLEDGE / "resources.yaml", root / "resources.yaml")
+    shutil.copytree(REPO_KNOWLEDGE / "safety", root / "safety")
     monkeypatch.setenv("COMPANION_KNOWLEDGE", str(root))
     return root / "cards"
 
@@ -237,7 +240,7 @@ def test_kb_check_json_reports_errors_and_exits_nonzero(kb, capsys):
     assert code != 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"cards", "errors", "warnings", "by_topic", "by_audience", "flows",
-                        "flow_errors"}
+                        "flow_errors", "safety_problems"}
     assert out["cards"] == 2
     assert sorted((e["file"], e["field"]) for e in out["errors"]) == [
         ("bad.md", "sources"), ("good.md", "id")]

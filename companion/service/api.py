@@ -139,6 +139,16 @@ class CompanionAPI(ABC):
         return cast(list[Topic], await self._call("move_topic",
                                                   {"topic_id": topic_id, "step": step}))
 
+    # -- safety plan -------------------------------------------------------------
+    async def safety_plan(self) -> dict[str, str]:
+        return cast(dict[str, str], await self._call("safety_plan", {}))
+
+    async def save_safety_plan(self, parts: dict[str, str]) -> dict[str, str]:
+        return cast(dict[str, str], await self._call("save_safety_plan", {"parts": parts}))
+
+    async def delete_safety_plan(self) -> bool:
+        return cast(bool, await self._call("delete_safety_plan", {}))
+
     # -- knowledge ---------------------------------------------------------------
     async def search_cards(self, query: str, k: int = 10, topic: str | None = None,
                            audience: str | None = None) -> list[CardHit]:

@@ -27,6 +27,7 @@ from companion.dialogue.flows import load_flows
 from companion.journal import (
     Checkin,
     Journal,
+    JournalCleanupError,
     JournalLockedError,
     PassphraseRequiredError,
     SessionRecord,
@@ -362,6 +363,19 @@ class LocalCompanion:
         """Move a topic up (negative) or down the agenda; one transaction."""
         return self._open_journal().move_topic(topic_id, step, among=AGENDA_STATUSES)
 
+    # -- safety plan -------------------------------------------------------------
+    def safety_plan(self) -> dict[str, str]:
+        """The resident's safety plan, its non-empty parts by id (empty: none written)."""
+        return self._open_journal().safety_plan()
+
+    def save_safety_plan(self, parts: dict[str, str]) -> dict[str, str]:
+        """Store the plan; all parts empty deletes it. Returns what was kept."""
+        return self._open_journal().save_safety_plan(parts)
+
+    def delete_safety_plan(self) -> bool:
+        """Delete the plan; True when there was one."""
+        return self._open_journal().delete_safety_plan()
+
     # -- knowledge ---------------------------------------------------------------
     def search_cards(self, query: str, k: int = 10, topic: str | None = None,
                      audience: str | None = None) -> list[CardHit]:
@@ -400,19 +414,29 @@ class LocalCompanion:
         return settings
 
     def set_passphrase(self, new: str) -> JournalStatus:
-        self._open_journal().set_passphrase(new)
-        self._passphrase = new
+        with self._rekeying(new):
+            self._open_journal().set_passphrase(new)
         return self.status()
 
     def change_passphrase(self, old: str, new: str) -> JournalStatus:
-        self._open_journal().change_passphrase(old, new)
-        self._passphrase = new
+        with self._rekeying(new):
+            self._open_journal().change_passphrase(old, new)
         return self.status()
 
     def remove_passphrase(self, old: str) -> JournalStatus:
-        self._open_journal().remove_passphrase(old)
-        self._passphrase = None
+        with self._rekeying(None):
+            self._open_journal().remove_passphrase(old)
         return self.status()
+
+    @contextmanager
+    def _rekeying(self, new: str | None) -> Iterator[None]:
+        """Remember ``new`` once the change is committed, even if only its clean-up failed."""
+        try:
+            yield
+        except JournalCleanupError:
+            self._passphrase = new  # committed: the error says so, the state must too
+            raise
+        self._passphrase = new
 
     def delete_all(self) -> dict[str, int]:
         """Delete every journal record; returns how many of each kind went."""

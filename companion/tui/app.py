@@ -47,6 +47,9 @@ class CompanionApp(App[int]):
     COMMANDS = App.COMMANDS | {_command_provider}
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", key_display="?"),
+        # f2 is not typed into a TextArea and not bound by it, so it works while one has
+        # focus; not a priority binding (those drop keys a TextArea is reading).
+        Binding("f2", "resources", "Resources"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("ctrl+l", "lock", "Lock", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -232,6 +235,13 @@ class CompanionApp(App[int]):
 
         if not self.locked and not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.active_bindings))
+
+    def action_resources(self) -> None:
+        """Show the crisis and support resources, from any screen, even when locked."""
+        from companion.tui.screens.resources import ResourcesPanel, ResourcesScreen
+
+        if not isinstance(self.screen, ResourcesPanel | ResourcesScreen):
+            self.push_screen(ResourcesPanel())
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
