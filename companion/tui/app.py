@@ -52,7 +52,9 @@ class CompanionApp(App[int]):
         Binding("f2", "resources", "Resources"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("ctrl+l", "lock", "Lock", show=False),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Not in the footer (it would not fit at 80 columns beside a screen's keys):
+        # ? lists it, with ctrl+p, which app.tcss hides from the footer too.
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
 
     models_state: reactive[str] = reactive("loading")

@@ -21,6 +21,8 @@ from companion.textnorm import strip_controls
 from companion.tui.screens import companion_app
 
 ON_AGENDA = {"accepted", "shared"}
+MOVE = Binding.Group("Move", compact=True)
+EXPORT = Binding.Group("Export", compact=True)
 EMPTY = ("No topics on your agenda yet. In a reflection, accept a suggested topic "
          "with a and it appears here.")
 
@@ -29,11 +31,12 @@ class AgendaScreen(Screen):
     BINDINGS = [
         Binding("e", "edit", "Edit"),
         Binding("d", "remove", "Remove"),
-        Binding("left_square_bracket", "move(-1)", "Up", key_display="["),
-        Binding("right_square_bracket", "move(1)", "Down", key_display="]"),
-        Binding("m", "export('md')", "Export Markdown"),
-        Binding("J", "export('json')", "Export JSON", key_display="J"),
-        Binding("i", "import_review", "Import review"),
+        # grouped in the footer ("[] Move", "mJ Export"), so it fits at 80 columns
+        Binding("left_square_bracket", "move(-1)", "Move up", key_display="[", group=MOVE),
+        Binding("right_square_bracket", "move(1)", "Move down", key_display="]", group=MOVE),
+        Binding("m", "export('md')", "Export Markdown", group=EXPORT),
+        Binding("J", "export('json')", "Export JSON", key_display="J", group=EXPORT),
+        Binding("i", "import_review", "Import", tooltip="Import your mentor's review"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 

@@ -18,36 +18,57 @@ BASICS = [
     ("ctrl+l", "Lock now (with a passphrase set)"),
     ("ctrl+q", "Quit"),
 ]
+COVERED = {"ctrl+p", "tab", "shift+tab", "escape", "ctrl+t", "ctrl+l", "ctrl+q"}
+"""Keys BASICS already explains (better than the app's terse binding text)."""
+
+
+def help_rows(active_bindings: dict[str, Any]) -> list[tuple[str, str]]:
+    """One row per key: the screen's own keys first, then the basics it does not rebind.
+
+    The app's own bindings (ctrl+t "Theme", ctrl+p "palette"...) are the basics said
+    better, so they appear once, in the basics' words; a screen that binds one of
+    those keys to something else (escape "Home") keeps its own description.
+    """
+    from textual.app import App
+    from textual.screen import Screen
+
+    keys: dict[tuple[str, str], list[str]] = {}  # (action, description) -> its keys
+    for key, active in active_bindings.items():
+        binding = active.binding
+        if not isinstance(active.node, (App, Screen)):
+            continue  # a widget's own navigation keys
+        if not binding.description or binding.action in {"help", "app.focus_next",
+                                                         "app.focus_previous"}:
+            continue
+        if isinstance(active.node, App) and key in COVERED:
+            continue
+        # a footer's word can be short ("Import"); its tooltip says it whole
+        keys.setdefault((binding.action, binding.tooltip or binding.description), []).append(
+            binding.key_display or key)
+    rows = {" / ".join(dict.fromkeys(shown_as)): description
+            for (_, description), shown_as in keys.items()}
+    shown = {part.strip() for key in rows for part in key.split("/")}
+    for key, description in BASICS:
+        if not {part.strip() for part in key.split("/")} & shown:
+            rows.setdefault(key, description)
+    return list(rows.items())
 
 
 class HelpScreen(ModalScreen[None]):
-    """A table of keys; escape or q closes it."""
+    """A table of keys, each once; escape or q closes it."""
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
     def __init__(self, active_bindings: dict[str, Any]):
         super().__init__(classes="dialog")
-        rows: dict[str, str] = {}
-        from textual.app import App
-        from textual.screen import Screen
-
-        for key, active in active_bindings.items():
-            binding = active.binding
-            if not isinstance(active.node, (App, Screen)):
-                continue  # a widget's own navigation keys
-            if binding.description and binding.action != "help":
-                rows.setdefault(binding.description, binding.key_display or key)
-        self.rows = [(key, description) for description, key in rows.items()]
+        self.rows = help_rows(active_bindings)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static("Keys", classes="section-title")
             table: DataTable = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("Key", "What it does")
-            seen = set()
-            for key, description in [*self.rows, *BASICS]:
-                if description not in seen:
-                    seen.add(description)
-                    table.add_row(key, description)
+            for key, description in self.rows:
+                table.add_row(key, description)
             yield table
             yield Static("escape to close", classes="hint")

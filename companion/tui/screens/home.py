@@ -40,7 +40,10 @@ def meeting_line(days: int | None) -> str:
 class HomeScreen(Screen):
     """Where the app opens."""
 
-    BINDINGS = [Binding(key, f"open('{name}')", label) for name, label, key in PLACES]
+    # Not in the footer: the "Go to" list shows each key beside its place, and the
+    # footer would not fit at 80 columns with them.
+    BINDINGS = [Binding(key, f"open('{name}')", label, show=False)
+                for name, label, key in PLACES]
 
     def compose(self) -> ComposeResult:
         yield Header()

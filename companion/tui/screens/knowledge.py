@@ -56,6 +56,13 @@ class KnowledgeScreen(Screen):
     def action_search(self) -> None:
         self.query_one("#kb-search", Input).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "/ Search" while the box has focus would be a promise the box breaks: there
+        # the key types a "/" (a query may hold one: "ICU/ward"), so the footer hides it.
+        if action == "search" and isinstance(self.app.focused, Input):
+            return False
+        return True
+
     @on(Input.Submitted, "#kb-search")
     def _submitted(self) -> None:
         self.search()
@@ -72,7 +79,8 @@ class KnowledgeScreen(Screen):
     @work(exclusive=True, group="search", exit_on_error=False)
     async def search(self) -> None:
         app = companion_app(self)
-        query = self.query_one("#kb-search", Input).value.strip()
+        # a "/" pressed for "Search" just before typing lands in the box: not a query word
+        query = self.query_one("#kb-search", Input).value.strip().lstrip("/").strip()
         topic, audience = self._filter("#kb-topic"), self._filter("#kb-audience")
         count = self.query_one("#kb-count", Static)
         if app.models_state == "loading":

@@ -22,8 +22,9 @@ SWITCHES = [
 class SettingsScreen(Screen):
     BINDINGS = [
         Binding("p", "passphrase", "Passphrase"),
-        Binding("x", "remove_passphrase", "Remove passphrase"),
-        Binding("D", "delete_all", "Delete all data", key_display="D"),
+        Binding("x", "remove_passphrase", "No passphrase", tooltip="Remove the passphrase"),
+        Binding("D", "delete_all", "Delete all", key_display="D",
+                tooltip="Delete all your data"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
