@@ -126,6 +126,8 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
     """
     edits = edits or {}
     on = on or date.today()
+    if not 5 <= meeting_minutes <= 600:
+        raise AgendaError(f"a meeting of {meeting_minutes} minutes: give 5 to 600")
     by_id = {t.id: t for t in journal.topics()}
     if topic_ids is None:
         chosen = [t for t in by_id.values() if t.status in {"accepted", "shared"}]

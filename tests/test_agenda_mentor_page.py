@@ -25,6 +25,7 @@ from companion.agenda import (
     parse_agenda,
     to_markdown,
 )
+from companion.cli import main
 from companion.journal import Journal
 from companion.sharing import build_agenda, card_gist, export_agenda, import_review
 
@@ -217,3 +218,21 @@ def test_a_reworded_rationale_rewords_the_ask(journal):
     agenda = build_agenda(journal, on=MEETING_DAY)
     assert agenda.topics[0].ask == "Tired after nights"
     assert "six nights" not in agenda.to_json()
+
+
+def test_the_resident_sets_needs_decisions_and_length_from_the_command_line(journal, tmp_path):
+    ids = [t.id for t in journal.topics(status="accepted")]
+    journal.close()
+    out = tmp_path / "agenda.json"
+    assert main(["export", "agenda", "--format", "json", "-o", str(out), "--minutes", "30",
+                 "--need", f"{ids[0]}=advocate", "--decision", f"{ids[1]}=Which offer",
+                 "--deadline", f"{ids[1]}=2027-01-15"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["meeting_minutes"] == 30
+    topics = data["topics"]
+    assert topics[0]["need"] == "advocate" and topics[1]["need"] == "advise"
+    assert topics[1]["decision"] == "Which offer" and topics[1]["deadline"] == "2027-01-15"
+    assert sum(t["minutes"] for t in topics) <= 30
+    assert main(["export", "agenda", "--need", "x=listen"]) == 2
+    assert main(["export", "agenda", "--need", f"{ids[0]}=rescue"]) == 1
+    assert main(["export", "agenda", "--minutes", "2"]) == 1

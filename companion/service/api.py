@@ -195,11 +195,13 @@ class CompanionAPI(ABC):
     async def agenda_text(self, fmt: Literal["md", "json"], topic_ids: list[int] | None = None,
                           redact: bool = False, keep_identifiers: bool = False,
                           resident: str | None = None,
-                          keep_wording: bool = False) -> AgendaText:
+                          keep_wording: bool = False,
+                          edits: dict[Any, dict[str, str]] | None = None,
+                          minutes: int | None = None) -> AgendaText:
         return cast(AgendaText, await self._call("agenda_text", {
             "fmt": fmt, "topic_ids": topic_ids, "redact": redact,
             "keep_identifiers": keep_identifiers, "resident": resident,
-            "keep_wording": keep_wording}))
+            "keep_wording": keep_wording, "edits": edits, "minutes": minutes}))
 
     async def export_agenda(self, fmt: Literal["md", "json"], path: str,
                             topic_ids: list[int] | None = None, redact: bool = False,

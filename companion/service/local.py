@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from companion import paths
-from companion.agenda import load_agenda, write_new_file
+from companion.agenda import MEETING_MINUTES, load_agenda, write_new_file
 from companion.cards import cards_for_topic, visible_to
 from companion.checkin import CHECKIN_ITEMS, CheckinItem
 from companion.dialogue.engine import Engine
@@ -450,21 +450,31 @@ class LocalCompanion:
         then quotes that admit an error or give case facts (kind "admission"/"case-facts")."""
         return find_findings(self._agenda(topic_ids))
 
-    def _agenda(self, topic_ids: list[int] | None, resident: str | None = None) -> Any:
+    def _agenda(self, topic_ids: list[int] | None, resident: str | None = None,
+                edits: dict[Any, dict[str, str]] | None = None,
+                minutes: int | None = None) -> Any:
         name = resident if resident is not None else Settings.load().resident_name
-        return build_agenda(self._open_journal(), resident=name, topic_ids=topic_ids)
+        # topic ids arrive as text when the call came over JSON
+        changes = {int(k): dict(v) for k, v in (edits or {}).items()}
+        return build_agenda(self._open_journal(), resident=name, topic_ids=topic_ids,
+                            edits=changes, meeting_minutes=minutes or MEETING_MINUTES)
 
     def agenda_text(self, fmt: Literal["md", "json"], topic_ids: list[int] | None = None,
                     redact: bool = False, keep_identifiers: bool = False,
-                    resident: str | None = None, keep_wording: bool = False) -> AgendaText:
+                    resident: str | None = None, keep_wording: bool = False,
+                    edits: dict[Any, dict[str, str]] | None = None,
+                    minutes: int | None = None) -> AgendaText:
         """The agenda rendered for the mentor; its topics are marked shared.
+
+        ``edits`` per topic id (need, decision, deadline, ask, question, title,
+        rationale) and the meeting's ``minutes`` are the resident's choices.
 
         Raises ``IdentifiersFound`` unless ``redact`` or ``keep_identifiers`` is set
         and the agenda holds possible patient identifiers, and ``DisclosuresFound``
         (a subclass) unless one of those or ``keep_wording`` is set and it quotes the
         resident admitting an error or giving case facts.
         """
-        agenda = self._agenda(topic_ids, resident)
+        agenda = self._agenda(topic_ids, resident, edits, minutes)
         text = export_agenda(self._open_journal(), agenda, fmt, redact=redact,
                              keep_identifiers=keep_identifiers, keep_wording=keep_wording)
         return AgendaText(text, len(agenda.topics))
