@@ -105,6 +105,30 @@ def test_labels_seal_to_one_size_whatever_role_level_flow_or_status(tmp_path):
         assert [f.due_date for f in journal.meetings()[0].follow_ups] == ["2026-03-01", None]
 
 
+def test_the_crisis_reply_seals_to_the_size_of_a_one_word_message(tmp_path):
+    from retrieval_support import sample_cards
+
+    from companion.dialogue.engine import Engine
+    from companion.retrieval.embedding import HashingEmbedder
+    from companion.retrieval.retriever import Retriever
+    from companion.safety import SafetyScreen
+
+    db = tmp_path / "j.sqlite3"
+    with Journal.open(db, passphrase=PASSPHRASE) as journal:
+        embedder = HashingEmbedder()
+        engine = Engine(retriever=Retriever.open(cards=sample_cards(), embedder=embedder,
+                                                 index_dir=tmp_path / "index"),
+                        embedder=embedder, journal=journal,
+                        screener=SafetyScreen(embedder=False).screen)
+        sid = engine.start("after-hard-shift").session_id
+        engine.turn(sid, "ok")
+        engine.turn(sid, "I want to kill myself tonight")
+        texts = [m.text for m in journal.messages(sid)]
+        assert any(m.safety_level == "crisis" for m in journal.messages(sid))
+    assert max(len(t.encode()) for t in texts) > 800  # the resources reply is long
+    assert len(raw(db, "SELECT DISTINCT length(text) FROM messages")) == 1
+
+
 def test_padding_buckets_grow_by_powers_of_two_then_steps():
     assert bucket(1) == bucket(MIN_BUCKET) == MIN_BUCKET
     assert bucket(MIN_BUCKET + 1) == 2 * MIN_BUCKET
@@ -120,6 +144,10 @@ def test_no_status_date_safety_row_or_label_stays_plain_in_the_locked_file(tmp_p
         journal.add_topic("t", "A topic", status="discussed", session_id=sid)
         journal.add_meeting("2031-07-19", {}, "", [{"text": "x", "due_date": "2031-08-23"}])
     assert "safety_events" not in tables(db)
+    with Journal.open(tmp_path / "calm.sqlite3", passphrase=PASSPHRASE) as calm:
+        calm.start_session("weekly-checkin")
+    meta = "SELECT key, length(value) FROM meta WHERE key != 'cleanup' ORDER BY key"
+    assert raw(db, meta) == raw(tmp_path / "calm.sqlite3", meta)  # no trace of the event
     texts = [v for v in every_value(db) if isinstance(v, str)]
     for secret in ("discussed", "crisis", "after-adverse-event", "2031-07-19", "2031-08-23",
                    "answer: yes", "resident"):

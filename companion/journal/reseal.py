@@ -16,13 +16,19 @@ from typing import Any
 
 from companion.journal.crypto import DecryptionFailed, Place
 from companion.journal.errors import JournalTamperedError
-from companion.journal.schema import META_SEALED_KEYS, SAFETY_BUCKET, SEALED
+from companion.journal.schema import MESSAGE_BUCKET, META_SEALED_KEYS, SAFETY_BUCKET, SEALED
 
 
 def minimum_bucket(table: str, column: str) -> int:
-    """Safety events pad to a larger bucket: a session with none looks like one with some."""
+    """Larger buckets where a size would tell a story.
+
+    Safety events: a session with none looks like one with some. Message text: the
+    crisis reply looks like a one-word message.
+    """
     if (table, column) in (("sessions", "safety"), ("meta", "safety")):
         return SAFETY_BUCKET
+    if (table, column) == ("messages", "text"):
+        return MESSAGE_BUCKET
     return 0
 
 
@@ -97,15 +103,11 @@ def upgrade_to_format_2(conn: sqlite3.Connection, codec: Any, path: Path) -> Non
         events = json.dumps(by_session.get(session_id, []), ensure_ascii=False)
         conn.execute("UPDATE sessions SET safety = ? WHERE id = ?",
                      (seal_value(codec, events, place), session_id))
-    loose = by_session.get(None)
-    if loose:
-        place = Place("meta", "safety", "safety")
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('safety', ?)",
-                     (seal_value(codec, json.dumps(loose, ensure_ascii=False), place),))
-    if next_id > 1:
-        place = Place("meta", "safety_next", "safety_next")
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('safety_next', ?)",
-                     (seal_value(codec, str(next_id), place),))
+    # both rows always exist, so their presence says nothing about past safety events
+    for key, text in (("safety", json.dumps(by_session.get(None, []), ensure_ascii=False)),
+                      ("safety_next", str(next_id))):
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     (key, seal_value(codec, text, Place("meta", key, key))))
     conn.execute("DROP TABLE safety_events")
     if resealed or by_session:  # the format-1 copies stay in free pages until a rewrite
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cleanup', 'pending')")

@@ -55,6 +55,9 @@ META_SEALED_KEYS = ("safety", "safety_next")
 
 SAFETY_BUCKET = 1024
 """Minimum padded size of a session's safety events, so none and a few look alike."""
+MESSAGE_BUCKET = 2048
+"""Minimum padded size of a message's text: the crisis reply (resources, ~1.1 kB) must
+look like any short message, or its size would tell that a crisis screen fired."""
 
 TOPIC_STATUSES = ("suggested", "accepted", "dismissed", "shared", "discussed")
 

@@ -312,7 +312,7 @@ class Journal(SessionRecords, MentoringRecords, PlanRecords):
             for _, table in reversed(COUNTED_TABLES):
                 if table:
                     conn.execute(f"DELETE FROM {table}")
-            conn.execute("DELETE FROM meta WHERE key = 'safety'")
+            self._store_safety(conn, None, [])
             self._owe_cleanup(conn)
         self._scrub_or_explain("Everything in the journal was deleted.",
                                RETRY_CLEANUP.format(what="the deleted words"))
