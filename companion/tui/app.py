@@ -279,7 +279,21 @@ class CompanionApp(App[int]):
                         "to quit without saving.", title="Unsaved review", severity="warning",
                         timeout=QUIT_CONFIRM_SECONDS)
             return
+        await self._save_reflections()
         self.exit(0)
+
+    async def _save_reflections(self) -> None:
+        """End any reflection still open, so quitting mid-session keeps its summary."""
+        from companion.tui.screens.reflection import ReflectionScreen
+
+        open_ones = [s for s in self.screen_stack
+                     if isinstance(s, ReflectionScreen) and s.session_open]
+        if not open_ones:
+            return
+        self.notify("Saving a summary of this reflection before quitting…", timeout=3)
+        for screen in open_ones:
+            if not await screen.save_before_quit():
+                log.warning("quit: the reflection's summary could not be saved in time")
 
     async def on_unmount(self) -> None:
         if self._owns_api:
