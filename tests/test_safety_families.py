@@ -49,6 +49,7 @@ def test_family_is_caught(rules_only, text, level):
     "I could sleep forever after this string of nights, lol.",
     "Catching the bus to clinic at 6.",
     "My patient was found on the roof and we brought her to the ED.",
+    "The life insurance form asks who the beneficiary is when I'm dead.",
 ])
 def test_ordinary_neighbours_are_not_raised(rules_only, text):
     assert rules_only.screen(text).level == "none"

@@ -42,8 +42,8 @@ def check_command(args) -> int:
             print(strip_controls(f"error: {problem}"), file=sys.stderr)
         for line in flow_errors:
             print(strip_controls(f"error: flow {line}"), file=sys.stderr)
-        for problem in safety:
-            print(strip_controls(f"error: {problem}"), file=sys.stderr)
+        for safety_problem in safety:
+            print(strip_controls(f"error: {safety_problem}"), file=sys.stderr)
         for warning in report.warnings:
             print(strip_controls(f"warning: {warning}"), file=sys.stderr)
         print(f"{len(report.cards)} valid card(s), {len(report.errors)} error(s), "

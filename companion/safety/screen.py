@@ -265,14 +265,16 @@ class SafetyScreen:
             unit_vectors,
         )
 
+        semantic, model = self.semantic, self.model
+        assert semantic is not None and model is not None  # callers check both first
         texts = unit_texts(sentences)
-        vectors = unit_vectors(self.semantic.embedder.encode(sentences))
+        vectors = unit_vectors(semantic.embedder.encode(sentences))
         hand = np.stack([hand_features(text, rules=rule_flags(text)) for text in texts])
-        probs = self.model.probabilities(vectors, hand)
+        probs = model.probabilities(vectors, hand)
         probs[blocked(hand)] = 0.0
         best = int(np.argmax(probs))
         strength = float(probs[best])
-        threshold = self.model.check_threshold
+        threshold = model.check_threshold
         level: Level = "none"
         reasons: list[str] = []
         if strength >= threshold:

@@ -74,7 +74,7 @@ def load_examples_as_items() -> list[Item]:
 
 def load_rallypoint(path: Path) -> list[Item]:
     csv.field_size_limit(10_000_000)
-    items = []
+    items: list[Item] = []
     with open(path, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             label = row.get("label", "").strip()
