@@ -180,18 +180,36 @@ def show_command(args) -> int:
 
     with open_companion() as core:
         session = core.session(args.id)
-    lines = [f"Session {session.id}: {session.flow}",
-             f"Started {_local(session.started_at)}, ended {_local(session.ended_at)}"]
-    lines += [f"  {key}: {value}" for key, value in session.summary.items()]
-    lines.append("")
+        titles = {flow.id: flow.title for flow in core.flows()}
+    print(strip_controls(session_text(session, titles)))  # pastes never drive the terminal
+    return 0
+
+
+def session_text(session, titles: dict[str, str]) -> str:
+    """One session for reading in a terminal: title, local times, summary, talk, topics."""
+    from companion.journal.display import (
+        flow_title,
+        local_time,
+        speaker,
+        summary_sentences,
+    )
+
+    ended = local_time(session.ended_at) or "not ended"
+    lines = [f"Session {session.id}: {flow_title(session.flow, titles)}",
+             f"Started {local_time(session.started_at)}, ended {ended}"]
+    summary = summary_sentences(session)
+    if summary:
+        lines += ["", "Summary:", *[f"  {line}" for line in summary]]
+    if session.topics:
+        lines += ["", "Topics for your mentor:"]
+        lines += [f"  - {topic.title} [{topic.status}]" for topic in session.topics]
+    if session.messages:
+        lines += ["", "Conversation:"]
     for message in session.messages:
         flag = f" [{message.safety_level}]" if message.safety_level != "none" else ""
-        lines.append(f"[{_local(message.created_at)[11:]}] {message.role}{flag}: {message.text}")
-    if session.topics:
-        lines.append("\nTopics:")
-        lines += [f"  - {topic.title} [{topic.status}]" for topic in session.topics]
-    print(strip_controls("\n".join(lines)))  # pasted or imported text never drives the terminal
-    return 0
+        when = local_time(message.created_at, "%H:%M")
+        lines.append(f"  [{when}] {speaker(message.role)}{flag}: {message.text}")
+    return "\n".join(lines)
 
 
 @_guard

@@ -317,6 +317,7 @@ class Engine:
     def end(self, session_id: int) -> Summary:
         """Close the session and save its summary."""
         session = self.session(session_id)
+        self._refresh_topics(session)
         themes = [t for t, _ in Counter(t for t in session.main_topics if t).most_common(3)]
         summary = Summary(
             flow=session.flow.id, themes=themes, feelings=list(session.feelings),
@@ -328,6 +329,28 @@ class Engine:
             self.journal.end_session(session.id, summary.to_dict())
         session.state = "closed"
         return summary
+
+    def _refresh_topics(self, session: Session) -> None:
+        """Take each topic's status and wording from the journal before summarising.
+
+        The resident accepts, edits and dismisses topics through the journal while
+        the session runs; without this the summary kept them "suggested" under the
+        title first suggested.
+        """
+        from companion.journal import RecordNotFoundError
+
+        if self.journal is None:
+            return
+        for topic in session.topics.values():
+            if topic.id is None:
+                continue
+            try:
+                stored = self.journal.topic(topic.id)
+            except RecordNotFoundError:  # deleted meanwhile: it keeps its old words
+                log.debug("topic %s not in the journal any more", topic.id)
+                continue
+            topic.title, topic.rationale, topic.status = (stored.title, stored.rationale,
+                                                          stored.status)
 
     def suggestions(self, session_id: int) -> list[dict]:
         return [t.to_dict() for t in self.session(session_id).topics.values()]
@@ -455,9 +478,10 @@ class Engine:
             lines.append(f"Feelings along the way: {', '.join(feelings)}.")
         if session.shown_cards:
             lines.append(f"Advice shown: {', '.join(session.shown_cards.values())}.")
-        if session.topics:
+        kept = [t for t in session.topics.values() if t.status != "dismissed"]
+        if kept:
             lines.append("Topics for your mentor: "
-                         + "; ".join(t.title for t in session.topics.values()) + ".")
+                         + "; ".join(f"{t.title} ({t.status})" for t in kept) + ".")
         if session.plans:
             lines.append(f"Your next step: {session.plans[-1]}")
         return "\n".join(lines)

@@ -10,28 +10,37 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Markdown, Static
 
 from companion.journal import SessionRecord
+from companion.journal.display import (
+    flow_title,
+    local_date,
+    local_time,
+    speaker,
+    summary_sentences,
+)
 from companion.service.errors import ServiceError
 from companion.tui.screens import companion_app
 
 
 def summary_line(session: SessionRecord) -> str:
-    text = str(session.summary.get("text") or "")
-    first = text.strip().splitlines()[0] if text.strip() else ""
-    return first.replace("**", "")[:80]
+    lines = summary_sentences(session)
+    return lines[0][:80] if lines else ""
 
 
-def session_markdown(session: SessionRecord) -> str:
-    parts = [f"# {session.flow} · {session.started_at[:16]}"]
-    if session.summary.get("text"):
-        parts.append("## Summary\n\n" + str(session.summary["text"]))
+def flow_titles(node) -> dict[str, str]:
+    return {flow.id: flow.title for flow in getattr(companion_app(node), "flows", [])}
+
+
+def session_markdown(session: SessionRecord, titles: dict[str, str]) -> str:
+    parts = [f"# {flow_title(session.flow, titles)} · {local_time(session.started_at)}"]
+    summary = summary_sentences(session)
+    if summary:
+        parts.append("## Summary\n\n" + "\n\n".join(summary))
     if session.topics:
         parts.append("## Topics\n\n" + "\n".join(
             f"- **{t.title}** ({t.status})" for t in session.topics))
     if session.messages:
-        lines = []
-        for message in session.messages:
-            who = "You" if message.role == "resident" else "Companion"
-            lines.append(f"**{who}:** {message.text}")
+        lines = [f"**{speaker(m.role)}** ({local_time(m.created_at, '%H:%M')}): {m.text}"
+                 for m in session.messages]
         parts.append("## Conversation\n\n" + "\n\n".join(lines))
     return "\n\n".join(parts)
 
@@ -63,7 +72,8 @@ class SessionScreen(Screen):
         except ServiceError as exc:
             app.report(exc, "opening the session")
             return
-        await self.query_one("#session-text", Markdown).update(session_markdown(session))
+        await self.query_one("#session-text", Markdown).update(
+            session_markdown(session, flow_titles(self)))
         self.query_one("#session-body").focus()
 
 
@@ -108,9 +118,10 @@ class JournalScreen(Screen):
             return
         table = self.query_one("#sessions", DataTable)
         table.clear()
+        titles = flow_titles(self)
         for session in sessions:
-            table.add_row(session.started_at[:10], session.flow, summary_line(session),
-                          key=str(session.id))
+            table.add_row(local_date(session.started_at), flow_title(session.flow, titles),
+                          summary_line(session), key=str(session.id))
         noun = "session" if len(sessions) == 1 else "sessions"
         where = f" matching “{query}”" if query else ""
         self.query_one("#journal-count", Static).update(f"{len(sessions)} {noun}{where}.")
