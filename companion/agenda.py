@@ -62,6 +62,18 @@ class AgendaError(ValueError):
         super().__init__(strip_controls(message))
 
 
+def for_mentor(rationale: str) -> str:
+    """A rationale as the mentor reads it: 'You wrote: "…"' was said to the resident.
+
+    Suggested topics store their rationale addressed to the resident; on the
+    mentor's screen, under "the resident's words", only the quote is shown.
+    """
+    text = rationale.strip()
+    if text.startswith("You wrote:"):
+        text = text[len("You wrote:"):].strip()
+    return text
+
+
 def shown(value: str, limit: int = 40) -> str:
     """A key or value from a file, safe and short enough to quote in a message."""
     text = strip_controls(value).replace("\n", " ")

@@ -20,23 +20,36 @@ def _version(dist: str) -> str:
         return "MISSING"
 
 
-def _meeting_status(journal_file) -> str:
-    """Days since the last recorded mentor meeting, without asking for a passphrase."""
+def _meeting_status(journal_file) -> tuple[str, str | None]:
+    """Days since the last mentor meeting (no passphrase asked), and any journal problem.
+
+    An encrypted journal, or one the app has open, is fine; a journal that cannot be
+    opened for any other reason (damaged, newer version, unreadable) is a problem.
+    """
     if not journal_file.exists():
-        return "no journal yet"
-    from companion.journal import Journal, JournalError, PassphraseRequiredError
+        return "no journal yet", None
+    from companion.journal import (
+        Journal,
+        JournalError,
+        JournalLockedError,
+        PassphraseRequiredError,
+    )
 
     try:
         with Journal.open(journal_file) as journal:
             days = journal.days_since_last_meeting()
     except PassphraseRequiredError:
-        return "the journal is encrypted; open the app to see the meeting cadence"
+        return "the journal is encrypted; open the app to see the meeting cadence", None
+    except JournalLockedError:
+        return "the journal is open in the app now", None
     except JournalError as exc:
-        return f"journal not readable now ({exc})"
+        return "journal not readable", (
+            f"the journal {journal_file} cannot be opened: {exc} (`companion journal "
+            "move-aside` keeps it under a new name and starts a fresh one)")
     if days is None:
-        return "none recorded yet (aim for about an hour a month)"
+        return "none recorded yet (aim for about an hour a month)", None
     nudge = "; it may be time to book the next one" if days > 30 else ""
-    return f"last one {days} day(s) ago{nudge}"
+    return f"last one {days} day(s) ago{nudge}", None
 
 
 def _knowledge_status() -> list[str]:
@@ -84,7 +97,10 @@ def doctor_command(args) -> int:
     try:
         from companion.retrieval.index import index_status
 
-        print(f"search index: {index_status()}")
+        status = index_status()
+        print(f"search index: {status}")
+        if status.startswith("damaged"):
+            problems.append(f"search index: {status}")
     except ImportError:
         print("search index: (retrieval not built yet)")
     except Exception as exc:
@@ -95,12 +111,16 @@ def doctor_command(args) -> int:
     safety = safety_problems()  # crisis resources and the stance model
     print(f"crisis resources, stance model: {'ok' if not safety else 'PROBLEM'}")
     problems.extend(safety)
-    print(f"mentor meetings: {_meeting_status(paths.journal_path())}")
+    meetings, journal_problem = _meeting_status(paths.journal_path())
+    print(f"mentor meetings: {meetings}")
+    if journal_problem:
+        problems.append(journal_problem)
     print("network: not needed (all models load from installed package files; "
           "HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 are set)")
     if problems:
         for problem in problems:
             print(strip_controls(f"PROBLEM: {problem}"), file=sys.stderr)
+        print(f"{len(problems)} problem(s): see PROBLEM lines above", file=sys.stderr)
         return 1
     print("all good")
     return 0

@@ -21,6 +21,10 @@ from companion.textnorm import strip_controls
 from companion.tui.screens import companion_app
 
 ON_AGENDA = {"accepted", "shared"}
+EXPORT_NOTE = ("The file holds the topics listed here, in the words shown (the title and "
+               "why, which quote you), and your open follow-ups. Nothing else from your "
+               "journal: no conversations, check-in scores or safety notes.")
+"""Said before an export; the rationale does quote the journal, so it says so."""
 MOVE = Binding.Group("Move", compact=True)
 EXPORT = Binding.Group("Export", compact=True)
 EMPTY = ("No topics on your agenda yet. In a reflection, accept a suggested topic "
@@ -142,8 +146,7 @@ class AgendaScreen(Screen):
         app = companion_app(self)
         values = await app.push_screen_wait(
             InputDialog("Export the agenda", [("Save to file", str(default))],
-                        note="Only the topics listed here are shared: no journal text, "
-                        "no check-in scores."))
+                        note=EXPORT_NOTE))
         if not values:
             return
         ids = [t.id for t in self.topics]

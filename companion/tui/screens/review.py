@@ -45,6 +45,7 @@ from companion.agenda import (
     FollowUpItem,
     Review,
     TopicReview,
+    for_mentor,
     load_agenda,
     reviewed_path,
     write_new_file,
@@ -295,7 +296,7 @@ class ReviewScreen(Screen):
         self.query_one("#topic-title", Static).update(f"{number}. {shown(topic.heading)}")
         self.query_one("#topic-ask", Static).update(ask_lines(topic))
         self.query_one("#topic-rationale", Static).update(
-            shown(topic.rationale) or "[dim](no rationale given)[/dim]")
+            shown(for_mentor(topic.rationale)) or "[dim](no rationale given)[/dim]")
         questions = self.query_one("#topic-questions", Static)
         questions.update(f"[b]Question:[/b] {shown(topic.questions[0])}"
                          if topic.questions else "")

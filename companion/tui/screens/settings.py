@@ -6,12 +6,36 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
 
 from companion.journal import JournalCleanupError
 from companion.service.errors import ServiceError
 from companion.tui.screens import companion_app
+
+
+def generator_note(path: str) -> tuple[str, SeverityLevel]:
+    """What switching the generator on does, said at once: (message, severity).
+
+    The model loads only when the next reflection opens, so without this a missing
+    model showed nothing at all: the switch stayed on and replies stayed curated.
+    """
+    from pathlib import Path
+
+    from companion import paths
+
+    where = f"generator_path in {paths.settings_path()}"
+    if not path.strip():
+        return ("No generator model is set, so replies keep the reviewed wording. Set "
+                f"{where} to a local model folder or .gguf file.", "warning")
+    location = Path(path).expanduser()
+    if not location.exists():
+        return (f"No generator model at {location}, so replies keep the reviewed wording. "
+                f"Check {where}.", "warning")
+    return (f"The generator loads from {location} when the next reflection opens.",
+            "information")
+
 
 SWITCHES = [
     ("generator_enabled", "Rephrase with the local generator (guarded; slower)"),
@@ -81,6 +105,10 @@ class SettingsScreen(Screen):
                 app.action_toggle_theme()
         elif event.switch.id == "generator_enabled":
             app.save_setting({"generator_enabled": event.value})
+            if event.value:
+                message, severity = generator_note(app.settings.generator_path)
+                self.notify(message, title="Generator", severity=severity, timeout=12,
+                            markup=False)
         elif event.switch.id == "auto_redact":
             app.save_setting({"auto_redact": event.value})
 
