@@ -31,6 +31,12 @@ ASK_MIN_PROBABILITY = 0.3
 QUOTE_MIN_PROBABILITY = 0.35
 """A sentence quoted for a topical turn must give the topic at least this probability."""
 MIN_QUOTE_WORDS = 5
+TURN_TOPICS = 2
+RIVAL_TOPICS = 3
+STRONG_TURN = 1.2
+"""A one-sentence turn whose main topic scores this high (card votes and topic model,
+dev precision 0.70 against the turn's labels) is quoted whole for that topic."""
+"""A topical turn offers its two main topics; the quote must carry one of them."""
 SIMILARITY_TEMPERATURE = 20.0
 """Without a topic model: softmax(20 x cosine) to the topic descriptions."""
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -135,19 +141,30 @@ def propose(text: str, turn_topics: Sequence[tuple[str, float]], scorer: Sentenc
                                           as_question(shorten(sentence)), "ask"))
     if proposals or not turn_topics or turn_topics[0][1] < topic_min_score:
         return _one_per_topic(proposals)
-    main = turn_topics[0][0]
     candidates = [s for s in split_sentences(text)
                   if words(s) >= MIN_QUOTE_WORDS and not is_admission(s)]
-    if not candidates or main not in scorer.topic_ids:
+    if not candidates:
         return []
     probs = scorer.probabilities(candidates)
-    column = scorer.topic_ids.index(main)
-    best = int(np.argmax(probs[:, column]))
-    row = probs[best]
-    if int(np.argmax(row)) == column and row[column] >= QUOTE_MIN_PROBABILITY:
-        quote = shorten(candidates[best])
-        proposals.append(Proposal(main, float(row[column]), quote, topical_question(quote),
-                                  "topical"))
+    # The turn's two main topics, in order: the first one a sentence carries by itself wins.
+    # "Carries" means the sentence, scored alone, puts this topic above the turn's other
+    # main topics and either first overall or at least QUOTE_MIN_PROBABILITY likely.
+    rivals = [t for t, _ in turn_topics[:RIVAL_TOPICS] if t in scorer.topic_ids]
+    for topic_id, score in turn_topics[:TURN_TOPICS]:
+        if score < topic_min_score or topic_id not in scorer.topic_ids:
+            continue
+        column = scorer.topic_ids.index(topic_id)
+        best = int(np.argmax(probs[:, column]))
+        row = probs[best]
+        others = [row[scorer.topic_ids.index(t)] for t in rivals if t != topic_id]
+        whole = len(candidates) == 1 and score >= STRONG_TURN  # the quote is the whole turn
+        if others and row[column] <= max(others) and not whole:
+            continue
+        if whole or int(np.argmax(row)) == column or row[column] >= QUOTE_MIN_PROBABILITY:
+            quote = shorten(candidates[best])
+            proposals.append(Proposal(topic_id, float(row[column]), quote,
+                                      topical_question(quote), "topical"))
+            break
     return proposals
 
 
