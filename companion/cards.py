@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 Audience = Literal["resident", "mentor", "both"]
 MIN_BODY_WORDS = 60
 MAX_BODY_WORDS = 250
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_SPECIFIC_MARK = re.compile(r"\d|:|,|https?://|doi", re.IGNORECASE)
+MAX_ORGANISATION_WORDS = 4
 
 
 class CardMeta(BaseModel):
@@ -128,14 +132,38 @@ class CheckReport:
     errors: list[CardProblem]
     by_topic: dict[str, int]
     by_audience: dict[str, int]
+    warnings: list[CardProblem] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
             "cards": len(self.cards),
             "errors": [p.__dict__ for p in self.errors],
+            "warnings": [p.__dict__ for p in self.warnings],
             "by_topic": self.by_topic,
             "by_audience": self.by_audience,
         }
+
+
+def is_organisation_only(source: str) -> bool:
+    """Whether a source names only an organisation ("AAMC", "AMA STEPS Forward").
+
+    A program director cannot check such a citation: it names no document, year,
+    URL or DOI. A source counts as specific when, outside any parentheses, it
+    carries a digit (a year), a colon or comma (author, title), a URL or a DOI,
+    or is longer than a few words (a document title).
+    """
+    core = _PARENTHESES.sub(" ", source).strip()
+    if _SPECIFIC_MARK.search(source):
+        return False
+    return len(core.split()) <= MAX_ORGANISATION_WORDS
+
+
+def source_warnings(card: Card) -> list[CardProblem]:
+    """One warning per organisation-only source of ``card`` (kb check prints them)."""
+    return [CardProblem(card.path.name, "sources",
+                        f"'{source}' names only an organisation: cite the document, its "
+                        "year and a URL or DOI where one exists")
+            for source in card.sources if is_organisation_only(source)]
 
 
 def cards_dir() -> Path:
@@ -234,7 +262,9 @@ def check_cards(directory: Path | None = None) -> CheckReport:
     by_topic.update(Counter(card.topic for card in cards))
     by_audience = {"resident": 0, "mentor": 0, "both": 0}
     by_audience.update(Counter(card.audience for card in cards))
-    return CheckReport(cards=cards, errors=errors, by_topic=by_topic, by_audience=by_audience)
+    warnings = [warning for card in cards for warning in source_warnings(card)]
+    return CheckReport(cards=cards, errors=errors, by_topic=by_topic, by_audience=by_audience,
+                       warnings=warnings)
 
 
 def load_cards(directory: Path | None = None, *, strict: bool = False) -> list[Card]:

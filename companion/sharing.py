@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, cast
 
 from companion.agenda import (
+    MEETING_MINUTES,
+    NEEDS,
     Agenda,
     AgendaError,
     AgendaTopic,
     CardRef,
     FollowUpItem,
+    Need,
+    allot_minutes,
     import_key,
     parse_agenda,
     review_digest,
@@ -69,17 +74,60 @@ class DisclosuresFound(IdentifiersFound):
         )
 
 
+DEFAULT_NEEDS: dict[str, str] = {
+    "burnout": "listen", "emotional-support": "listen", "work-life-balance": "listen",
+    "motivation-confidence": "listen", "conflict-resolution": "advocate",
+    "diversity-inclusion": "advocate", "networking": "introduce", "finding-a-mentor": "introduce",
+    "professional-visibility": "sponsor", "leadership": "sponsor",
+}
+"""What a resident most often needs from a mentor on a topic; anything else: advise."""
+
+MAX_CARDS = 2
+"""Mentor cards per topic on the page: a printout cannot open more."""
+GIST_CHARS = 110
+ASK_CHARS = 160
+"""An ask is a heading on a printed page: a longer rationale is cut at a word."""
+
+
+def default_need(topic_id: str) -> str:
+    """The need to propose when the resident has not said (they can change it)."""
+    return DEFAULT_NEEDS.get(topic_id, "advise")
+
+
+def resident_ask(title: str, rationale: str, resident_words: Sequence[str]) -> str:
+    """The ask in the resident's own words: their quote, else their rationale, else ''.
+
+    Only what the rationale still says is used, so rewording a topic rewords its ask.
+    """
+    # a quote the resident has since reworded out of the rationale must not come back
+    text = next((w.strip() for w in resident_words
+                 if len(w.split()) >= 3 and w.strip() in rationale), "")
+    if not text:
+        text = rationale.strip()
+        if text.startswith('You wrote: "') and text.endswith('"'):
+            text = text[len('You wrote: "'):-1]
+    text = " ".join(text.split())  # a heading: one line
+    if len(text) > ASK_CHARS:
+        text = text[: ASK_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return "" if text == title else text
+
+
 def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = None,
                  edits: Mapping[int, Mapping[str, str]] | None = None,
-                 on: date | None = None) -> Agenda:
-    """Make an agenda from accepted topics (or the given ids, in that order).
+                 on: date | None = None, meeting_minutes: int = MEETING_MINUTES) -> Agenda:
+    """Make an agenda from accepted topics (or the given ids, in that order = rank).
 
     Args:
         topic_ids: journal topic ids to share, in the order wanted; default all
             accepted (and already shared) topics in their stored order.
-        edits: per topic id, a new ``title`` and/or ``rationale``.
+        edits: per topic id, any of ``title``, ``rationale``, ``ask``, ``question``,
+            ``need`` (one of NEEDS), ``decision`` and ``deadline`` (ISO date).
+        meeting_minutes: the meeting's length; each ask's minutes fit it.
     """
     edits = edits or {}
+    on = on or date.today()
+    if not 5 <= meeting_minutes <= 600:
+        raise AgendaError(f"a meeting of {meeting_minutes} minutes: give 5 to 600")
     by_id = {t.id: t for t in journal.topics()}
     if topic_ids is None:
         chosen = [t for t in by_id.values() if t.status in {"accepted", "shared"}]
@@ -88,33 +136,71 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
         if missing:
             raise AgendaError(f"no topic with id {', '.join(map(str, missing))} in the journal")
         chosen = [by_id[i] for i in topic_ids]
-    titles = _card_titles([cid for t in chosen for cid in t.card_ids])
+    follow_ups = _follow_ups(journal, on)
+    minutes = allot_minutes(len(chosen), meeting_minutes, bool(follow_ups))
     topics = []
-    for topic in chosen:
+    for topic, slot in zip(chosen, minutes, strict=True):
         change = edits.get(topic.id, {})
+        need = change.get("need") or default_need(topic.topic_id)
+        if need not in NEEDS:
+            raise AgendaError(f"need {need!r} for topic {topic.id}: use one of "
+                              + ", ".join(NEEDS))
+        rationale = change.get("rationale", topic.rationale)
+        question = change.get("question") or next(iter(topic.questions), "")
+        try:
+            deadline = date.fromisoformat(change["deadline"]) if change.get("deadline") else None
+        except ValueError as exc:
+            raise AgendaError(f"deadline for topic {topic.id} is not a date like "
+                              "2026-12-31") from exc
         topics.append(AgendaTopic(
             id=str(topic.id), topic_id=topic.topic_id,
-            title=change.get("title") or topic.title,
-            rationale=change.get("rationale", topic.rationale),
-            cards=[CardRef(id=c, title=titles.get(c, c)) for c in topic.card_ids],
-            questions=list(topic.questions),
+            title=change.get("title") or topic.title, rationale=rationale,
+            ask=change.get("ask") or resident_ask(topic.title, rationale,
+                                                  () if "rationale" in change
+                                                  else topic.resident_words),
+            cards=_mentor_cards(topic.topic_id), questions=[question] if question else [],
+            need=cast(Need, need), minutes=slot, decision=change.get("decision", ""),
+            deadline=deadline,
         ))
-    follow_ups = [FollowUpItem(text=f.text, owner=f.owner or "resident",
-                               due=date.fromisoformat(f.due_date) if f.due_date else None)
-                  for f in journal.open_follow_ups()]
-    return Agenda(resident=resident, date=on or date.today(), topics=topics,
-                  follow_ups=follow_ups)
+    return Agenda(resident=resident, date=on, topics=topics, follow_ups=follow_ups,
+                  meeting_minutes=meeting_minutes)
 
 
-def _card_titles(card_ids: list[str]) -> dict[str, str]:
-    if not card_ids:
-        return {}
-    from companion.cards import load_cards
+def _follow_ups(journal, on: date) -> list[FollowUpItem]:
+    """Last meeting's follow-ups with their status, then any older ones still open."""
+    meetings = journal.meetings()
+    last = meetings[0].follow_ups if meetings else []
+    seen = {f.id for f in last}
+    items = list(last) + [f for f in journal.open_follow_ups() if f.id not in seen]
+    out = []
+    for f in items:
+        due = date.fromisoformat(f.due_date) if f.due_date else None
+        status: Literal["open", "done", "overdue"] = (
+            "done" if f.done else "overdue" if due and due < on else "open")
+        out.append(FollowUpItem(text=f.text, owner=f.owner or "resident", due=due,
+                                status=status))
+    return out
+
+
+def _mentor_cards(topic_id: str) -> list[CardRef]:
+    """The topic's first two mentor cards (primary topic first), each with a gist."""
+    from companion.cards import CardError, cards_for_topic
 
     try:
-        return {c.id: c.title for c in load_cards()}
-    except Exception:  # a broken card must not block sharing; ids still identify them
-        return {}
+        cards = cards_for_topic(topic_id, "mentor")[:MAX_CARDS]
+    except CardError:  # a broken card must not block sharing
+        return []
+    return [CardRef(id=c.id, title=c.title, gist=card_gist(c.body)) for c in cards]
+
+
+def card_gist(body: str) -> str:
+    """The body's first sentence, on one line and short enough to print."""
+    text = " ".join(line.strip() for line in body.split("\n")
+                    if line.strip() and not line.lstrip().startswith("#"))
+    sentence = text.split(". ", 1)[0].rstrip(".") + "." if text else ""
+    if len(sentence) > GIST_CHARS:
+        sentence = sentence[: GIST_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return sentence
 
 
 def _fields(agenda: Agenda) -> list[tuple[str, str]]:
@@ -122,6 +208,9 @@ def _fields(agenda: Agenda) -> list[tuple[str, str]]:
     fields = [("resident", agenda.resident)]
     for n, topic in enumerate(agenda.topics, 1):
         fields += [(f"topic {n} title", topic.title), (f"topic {n} rationale", topic.rationale)]
+        if topic.ask.rstrip("…") not in topic.rationale:  # a quote of it is asked about once
+            fields.append((f"topic {n} ask", topic.ask))
+        fields.append((f"topic {n} decision", topic.decision))
         fields += [(f"topic {n} question", q) for q in topic.questions]
     fields += [("follow-up", f.text) for f in agenda.follow_ups]
     if agenda.review:
@@ -165,6 +254,8 @@ def redact_agenda(agenda: Agenda) -> Agenda:
     for topic in data["topics"]:
         topic["title"] = redact(topic["title"])
         topic["rationale"] = redact(topic["rationale"])
+        topic["ask"] = redact(topic["ask"])
+        topic["decision"] = redact(topic["decision"])
         topic["questions"] = [redact(q) for q in topic["questions"]]
     for item in data["follow_ups"]:
         item["text"] = redact(item["text"])
@@ -285,7 +376,7 @@ def _discussed_topics(journal, review, shared: Mapping[str, AgendaTopic]
     chosen: list[int] = []
     skipped: list[str] = []
     for key, item in review.topics.items():
-        if item.status != "discussed":
+        if item.status not in {"discussed", "follow-up"}:
             continue
         sent = shared.get(key)
         title = sent.title if sent is not None else key

@@ -1,20 +1,38 @@
 #!/usr/bin/env bash
 # Install Resident Companion from this folder with no network at all.
 #
-#   ./install.sh [TARGET_DIR]      (default: $HOME/resident-companion)
+#   bash install.sh [--python /usr/bin/python3.11] [TARGET_DIR]
+#                                  (default target: $HOME/resident-companion)
+#   `bash install.sh` works without the execute bit (a FAT stick drops it). Under sudo,
+#   pass the interpreter as --python: `sudo PYTHON=... ./install.sh` loses the variable.
 #
 # 1. checks every wheel named in requirements.txt is here and matches its sha256,
 #    naming any missing or changed wheel (exit 2);
 # 2. creates a virtual environment in TARGET_DIR and installs with
 #    pip --no-index --find-links <this folder> --require-hashes (exit 3 on failure);
 # 3. runs `companion doctor`, which loads the bundled model offline (exit 4 on failure).
-# Environment: PYTHON (default python3; must be CPython 3.11 on Linux x86_64),
-# SKIP_DOCTOR=1 to skip step 3.
+# The interpreter: --python PATH, else $PYTHON, else python3; it must be CPython 3.11 on
+# Linux x86_64 and, for a shared install, one every user can execute (a system-wide
+# Python, not one under an admin's home): the venv keeps pointing at it, so removing or
+# upgrading that Python breaks the app. --private-python allows a per-user one.
+# SKIP_DOCTOR=1 skips step 3.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-TARGET="${1:-$HOME/resident-companion}"
 PYTHON="${PYTHON:-python3}"
+PRIVATE_PYTHON=0
+TARGET=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --python) [ $# -ge 2 ] || { echo "install.sh: ERROR: --python needs a path" >&2; exit 3; }
+                  PYTHON="$2"; shift 2 ;;
+        --python=*) PYTHON="${1#--python=}"; shift ;;
+        --private-python) PRIVATE_PYTHON=1; shift ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        *) TARGET="$1"; shift ;;
+    esac
+done
+TARGET="${TARGET:-$HOME/resident-companion}"
 REQS="$HERE/requirements.txt"
 
 say() { printf 'install.sh: %s\n' "$*"; }
@@ -72,6 +90,26 @@ say "all $(grep -c -- '--hash=' "$REQS") wheels present and matching their sha25
 "$PYTHON" -c 'import sys, platform; ok = sys.version_info[:2] == (3, 11) and platform.system() == "Linux" and platform.machine() == "x86_64"; sys.exit(0 if ok else 1)' \
     || die 3 "these wheels are for CPython 3.11 on Linux x86_64; '$PYTHON' is $("$PYTHON" -c 'import platform; print(platform.python_version(), platform.system(), platform.machine())')"
 
+# The venv runs this interpreter for every user: refuse one that others cannot execute.
+if [ "$PRIVATE_PYTHON" != "1" ]; then
+    blocked=$("$PYTHON" - <<'PYPERM'
+import os, stat, sys
+from pathlib import Path
+real = Path(os.path.realpath(sys.executable))
+paths = [real, *real.parents] + [Path(os.path.realpath(sys.base_prefix))]
+for path in paths:
+    mode = path.stat().st_mode
+    need = stat.S_IXOTH if path.is_dir() or path == real else stat.S_IROTH
+    if not mode & need or (path.is_dir() and path == paths[-1] and not mode & stat.S_IROTH):
+        print(f"{path} (mode {stat.filemode(mode)})")
+        break
+PYPERM
+)
+    if [ -n "$blocked" ]; then
+        die 3 "'$PYTHON' lives where other users cannot run it: $blocked. The installed app keeps using this interpreter, so other users would get 'Permission denied'. Use a system-wide Python 3.11 (e.g. /usr/bin/python3.11; see INSTALL.md for distributions without one), or pass --private-python for a single-user install."
+    fi
+fi
+
 # Step 2: a fresh virtual environment, installed only from this folder.
 say "creating virtual environment in $TARGET"
 "$PYTHON" -m venv "$TARGET" || die 3 "could not create a venv in $TARGET (on Debian/Ubuntu: apt install python3.11-venv)"
@@ -93,9 +131,14 @@ fi
 say "installed in $(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.1f", b-a}') s into $TARGET"
 
 # Step 3: prove it works offline.
+# In a throw-away data folder: the installing admin's own data folder is not the users'.
 if [ "${SKIP_DOCTOR:-0}" != "1" ]; then
-    say "running companion doctor"
-    "$TARGET/bin/companion" doctor || die 4 "companion doctor reported a problem (see above)"
+    say "running companion doctor (in a temporary data folder, removed afterwards)"
+    CHECK_HOME="$(mktemp -d)"
+    COMPANION_HOME="$CHECK_HOME" "$TARGET/bin/companion" doctor \
+        || { rm -rf "$CHECK_HOME"; die 4 "companion doctor reported a problem (see above)"; }
+    rm -rf "$CHECK_HOME"
 fi
 say "done. Start the app with: $TARGET/bin/companion"
-say "remove everything with: rm -rf '$TARGET' and the data folder shown by 'companion doctor'"
+say "each user's journal lives in their own data folder (~/.local/share/companion; 'companion doctor' run as that user prints it)"
+say "remove the program with: rm -rf '$TARGET'"

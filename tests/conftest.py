@@ -32,6 +32,20 @@ def companion_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def cheap_journal_kdf(request, monkeypatch):
+    """New journal keys get a cheap scrypt cost unless the test is marked ``real_kdf``.
+
+    The cost is stored in each journal, so a journal made this way is opened the
+    way a real one is; only tests about the cost itself pay ~0.6 s a derivation.
+    Child processes (the model process) keep the shipped cost.
+    """
+    if request.node.get_closest_marker("real_kdf") is None:
+        from companion.journal import crypto
+
+        monkeypatch.setitem(crypto.DEFAULT_KDF, "n", 2**12)
+
+
+@pytest.fixture(autouse=True)
 def no_cursor_blink(monkeypatch):
     """A steady cursor in every Pilot test, so screenshots do not depend on timing."""
     from textual.widgets import Input, TextArea

@@ -52,12 +52,18 @@ def make_wheelhouse(tmp_path: Path, requires: tuple[str, ...] = ()) -> Path:
     return house
 
 
-def run_install(house: Path, target: Path, **env: str) -> subprocess.CompletedProcess:
-    """Run install.sh with a clean environment, inside `unshare -n` when that works."""
+def run_install(house: Path, target: Path, *options: str,
+                **env: str) -> subprocess.CompletedProcess:
+    """Run install.sh with a clean environment, inside `unshare -n` when that works.
+
+    The test interpreter usually lives under a private home, so ``--private-python`` is
+    passed unless the caller gives its own options (the permission check has its own test).
+    """
     environment = {"PATH": os.environ["PATH"], "HOME": str(target.parent),
                    "PYTHON": sys.executable, "SKIP_DOCTOR": "1",
                    "PIP_INDEX_URL": "http://127.0.0.1:9/simple", **env}
-    command = ["bash", str(house / "install.sh"), str(target)]
+    command = ["bash", str(house / "install.sh"), *(options or ("--private-python",)),
+               str(target)]
     if os.geteuid() == 0 and shutil.which("unshare") and subprocess.run(
             ["unshare", "-n", "true"], capture_output=True).returncode == 0:
         command = ["unshare", "-n", "--", *command]
@@ -122,3 +128,30 @@ def test_good_wheelhouse_installs_offline_and_a_missing_dependency_is_named(tmp_
     failed = run_install(broken, tmp_path / "second" / "venv")
     assert failed.returncode == 3
     assert "absentdep" in failed.stderr
+
+
+def test_an_interpreter_other_users_cannot_run_is_refused_with_the_reason(tmp_path):
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    private.chmod(0o700)
+    subprocess.run([sys.executable, "-m", "venv", "--copies", "--without-pip",
+                    str(private / "py")], check=True)
+    house = make_wheelhouse(tmp_path)
+    target = tmp_path / "venv"
+
+    result = run_install(house, target, "--python", str(private / "py" / "bin" / "python"))
+
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "other users cannot run it" in result.stderr
+    assert str(private) in result.stderr and "--private-python" in result.stderr
+    assert not target.exists()
+
+
+def test_python_given_as_an_option_wins_over_the_environment(tmp_path):
+    house = make_wheelhouse(tmp_path)
+
+    result = run_install(house, tmp_path / "venv", "--private-python", "--python",
+                         "/nonexistent/python3.11", PYTHON=sys.executable)
+
+    assert result.returncode == 3
+    assert "'/nonexistent/python3.11' not found" in result.stderr

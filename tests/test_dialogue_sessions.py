@@ -120,6 +120,9 @@ def test_scripted_session(engine, journal, real_retriever, flow_id):
         result = engine.turn(result.session_id, text)
         sent += 1
         assert result.state != "crisis", f"false alarm on: {text}"
+        if result.state == "check":  # the safety question, answered as the app would
+            result = engine.answer_check(result.session_id, "no")
+            sent += 1  # the answer is saved as the resident's
         if result.state == "checkin":
             items = {item["id"] for item in result.checkin["items"]}
             assert items == set(CHECKIN)

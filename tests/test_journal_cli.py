@@ -11,14 +11,6 @@ from companion.journal import Journal
 from companion.paths import journal_path
 
 
-@pytest.fixture(autouse=True)
-def fast_kdf(monkeypatch):
-    """A cheaper scrypt cost for speed; the stored parameters are honoured on reopen."""
-    from companion.journal import crypto
-
-    monkeypatch.setitem(crypto.DEFAULT_KDF, "n", 2**12)
-
-
 def seed(passphrase: str | None = None) -> dict[str, int]:
     with Journal.open(passphrase=passphrase) as journal:
         first = journal.start_session("weekly-reflection")
@@ -101,7 +93,7 @@ def test_delete_all_reports_counts_and_removes_the_files(capsys):
     assert main(["journal", "delete", "--all", "--yes"]) == 0
     out = capsys.readouterr().out
     assert ("2 sessions, 3 messages, 1 checkins, 1 topics, 1 meetings, 1 follow_ups, "
-            "0 safety_events") in out
+            "0 safety_events, 0 safety_plan") in out
     assert f"Removed {journal_path()}" in out
     assert not any(f.exists() for f in files)
     assert not list(journal_path().parent.glob("journal.sqlite3*"))

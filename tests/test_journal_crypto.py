@@ -17,15 +17,6 @@ from companion.journal import (
 from companion.journal import crypto as crypto_module
 from companion.paths import data_dir
 
-
-@pytest.fixture(autouse=True)
-def fast_kdf(monkeypatch):
-    """A cheaper scrypt cost for speed; the stored parameters are honoured on reopen."""
-    from companion.journal import crypto
-
-    monkeypatch.setitem(crypto.DEFAULT_KDF, "n", 2**12)
-
-
 MARKER = "Zebra-marker: I froze during the code blue on ward 7 and told nobody"
 
 
@@ -121,12 +112,12 @@ def test_set_passphrase_on_a_plaintext_journal_leaves_no_plaintext_copy():
 
 
 def test_remove_passphrase_decrypts():
-    journal = Journal.open(passphrase="secret")
+    journal = Journal.open(passphrase="secret words")
     fill(journal)
     with pytest.raises(WrongPassphraseError):
         journal.remove_passphrase("guess")
     assert journal.is_encrypted
-    journal.remove_passphrase("secret")
+    journal.remove_passphrase("secret words")
     assert not journal.is_encrypted
     journal.close()
     with Journal.open() as plain:
@@ -134,33 +125,33 @@ def test_remove_passphrase_decrypts():
 
 
 def test_rekey_failure_midway_is_rolled_back(monkeypatch):
-    journal = Journal.open(passphrase="keep me")
+    journal = Journal.open(passphrase="keep me please")
     fill(journal)
     calls = {"n": 0}
     real_seal = crypto_module.AesGcmCodec.seal
 
-    def failing_seal(self, text, aad):
+    def failing_seal(self, text, place, minimum=0):
         calls["n"] += 1
         if calls["n"] == 6:  # after some rows were already re-sealed
             raise RuntimeError("disk full")
-        return real_seal(self, text, aad)
+        return real_seal(self, text, place, minimum)
 
     # a local context: monkeypatch.undo() would also undo the COMPANION_HOME fixture
     with monkeypatch.context() as patch:
         patch.setattr(crypto_module.AesGcmCodec, "seal", failing_seal)
         with pytest.raises(RuntimeError, match="disk full"):
-            journal.change_passphrase("keep me", "never set")
+            journal.change_passphrase("keep me please", "never set")
     assert calls["n"] == 6
     assert journal.sessions()[0].summary == {"headline": MARKER}
     journal.close()
     with pytest.raises(WrongPassphraseError):
         Journal.open(passphrase="never set")
-    with Journal.open(passphrase="keep me") as again:
+    with Journal.open(passphrase="keep me please") as again:
         assert again.topics()[0].rationale == MARKER
 
 
 def test_sealed_values_are_bound_to_their_column():
-    with Journal.open(passphrase="k") as journal:
+    with Journal.open(passphrase="column key") as journal:
         sid = journal.start_session("f")
         journal.add_message(sid, "resident", "hello")
         path = journal.path
@@ -168,7 +159,7 @@ def test_sealed_values_are_bound_to_their_column():
     conn.execute("UPDATE messages SET text = role")
     conn.commit()
     conn.close()
-    with Journal.open(passphrase="k") as journal:
+    with Journal.open(passphrase="column key") as journal:
         with pytest.raises(JournalError, match="messages.text"):
             journal.messages(sid)
 
@@ -196,17 +187,18 @@ def test_passphrase_is_ignored_for_a_plain_journal_with_records():
         assert len(journal.sessions()) == 1
 
 
-def test_real_key_derivation_cost_and_salt_are_stored(monkeypatch):
+@pytest.mark.real_kdf
+def test_real_key_derivation_cost_and_salt_are_stored():
     import json
 
     from companion.journal import crypto
 
-    monkeypatch.setitem(crypto.DEFAULT_KDF, "n", 2**15)  # the shipped default
-    with Journal.open(passphrase="p") as journal:
+    assert crypto.DEFAULT_KDF["n"] >= 2**17  # the shipped cost, not the tests' cheap one
+    with Journal.open(passphrase="real cost") as journal:
         path = journal.path
     conn = sqlite3.connect(path)
     kdf = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'kdf'").fetchone()[0])
     conn.close()
-    assert kdf["name"] == "scrypt" and kdf["n"] >= 2**15 and len(bytes.fromhex(kdf["salt"])) == 16
-    with Journal.open(passphrase="p") as journal:
+    assert kdf["name"] == "scrypt" and kdf["n"] >= 2**17 and len(bytes.fromhex(kdf["salt"])) == 16
+    with Journal.open(passphrase="real cost") as journal:
         assert journal.is_encrypted

@@ -212,7 +212,7 @@ def test_delete_all_counts_everything(journal):
     journal.add_meeting("2026-01-01", {}, "", ["f1", "f2"])
     counts = journal.delete_all()
     assert counts == {"sessions": 1, "messages": 1, "checkins": 1, "topics": 1, "meetings": 1,
-                      "follow_ups": 2, "safety_events": 0}
+                      "follow_ups": 2, "safety_events": 0, "safety_plan": 0}
     assert journal.sessions() == [] and journal.checkins() == [] and journal.meetings() == []
     assert journal.integrity_check() == "ok"
 

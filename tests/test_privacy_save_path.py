@@ -8,6 +8,7 @@ stored as typed and recorded with the message.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -16,7 +17,6 @@ from retrieval_support import sample_cards
 
 from companion.dialogue.engine import Engine
 from companion.journal import Journal
-from companion.journal import schema as journal_schema
 from companion.retrieval.embedding import HashingEmbedder
 from companion.retrieval.retriever import Retriever
 from companion.safety import SafetyScreen
@@ -104,15 +104,15 @@ def test_keep_is_the_residents_choice_and_is_recorded_with_the_message(tmp_path,
     assert "Arsenault" in raw_text(db)  # kept, because the resident chose it
 
 
-def test_a_journal_from_before_the_privacy_column_opens_and_records_choices(tmp_path, db,
-                                                                           monkeypatch):
-    with monkeypatch.context() as patched:
-        patched.setattr(journal_schema, "MIGRATIONS", journal_schema.MIGRATIONS[:1])
-        patched.setattr(journal_schema, "SCHEMA_VERSION", 1)
-        with Journal.open(db) as old:
-            sid = old.start_session("free-reflection")
+def test_a_journal_from_before_the_privacy_column_opens_and_records_choices(db):
+    # a journal written by the code of schema 2, taken back to version 1 (no privacy column)
+    shutil.copyfile(Path(__file__).parent / "data" / "legacy_journals" / "plain.sqlite3", db)
     conn = sqlite3.connect(db)  # a message as the version-1 code wrote it
     with conn:
+        conn.execute("ALTER TABLE messages DROP COLUMN privacy")
+        conn.execute("DELETE FROM schema_version WHERE version = 2")
+        sid = conn.execute("INSERT INTO sessions (flow, started_at, summary) "
+                           "VALUES ('free-reflection', '2026-01-01', '{}')").lastrowid
         conn.execute("INSERT INTO messages (session_id, role, text, safety_level, created_at) "
                      "VALUES (?, 'resident', 'an old message', 'none', '2026-01-01')", (sid,))
         assert "privacy" not in [r[1] for r in conn.execute("PRAGMA table_info(messages)")]

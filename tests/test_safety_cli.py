@@ -15,7 +15,7 @@ DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_crisis
 def test_screen_json_shape_for_crisis(capsys):
     assert main(["screen", "--json", "I've been stockpiling pills and I know how many I need"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"level", "reasons", "resources", "evidence"}
+    assert set(data) == {"level", "reasons", "resources", "evidence", "warning"}
     assert data["level"] == "crisis"
     assert data["reasons"] and all(isinstance(r, str) for r in data["reasons"])
     assert any("988" in r["contact"] for r in data["resources"])

@@ -141,7 +141,7 @@ def test_harm_to_others_threat_is_literal_only_when_said_so(rules_only):
 
 def test_to_dict_shape(rules_only):
     data = rules_only.screen("I want to end my life.").to_dict()
-    assert set(data) == {"level", "reasons", "resources", "evidence"}
+    assert set(data) == {"level", "reasons", "resources", "evidence", "warning"}
     assert data["evidence"] == {"rule:end-my-life": 1.0}
     assert data["level"] == "crisis"
     assert set(data["resources"][0]) == {"name", "contact", "what", "when"}

@@ -66,12 +66,50 @@ def test_missing_file_is_an_error_not_an_empty_list(tmp_path):
         load_resources(tmp_path / "nope.yaml")
 
 
-def test_screen_refuses_to_start_with_a_malformed_resources_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("text", [None, "resources:\n  - name: Only a name\n", "::: not yaml [",
+                                  "resources: []\n", "\xff\xfe binary"])
+def test_a_missing_or_malformed_file_falls_back_to_built_in_resources(tmp_path, monkeypatch,
+                                                                     text):
     knowledge = tmp_path / "knowledge"
     knowledge.mkdir()
-    (knowledge / "resources.yaml").write_text("resources:\n  - name: Only a name\n")
+    if text is not None:
+        (knowledge / "resources.yaml").write_text(text, encoding="latin-1")
     monkeypatch.setenv("COMPANION_KNOWLEDGE", str(knowledge))
-    with pytest.raises(ResourcesError) as info:
-        SafetyScreen(embedder=False)
-    assert "resources[0].contact" in str(info.value)
-    assert str(knowledge / "resources.yaml") in str(info.value)
+    screen = SafetyScreen(embedder=False)
+    result = screen.screen("I want to kill myself tonight.")
+    assert result.level == "crisis"
+    contacts = " | ".join(r.contact for r in result.resources)
+    for needed in ("988", "1-888-409-0141", "HOME to 741741", "911"):
+        assert needed in contacts
+    assert "built-in" in result.warning and "resources" in result.to_dict()["warning"]
+
+
+def test_kb_check_and_doctor_fail_on_a_broken_resources_file(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from companion.cli import main
+    from companion.paths import knowledge_dir
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir(), knowledge)
+    monkeypatch.setenv("COMPANION_KNOWLEDGE", str(knowledge))
+    assert main(["kb", "check"]) == 0, capsys.readouterr().err
+    (knowledge / "resources.yaml").write_text("resources:\n  - name: Only a name\n")
+    assert main(["kb", "check"]) == 1
+    assert "resources[0].contact" in capsys.readouterr().err
+    assert main(["doctor", "--no-load"]) != 0
+    assert "crisis resources" in capsys.readouterr().err
+
+
+def test_kb_check_fails_on_a_broken_flow(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from companion.cli import main
+    from companion.paths import knowledge_dir
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir(), knowledge)
+    monkeypatch.setenv("COMPANION_KNOWLEDGE", str(knowledge))
+    (knowledge / "flows" / "broken.yaml").write_text("id: broken\n")
+    assert main(["kb", "check"]) == 1
+    assert "flow" in capsys.readouterr().err

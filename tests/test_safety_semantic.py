@@ -86,7 +86,7 @@ def test_semantic_signal_catches_what_no_phrase_rule_does(real_screen):
     assert rules_only.level == "none"
     result = real_screen.screen(text)
     assert result.level == "check"  # the model alone asks; it never raises the full screen
-    assert any(reason.startswith("semantic:") for reason in result.reasons)
+    assert any(reason.startswith(("model:", "semantic:")) for reason in result.reasons)
 
 
 def test_semantic_signal_respects_clinical_context(real_screen):
@@ -94,14 +94,13 @@ def test_semantic_signal_respects_clinical_context(real_screen):
     assert real_screen.screen(text).level == "none"
 
 
-def test_history_concern_then_indirect_statement_escalates(real_screen):
+def test_history_of_distress_never_turns_an_indirect_statement_into_a_full_screen(real_screen):
     history = ["I feel hopeless, nothing is ever going to get better."]
     text = "I'm so tired of everything, I just want it to be over."
     alone = real_screen.screen(text)
-    assert alone.level != "crisis"
-    escalated = real_screen.screen(text, history=history)
-    assert escalated.level == "check"
-    assert any(reason.startswith("history:") for reason in escalated.reasons)
+    assert alone.level == "check"  # ambiguous on its own: ask
+    with_history = real_screen.screen(text, history=history)
+    assert with_history.level == "check"  # asked, not the crisis screen
 
 
 def test_history_crisis_then_safe_keeps_resources_without_re_raising(real_screen):

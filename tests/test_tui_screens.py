@@ -73,7 +73,9 @@ async def test_passphrase_prompt_says_wrong_and_lets_retry(api):
 
 async def test_idle_lock_hides_everything_until_the_passphrase(api):
     encrypted_journal()
-    app = make_app(api=api, idle_lock_seconds=1.0)
+    # A long limit until the journal screen is up: on a loaded machine a 1 s limit could
+    # lock before "j" was handled (a race in the test, not in the app).
+    app = make_app(api=api, idle_lock_seconds=600.0)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: screen_name(app) == "PassphraseScreen")
         await pilot.press(*PASSPHRASE, "enter")
@@ -81,6 +83,7 @@ async def test_idle_lock_hides_everything_until_the_passphrase(api):
         await until(pilot, lambda: app.journal_state == "open")
         await pilot.press("j")  # the journal screen is open when the lock comes
         await until(pilot, lambda: screen_name(app) == "JournalScreen")
+        app._idle_override = 1.0  # now let the idle lock come
         await until(pilot, lambda: screen_name(app) == "PassphraseScreen", timeout=30)
         assert app.screen.mode == "lock"
         await until(pilot, lambda: "lock" in api.requests)  # calls run in order

@@ -90,6 +90,11 @@ def doctor_command(args) -> int:
     except Exception as exc:
         problems.append(f"search index: {exc}")
     problems += _knowledge_status()
+    from companion.safety.checks import safety_problems
+
+    safety = safety_problems()  # crisis resources and the stance model
+    print(f"crisis resources, stance model: {'ok' if not safety else 'PROBLEM'}")
+    problems.extend(safety)
     print(f"mentor meetings: {_meeting_status(paths.journal_path())}")
     print("network: not needed (all models load from installed package files; "
           "HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 are set)")

@@ -23,7 +23,28 @@ def register(subparsers) -> None:
                         help="export even though possible identifiers were found")
     agenda.add_argument("--keep-wording", action="store_true",
                         help="export even though a topic admits an error or gives case facts")
+    agenda.add_argument("--minutes", type=int, default=None,
+                        help="the meeting's length in minutes (default 60)")
+    agenda.add_argument("--need", action="append", default=[], metavar="ID=NEED",
+                        help="what you need from your mentor on topic ID: "
+                             "listen, advise, advocate, introduce or sponsor")
+    agenda.add_argument("--decision", action="append", default=[], metavar="ID=TEXT",
+                        help="the decision you need on topic ID")
+    agenda.add_argument("--deadline", action="append", default=[], metavar="ID=DATE",
+                        help="the deadline for topic ID (YYYY-MM-DD)")
     agenda.set_defaults(handler=export_agenda_command)
+
+
+def topic_edits(args) -> dict[int, dict[str, str]]:
+    """--need/--decision/--deadline ID=VALUE as build_agenda's edits; ValueError if malformed."""
+    edits: dict[int, dict[str, str]] = {}
+    for field in ("need", "decision", "deadline"):
+        for item in getattr(args, field):
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip().isdigit() or not value.strip():
+                raise ValueError(f"--{field} takes ID=VALUE such as 3=...; got {item!r}")
+            edits.setdefault(int(key), {})[field] = value.strip()
+    return edits
 
 
 def export_agenda_command(args) -> int:
@@ -39,11 +60,17 @@ def export_agenda_command(args) -> int:
         print("companion export: --topics takes numbers such as 3,1,2", file=sys.stderr)
         return 2
     try:
+        edits = topic_edits(args)
+    except ValueError as exc:
+        print(f"companion export: {exc}", file=sys.stderr)
+        return 2
+    try:
         with open_companion() as core:
             rendered = core.agenda_text(args.format, topic_ids, redact=args.redact,
                                         keep_identifiers=args.keep_identifiers,
                                         resident=args.resident,
-                                        keep_wording=args.keep_wording)
+                                        keep_wording=args.keep_wording,
+                                        edits=edits or None, minutes=args.minutes)
         if not rendered.topics:
             print("companion export: no accepted topics yet. Accept suggested topics in "
                   "a reflection first.", file=sys.stderr)

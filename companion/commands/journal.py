@@ -1,4 +1,4 @@
-"""`companion journal list|show|export|delete|move-aside`: the resident's own data.
+"""`companion journal list|show|export|delete|move-aside|compact`: the resident's own data.
 
 Each action is one small ``_add_<action>`` function registering a subparser and
 its handler; :data:`ACTIONS` lists them, so a new action (e.g. ``import-review
@@ -63,6 +63,13 @@ def _add_move_aside(actions) -> None:
     parser.set_defaults(handler=move_aside_command)
 
 
+def _add_compact(actions) -> None:
+    parser = actions.add_parser(
+        "compact", help="rewrite the file so no old copy of changed or deleted text remains"
+    )
+    parser.set_defaults(handler=compact_command)
+
+
 def _add_import_review(actions) -> None:
     parser = actions.add_parser(
         "import-review", help="record a mentor's reviewed agenda: meeting, topics, follow-ups"
@@ -72,7 +79,8 @@ def _add_import_review(actions) -> None:
 
 
 ACTIONS: list[Callable[[Any], None]] = [
-    _add_list, _add_show, _add_export, _add_delete, _add_move_aside, _add_import_review,
+    _add_list, _add_show, _add_export, _add_delete, _add_move_aside, _add_compact,
+    _add_import_review,
 ]
 
 
@@ -255,6 +263,19 @@ def move_aside_command(args) -> int:
     finally:
         lock.release()
     print(f"Moved the journal aside to {target}; a fresh one will be created on next use.")
+    return 0
+
+
+@_guard
+def compact_command(args) -> int:
+    """Finish the clean-up a passphrase change or deletion could not (e.g. a full disk)."""
+    path = journal_path()
+    if _no_journal_yet(path):
+        return 0
+    with open_journal(path) as journal:
+        journal.compact()
+    print("Compacted the journal: no old copies of changed or deleted entries remain in "
+          f"{path}.")
     return 0
 
 

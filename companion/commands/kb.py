@@ -21,29 +21,39 @@ def register(subparsers) -> None:
 
 
 def check_command(args) -> int:
-    """Validate cards and flows; exit 1 when any file is broken (the app skips it)."""
+    """Validate cards and flows; exit 1 when any file is broken (the app skips it).
+
+    Organisation-only sources are warnings, not errors: the card still works.
+    """
     from companion.cards import check_cards
     from companion.dialogue.flows import check_flows
+    from companion.safety.checks import safety_problems
     from companion.textnorm import strip_controls
 
     report = check_cards()
     flows = check_flows()
     flow_errors = [line for error in flows.errors for line in error.splitlines() if line]
+    safety = safety_problems()  # crisis resources and the stance model
     if args.json:
         print(json.dumps({**report.to_dict(), "flows": len(flows.flows),
-                          "flow_errors": flow_errors}, indent=2))
+                          "flow_errors": flow_errors, "safety_problems": safety}, indent=2))
     else:
         for problem in report.errors:
             print(strip_controls(f"error: {problem}"), file=sys.stderr)
         for line in flow_errors:
             print(strip_controls(f"error: flow {line}"), file=sys.stderr)
-        print(f"{len(report.cards)} valid card(s), {len(report.errors)} error(s)")
+        for safety_problem in safety:
+            print(strip_controls(f"error: {safety_problem}"), file=sys.stderr)
+        for warning in report.warnings:
+            print(strip_controls(f"warning: {warning}"), file=sys.stderr)
+        print(f"{len(report.cards)} valid card(s), {len(report.errors)} error(s), "
+              f"{len(report.warnings)} source warning(s)")
         print(f"{len(flows.flows)} valid flow(s), {len(flow_errors)} error(s)")
         print("by topic:")
         for topic, count in report.by_topic.items():
             print(f"  {topic:<24} {count}")
         print("by audience: " + ", ".join(f"{k} {v}" for k, v in report.by_audience.items()))
-    return 1 if report.errors or flow_errors or not flows.flows else 0
+    return 1 if report.errors or flow_errors or not flows.flows or safety else 0
 
 
 def build_command(args) -> int:

@@ -7,13 +7,22 @@ and :data:`CHECKIN_ITEMS` for the weekly check-in questions.
 from companion.checkin import CHECKIN_ITEMS, CHECKIN_NOTE, CheckinItem, Choice
 from companion.journal.base import RecordNotFoundError
 from companion.journal.errors import (
+    JournalCleanupError,
     JournalCorruptError,
+    JournalDiskError,
+    JournalDiskFullError,
+    JournalEmptyFileError,
     JournalError,
     JournalFileError,
+    JournalKeyDataError,
     JournalLockedError,
+    JournalMissingTableError,
     JournalNewerSchemaError,
+    JournalReadOnlyError,
+    JournalTamperedError,
     JournalValueError,
     PassphraseRequiredError,
+    WeakPassphraseError,
     WrongPassphraseError,
 )
 from companion.journal.files import journal_files, move_aside, remove_files
@@ -30,8 +39,10 @@ from companion.journal.store import Journal
 
 __all__ = [
     "CHECKIN_ITEMS", "CHECKIN_NOTE", "Checkin", "CheckinItem", "Choice", "FollowUp", "Journal",
-    "JournalCorruptError", "JournalError", "JournalFileError", "JournalLockedError",
-    "JournalNewerSchemaError", "JournalValueError", "Meeting", "Message",
+    "JournalCleanupError", "JournalCorruptError", "JournalDiskError", "JournalDiskFullError",
+    "JournalEmptyFileError", "JournalError", "JournalFileError", "JournalKeyDataError",
+    "JournalLockedError", "JournalMissingTableError", "JournalNewerSchemaError",
+    "JournalReadOnlyError", "JournalTamperedError", "JournalValueError", "Meeting", "Message",
     "PassphraseRequiredError", "RecordNotFoundError", "SafetyEvent", "SessionRecord", "Topic",
-    "WrongPassphraseError", "journal_files", "move_aside", "remove_files",
+    "WeakPassphraseError", "WrongPassphraseError", "journal_files", "move_aside", "remove_files",
 ]

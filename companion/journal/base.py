@@ -3,7 +3,9 @@
 Every read and write goes through :class:`StoreBase`, which serialises access with
 a re-entrant mutex (the TUI calls from worker threads) and seals/opens sealed
 columns with the current codec, so no record module handles plaintext storage
-or crypto directly.
+or crypto directly. A sealed value is bound to its row id and parent id, so
+inserts take their id first (:meth:`StoreBase._next_id`) inside the write
+transaction and seal for that row.
 """
 
 from __future__ import annotations
@@ -17,8 +19,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from companion.journal.crypto import AesGcmCodec, DecryptionFailed, PlainCodec
-from companion.journal.errors import JournalCorruptError, JournalError, JournalValueError
+from companion.journal import faults, reseal
+from companion.journal.crypto import AesGcmCodec, Place, PlainCodec
+from companion.journal.errors import (
+    JournalCorruptError,
+    JournalDiskFullError,
+    JournalError,
+    JournalReadOnlyError,
+    JournalValueError,
+)
 
 
 class RecordNotFoundError(JournalError, LookupError):
@@ -59,11 +68,12 @@ class StoreBase:
                     self._grouped = False
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, doing: str = "save to", note: str = "") -> Iterator[sqlite3.Connection]:
         """One write transaction: committed on success, rolled back on any error.
 
         Inside :meth:`transaction` it is a savepoint: a failed write undoes itself
-        only, and the outer transaction decides what is committed.
+        only, and the outer transaction decides what is committed. ``doing`` and
+        ``note`` word the error of a full disk ("change the passphrase of").
         """
         with self._mutex:
             conn = self._connection()
@@ -83,8 +93,15 @@ class StoreBase:
                             conn.execute(commit)
                     raise
             except sqlite3.Error as exc:  # disk full, I/O error, busy beyond the timeout
+                fault = faults.from_sqlite_error(self.path, exc, doing)
+                if isinstance(fault, JournalDiskFullError):
+                    raise JournalDiskFullError(self.path, doing, note) from exc
+                if isinstance(fault, JournalReadOnlyError):
+                    raise fault from exc
+                extra = f" {note}" if note else ""
                 raise JournalError(
-                    f"Could not save to the journal {self.path}: {exc}. Nothing was changed."
+                    f"Could not {doing} the journal {self.path}: {exc}. Nothing was "
+                    f"changed.{extra}"
                 ) from exc
 
     @contextmanager
@@ -99,26 +116,38 @@ class StoreBase:
         return conn
 
     # -- sealed values -------------------------------------------------------
-    def _seal(self, table: str, column: str, text: str | None) -> Any:
-        return self._codec.seal(text, f"{table}.{column}")
+    def _seal(self, table: str, column: str, text: str | None, row: int | str,
+              parent: int | None = None) -> Any:
+        return reseal.seal_value(self._codec, text, Place(table, column, row, parent))
 
-    def _open(self, table: str, column: str, value: Any) -> str | None:
-        try:
-            return self._codec.open(value, f"{table}.{column}")
-        except DecryptionFailed as exc:
-            raise JournalCorruptError(self.path, f"{table}.{column}: {exc}") from exc
+    def _open(self, table: str, column: str, value: Any, row: int | str,
+              parent: int | None = None) -> str | None:
+        """The plaintext of a sealed value; one that fails authentication is tampering."""
+        return reseal.open_value(self._codec, self.path, value, Place(table, column, row, parent))
 
-    def _seal_json(self, table: str, column: str, value: Any) -> Any:
-        return self._seal(table, column, json.dumps(value, ensure_ascii=False))
+    def _seal_json(self, table: str, column: str, value: Any, row: int | str,
+                   parent: int | None = None) -> Any:
+        return self._seal(table, column, json.dumps(value, ensure_ascii=False), row, parent)
 
-    def _open_json(self, table: str, column: str, value: Any, default: Any = None) -> Any:
-        text = self._open(table, column, value)
+    def _open_json(self, table: str, column: str, value: Any, row: int | str,
+                   parent: int | None = None, default: Any = None) -> Any:
+        text = self._open(table, column, value, row, parent)
         if text is None:
             return default
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise JournalCorruptError(self.path, f"{table}.{column} is not valid JSON") from exc
+
+    @staticmethod
+    def _owe_cleanup(conn: sqlite3.Connection) -> None:
+        """Record, in the caller's transaction, that old copies must be scrubbed out."""
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cleanup', 'pending')")
+
+    @staticmethod
+    def _next_id(conn: sqlite3.Connection, table: str) -> int:
+        """The id the next row of ``table`` gets (the write transaction holds the lock)."""
+        return int(conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0])
 
     def _require(self, conn: sqlite3.Connection, table: str, kind: str, record_id: int) -> None:
         if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone() is None:

@@ -41,6 +41,7 @@ def to_markdown(data: dict[str, Any]) -> str:
     lines += _checkins(data["checkins"])
     lines += _topics(data["topics"])
     lines += _meetings(data["meetings"], data["open_follow_ups"])
+    lines += _plan(data.get("safety_plan") or {})
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -127,6 +128,18 @@ def _meetings(meetings: list[dict[str, Any]], open_items: list[dict[str, Any]]) 
             due = f" (due {item['due_date']})" if item["due_date"] else ""
             lines.append(f"- [ ] {item['text']} ({item['owner']}){due}")
         lines.append("")
+    return lines
+
+
+def _plan(plan: dict[str, str]) -> list[str]:
+    from companion.journal.plan import PLAN_PARTS
+
+    if not plan:
+        return []
+    lines = ["## My safety plan", ""]
+    for key, heading, _ in PLAN_PARTS:
+        if plan.get(key):
+            lines += [f"### {heading}", "", plan[key], ""]
     return lines
 
 

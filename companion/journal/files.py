@@ -8,7 +8,10 @@ stale lock behind.
 
 Validation reads only: the file header, the in-header size and SQLite's
 ``quick_check``. Nothing here writes to a journal that failed validation; the
-app may call :func:`move_aside` to keep the bad file and start afresh.
+app may call :func:`move_aside` to keep the bad file and start afresh. A 0-byte
+journal is refused, never silently made into a new one: the companion itself
+never leaves one, since :func:`create` builds a new journal under a temporary
+name and links it into place complete.
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ import struct
 from datetime import datetime
 from pathlib import Path
 
-from companion.journal.errors import JournalCorruptError, JournalLockedError
+from companion.journal import faults
+from companion.journal.errors import (
+    JournalCorruptError,
+    JournalEmptyFileError,
+    JournalLockedError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +60,10 @@ class FileLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:  # a read-only folder or disk, a full disk
+            raise faults.from_os_error(self.journal, exc) from exc
         try:
             _lock_fd(fd)
         except OSError as exc:
@@ -95,8 +106,10 @@ def check_header(path: Path) -> None:
         JournalCorruptError: with what was wrong.
     """
     size = path.stat().st_size
-    if size == 0:
-        return
+    wal = sidecars(path)[0]
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    if size == 0:  # SQLite would take it for a new database (and reset a WAL beside it)
+        raise JournalEmptyFileError(path)
     with path.open("rb") as handle:
         header = handle.read(100)
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
@@ -105,26 +118,65 @@ def check_header(path: Path) -> None:
     page_size = 65536 if page_size == 1 else page_size
     pages = struct.unpack(">I", header[28:32])[0]
     change_counter, valid_for = header[24:28], header[92:96]
-    wal = sidecars(path)[0]
-    has_wal = wal.exists() and wal.stat().st_size > 0
     if change_counter == valid_for and pages and not has_wal and size < pages * page_size:
         raise JournalCorruptError(
             path, f"the file is truncated: {size} bytes, its header expects {pages * page_size}"
         )
 
 
+def create(path: Path) -> None:
+    """Make a new, complete, empty journal at ``path`` (which must not exist).
+
+    The tables are written to a temporary file in the same folder and committed
+    there (rollback-journal mode, so the file is whole once closed), then
+    hard-linked to ``path``, which fails rather than replace a file someone
+    put there meanwhile. A crash at any point leaves either no journal or a
+    complete one, never an empty file.
+    """
+    from companion.journal import schema
+    from companion.journal.crypto import PlainCodec
+
+    temp = path.with_name(f".{path.name}.new-{os.getpid()}")
+    for stale in (temp, temp.with_name(temp.name + "-journal")):
+        stale.unlink(missing_ok=True)
+    try:
+        fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        conn = sqlite3.connect(temp, isolation_level=None)
+        try:
+            schema.migrate(conn, path, PlainCodec())
+        finally:
+            conn.close()
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another program made it first: it is validated like any journal
+        except OSError:  # a file system without hard links: rename, the lock is held
+            if not path.exists():
+                os.replace(temp, path)
+    except OSError as exc:
+        raise faults.from_os_error(path, exc, "create") from exc
+    except sqlite3.Error as exc:
+        raise faults.from_sqlite_error(path, exc, "create") from exc
+    finally:
+        temp.unlink(missing_ok=True)
+        temp.with_name(temp.name + "-journal").unlink(missing_ok=True)
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    """Open and validate the database read-only-style; nothing is written here.
+    """Open and validate an existing database; nothing is written here.
 
     Raises:
         JournalCorruptError: not SQLite, truncated, or failing ``quick_check``.
+        JournalEmptyFileError: the file holds 0 bytes (and no WAL).
         JournalLockedError: SQLite reports the database locked by another process.
+        JournalDiskFullError, JournalReadOnlyError, JournalDiskError: the place the
+            journal lives is at fault, not the journal.
     """
-    if path.exists():
+    try:
         check_header(path)
-    else:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
+    except OSError as exc:
+        raise faults.from_os_error(path, exc) from exc
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=2.0)
     try:
         conn.execute("PRAGMA temp_store=MEMORY")
@@ -132,14 +184,9 @@ def connect(path: Path) -> sqlite3.Connection:
         if [tuple(r) for r in rows] != [("ok",)]:
             detail = "; ".join(str(r[0]) for r in rows[:3])
             raise JournalCorruptError(path, f"integrity check failed: {detail}")
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         conn.close()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise JournalLockedError(path, str(exc)) from exc
-        raise JournalCorruptError(path, str(exc)) from exc
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise JournalCorruptError(path, str(exc)) from exc
+        raise faults.from_sqlite_error(path, exc) from exc
     except BaseException:
         conn.close()
         raise

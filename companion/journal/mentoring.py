@@ -2,7 +2,9 @@
 
 Topics keep the resident's own words and the card ids they came from, a status
 (suggested → accepted/dismissed → shared → discussed) and a position so the
-agenda screen can reorder them.
+agenda screen can reorder them. Statuses, meeting dates and due dates are
+sealed like the words, so filtering and ordering by them happens here, after
+opening, not in SQL.
 """
 
 from __future__ import annotations
@@ -51,19 +53,24 @@ class MentoringRecords(StoreBase):
                 position = conn.execute(
                     "SELECT COALESCE(MAX(position), 0) + 1 FROM topics"
                 ).fetchone()[0]
-            cur = conn.execute(
-                f"INSERT INTO topics ({_TOPIC_COLUMNS.split(', ', 1)[1]}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self._seal("topics", "topic_id", str(topic_id)),
-                 self._seal("topics", "title", title),
-                 self._seal("topics", "rationale", rationale or ""),
-                 self._seal_json("topics", "card_ids", text_list(card_ids, "card_ids")),
-                 self._seal_json("topics", "resident_words",
-                                 text_list(resident_words, "resident_words")),
-                 self._seal_json("topics", "questions", text_list(questions, "questions")),
-                 status, session_id, int(position), now, now),
+            new_id = self._next_id(conn, "topics")
+
+            def seal(column: str, value: str) -> Any:
+                return self._seal("topics", column, value, new_id, session_id)
+
+            def seal_list(column: str, value: Sequence[str]) -> Any:
+                return self._seal_json("topics", column, text_list(value, column), new_id,
+                                       session_id)
+
+            conn.execute(
+                f"INSERT INTO topics ({_TOPIC_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (new_id, seal("topic_id", str(topic_id)), seal("title", title),
+                 seal("rationale", rationale or ""), seal_list("card_ids", card_ids),
+                 seal_list("resident_words", resident_words),
+                 seal_list("questions", questions), seal("status", status),
+                 session_id, int(position), now, now),
             )
-            new_id = _row_id(cur)
         return self.topic(new_id)
 
     def update_topic(
@@ -75,25 +82,24 @@ class MentoringRecords(StoreBase):
         position: int | None = None,
     ) -> Topic:
         """Change a topic's status, wording or position; return the updated topic."""
-        sets: list[str] = []
-        values: list[Any] = []
         if status is not None:
             _check_status(status)
-            sets.append("status = ?")
-            values.append(status)
-        if title is not None:
-            if not title.strip():
-                raise JournalValueError("topic title must be a non-empty string")
-            sets.append("title = ?")
-            values.append(self._seal("topics", "title", title))
-        if rationale is not None:
-            sets.append("rationale = ?")
-            values.append(self._seal("topics", "rationale", rationale))
-        if position is not None:
-            sets.append("position = ?")
-            values.append(int(position))
+        if title is not None and not title.strip():
+            raise JournalValueError("topic title must be a non-empty string")
         with self._tx() as conn:
             self._require(conn, "topics", "topic", topic_id)
+            session_id = conn.execute("SELECT session_id FROM topics WHERE id = ?",
+                                      (topic_id,)).fetchone()[0]
+            sets: list[str] = []
+            values: list[Any] = []
+            for column, value in (("status", status), ("title", title),
+                                  ("rationale", rationale)):
+                if value is not None:
+                    sets.append(f"{column} = ?")
+                    values.append(self._seal("topics", column, value, topic_id, session_id))
+            if position is not None:
+                sets.append("position = ?")
+                values.append(int(position))
             if sets:
                 conn.execute(
                     f"UPDATE topics SET {', '.join(sets)}, updated_at = ? WHERE id = ?",
@@ -124,9 +130,7 @@ class MentoringRecords(StoreBase):
             if among is None:
                 visible = list(order)
             else:
-                marks = ", ".join("?" for _ in among)
-                shown = {row[0] for row in conn.execute(
-                    f"SELECT id FROM topics WHERE status IN ({marks})", tuple(among))}
+                shown = {t.id for t in self._all_topics(conn) if t.status in among}
                 visible = [i for i in order if i in shown]
             if topic_id in visible:
                 here = visible.index(topic_id)
@@ -154,31 +158,34 @@ class MentoringRecords(StoreBase):
 
     def topics(self, status: str | None = None, session_id: int | None = None) -> list[Topic]:
         """Topics in agenda order (position, then id), optionally of one status or session."""
-        where: list[str] = []
-        params: list[Any] = []
         if status is not None:
             _check_status(status)
-            where.append("status = ?")
-            params.append(status)
-        if session_id is not None:
-            where.append("session_id = ?")
-            params.append(session_id)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
         with self._read() as conn:
-            rows = conn.execute(
-                f"SELECT {_TOPIC_COLUMNS} FROM topics{clause} ORDER BY position, id", params
-            ).fetchall()
+            found = self._all_topics(conn, session_id)
+        return [t for t in found if status is None or t.status == status]
+
+    def _all_topics(self, conn: sqlite3.Connection,
+                    session_id: int | None = None) -> list[Topic]:
+        clause, params = ("", ()) if session_id is None else (" WHERE session_id = ?",
+                                                             (session_id,))
+        rows = conn.execute(
+            f"SELECT {_TOPIC_COLUMNS} FROM topics{clause} ORDER BY position, id", params
+        ).fetchall()
         return [self._topic_from_row(row) for row in rows]
 
     def _topic_from_row(self, r: Sequence[Any]) -> Topic:
+        def opened(column: str, value: Any) -> str:
+            return self._open("topics", column, value, r[0], r[8]) or ""
+
+        def opened_list(column: str, value: Any) -> list[str]:
+            return self._open_json("topics", column, value, r[0], r[8], default=[])
+
         return Topic(
-            id=r[0], topic_id=self._open("topics", "topic_id", r[1]) or "",
-            title=self._open("topics", "title", r[2]) or "",
-            rationale=self._open("topics", "rationale", r[3]) or "",
-            card_ids=self._open_json("topics", "card_ids", r[4], []),
-            resident_words=self._open_json("topics", "resident_words", r[5], []),
-            questions=self._open_json("topics", "questions", r[6], []),
-            status=r[7], session_id=r[8], position=r[9], created_at=r[10], updated_at=r[11],
+            id=r[0], topic_id=opened("topic_id", r[1]), title=opened("title", r[2]),
+            rationale=opened("rationale", r[3]), card_ids=opened_list("card_ids", r[4]),
+            resident_words=opened_list("resident_words", r[5]),
+            questions=opened_list("questions", r[6]), status=opened("status", r[7]),
+            session_id=r[8], position=r[9], created_at=r[10], updated_at=r[11],
         )
 
     # -- meetings and follow-ups ---------------------------------------------
@@ -194,12 +201,14 @@ class MentoringRecords(StoreBase):
             raise JournalValueError("meeting agenda must be a mapping (dict)")
         day = iso_date(date, "meeting date")
         with self._tx() as conn:
-            cur = conn.execute(
-                "INSERT INTO meetings (date, created_at, agenda, notes) VALUES (?, ?, ?, ?)",
-                (day, now_iso(), self._seal_json("meetings", "agenda", dict(agenda)),
-                 self._seal("meetings", "notes", notes or "")),
+            meeting_id = self._next_id(conn, "meetings")
+            conn.execute(
+                "INSERT INTO meetings (id, date, created_at, agenda, notes) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (meeting_id, self._seal("meetings", "date", day, meeting_id), now_iso(),
+                 self._seal_json("meetings", "agenda", dict(agenda), meeting_id),
+                 self._seal("meetings", "notes", notes or "", meeting_id)),
             )
-            meeting_id = _row_id(cur)
             for item in follow_ups:
                 if isinstance(item, str):
                     item = {"text": item}
@@ -225,36 +234,41 @@ class MentoringRecords(StoreBase):
         if not isinstance(text, str) or not text.strip():
             raise JournalValueError("follow-up text must be a non-empty string")
         due = None if due_date in (None, "") else iso_date(due_date, "follow-up due_date")
-        cur = conn.execute(
-            "INSERT INTO follow_ups (meeting_id, text, owner, due_date, done) "
-            "VALUES (?, ?, ?, ?, 0)",
-            (meeting_id, self._seal("follow_ups", "text", text),
-             self._seal("follow_ups", "owner", owner or "resident"), due),
+        new_id = self._next_id(conn, "follow_ups")
+
+        def seal(column: str, value: str | None) -> Any:
+            return self._seal("follow_ups", column, value, new_id, meeting_id)
+
+        conn.execute(
+            "INSERT INTO follow_ups (id, meeting_id, text, owner, due_date, done) "
+            "VALUES (?, ?, ?, ?, ?, 0)",
+            (new_id, meeting_id, seal("text", text), seal("owner", owner or "resident"),
+             seal("due_date", due)),
         )
-        return _row_id(cur)
+        return new_id
 
     def meetings(self) -> list[Meeting]:
         """Mentor meetings, newest first, each with its follow-ups."""
         with self._read() as conn:
             rows = conn.execute(
-                "SELECT id, date, created_at, agenda, notes FROM meetings "
-                "ORDER BY date DESC, id DESC"
+                "SELECT id, date, created_at, agenda, notes FROM meetings ORDER BY id"
             ).fetchall()
         follow = self._follow_ups()
-        return [
+        found = [
             Meeting(
-                id=r[0], date=r[1], created_at=r[2],
-                agenda=self._open_json("meetings", "agenda", r[3], {}),
-                notes=self._open("meetings", "notes", r[4]) or "",
+                id=r[0], date=self._open("meetings", "date", r[1], r[0]) or "",
+                created_at=r[2],
+                agenda=self._open_json("meetings", "agenda", r[3], r[0], default={}),
+                notes=self._open("meetings", "notes", r[4], r[0]) or "",
                 follow_ups=[f for f in follow if f.meeting_id == r[0]],
             )
             for r in rows
         ]
+        return sorted(found, key=lambda m: (m.date, m.id), reverse=True)
 
     def last_meeting_date(self) -> date | None:
-        with self._read() as conn:
-            row = conn.execute("SELECT MAX(date) FROM meetings").fetchone()
-        return date.fromisoformat(row[0]) if row and row[0] else None
+        dates = [m.date for m in self.meetings() if m.date]
+        return date.fromisoformat(max(dates)) if dates else None
 
     def days_since_last_meeting(self, today: date | None = None) -> int | None:
         last = self.last_meeting_date()
@@ -283,8 +297,10 @@ class MentoringRecords(StoreBase):
             ).fetchall()
         return [
             FollowUp(
-                id=r[0], meeting_id=r[1], text=self._open("follow_ups", "text", r[2]) or "",
-                owner=self._open("follow_ups", "owner", r[3]) or "", due_date=r[4],
+                id=r[0], meeting_id=r[1],
+                text=self._open("follow_ups", "text", r[2], r[0], r[1]) or "",
+                owner=self._open("follow_ups", "owner", r[3], r[0], r[1]) or "",
+                due_date=self._open("follow_ups", "due_date", r[4], r[0], r[1]) or None,
                 done=bool(r[5]), done_at=r[6],
             )
             for r in rows
@@ -297,8 +313,3 @@ def _check_status(status: str) -> None:
             f"topic status must be one of {', '.join(TOPIC_STATUSES)}, got {status!r}"
         )
 
-
-def _row_id(cursor: sqlite3.Cursor) -> int:
-    """The id of the row an INSERT just wrote."""
-    assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
-    return cursor.lastrowid

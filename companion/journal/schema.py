@@ -4,31 +4,60 @@ A journal records the versions applied in ``schema_version``. Opening runs the
 missing migrations in order, inside one transaction, and refuses (without
 writing) a journal whose version is newer than :data:`SCHEMA_VERSION`.
 
-:data:`SEALED_COLUMNS` lists every column that holds the resident's words. When
-a passphrase is set these hold AES-GCM ciphertext; re-keying walks this list,
-so a new text column must be added here or it would stay in plaintext.
-Timestamps, ids, ordering positions and the topic status stay plain so the
-store can sort and filter without decrypting.
+:data:`SEALED` lists every column that holds the resident's words or what
+they reveal (roles, safety levels, flow names, topic statuses, meeting and due
+dates, safety events). When a passphrase is set these hold padded AES-GCM
+ciphertext bound to their row; re-keying walks this list, so a new column must
+be added here or it would stay in plaintext. Row ids, parent ids, ordering
+positions, creation and update times and the done flag of follow-ups stay
+plain, so the store can join and order without decrypting; the README's
+privacy section lists them.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from companion.journal.errors import JournalCorruptError, JournalNewerSchemaError
+from companion.journal.errors import (
+    JournalCorruptError,
+    JournalMissingTableError,
+    JournalNewerSchemaError,
+)
 
-SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "sessions": ("flow", "summary"),
-    "messages": ("role", "text", "safety_level", "privacy"),
-    "checkins": ("answers", "scores"),
-    "topics": ("topic_id", "title", "rationale", "card_ids", "resident_words", "questions"),
-    "meetings": ("agenda", "notes"),
-    "follow_ups": ("text", "owner"),
-    "safety_events": ("level", "reasons"),
+
+@dataclass(frozen=True)
+class SealedTable:
+    """The sealed columns of one table and the column naming the row's parent."""
+
+    columns: tuple[str, ...]
+    parent: str | None = None
+    """Bound into every sealed value with the row id (a message cannot move sessions)."""
+
+
+SEALED: dict[str, SealedTable] = {
+    "sessions": SealedTable(("flow", "summary", "safety")),
+    "messages": SealedTable(("role", "text", "safety_level", "privacy"), "session_id"),
+    "checkins": SealedTable(("answers", "scores")),
+    "topics": SealedTable(("topic_id", "title", "rationale", "card_ids", "resident_words",
+                           "questions", "status"), "session_id"),
+    "meetings": SealedTable(("date", "agenda", "notes")),
+    "follow_ups": SealedTable(("text", "owner", "due_date"), "meeting_id"),
+    "safety_plan": SealedTable(("parts",)),
 }
+SEALED_COLUMNS: dict[str, tuple[str, ...]] = {t: spec.columns for t, spec in SEALED.items()}
+META_SEALED_KEYS = ("safety", "safety_next")
+"""``meta`` rows whose value is sealed: safety events without a session, the next event id."""
+
+SAFETY_BUCKET = 1024
+"""Minimum padded size of a session's safety events, so none and a few look alike."""
+MESSAGE_BUCKET = 2048
+"""Minimum padded size of a message's text: the crisis reply (resources, ~1.1 kB) must
+look like any short message, or its size would tell that a crisis screen fired."""
 
 TOPIC_STATUSES = ("suggested", "accepted", "dismissed", "shared", "discussed")
 
@@ -99,15 +128,54 @@ CREATE TABLE safety_events (
 );
 """
 
-# (version, description, apply). Append only; never edit a released migration.
-Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
+_V4 = """
+ALTER TABLE sessions ADD COLUMN safety;     -- sealed JSON: the session's safety events
+CREATE TABLE topics_v3 (
+    id INTEGER PRIMARY KEY,
+    topic_id,                               -- sealed
+    title,                                  -- sealed
+    rationale,                              -- sealed
+    card_ids,                               -- sealed JSON
+    resident_words,                         -- sealed JSON
+    questions,                              -- sealed JSON
+    status NOT NULL,                        -- sealed (checked by the store)
+    session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+INSERT INTO topics_v3 SELECT id, topic_id, title, rationale, card_ids, resident_words,
+    questions, status, session_id, position, created_at, updated_at FROM topics;
+DROP TABLE topics;
+ALTER TABLE topics_v3 RENAME TO topics
+"""
+
+
+def _v4(conn: sqlite3.Connection, codec: Any, path: Path) -> None:
+    from companion.journal import reseal
+
+    _run_script(conn, _V4)
+    reseal.upgrade_to_format_2(conn, codec, path)
+
+
+# (version, description, apply(conn, codec, path)). Append only; never edit a released
+# migration. They run after the passphrase is checked, so one may re-seal values.
+Migration = tuple[int, str, Callable[[sqlite3.Connection, Any, Path], None]]
 MIGRATIONS: list[Migration] = [
     (1, "sessions, messages, check-ins, topics, meetings, follow-ups, safety events",
-     lambda conn: _run_script(conn, _V1)),
+     lambda conn, codec, path: _run_script(conn, _V1)),
     # What the resident chose for a message holding possible patient identifiers:
     # "keep" (stored as typed) or "redact"; NULL when none were found. Sealed.
     (2, "messages.privacy: the resident's choice about identifiers in a message",
-     lambda conn: _run_script(conn, "ALTER TABLE messages ADD COLUMN privacy")),
+     lambda conn, codec, path: _run_script(conn, "ALTER TABLE messages ADD COLUMN privacy")),
+    # The resident's personal safety plan: one row, its six parts as sealed JSON.
+    (3, "safety_plan: the resident's personal safety plan (sealed JSON)",
+     lambda conn, codec, path: _run_script(conn, "CREATE TABLE safety_plan (id INTEGER "
+                                                 "PRIMARY KEY, parts, updated_at TEXT NOT NULL)")),
+    # Sealed-format 2: padded values bound to their row; topic statuses, meeting and due
+    # dates sealed; safety events move into their session's sealed value.
+    (4, "sealed-format 2: padding, row-bound values, sealed statuses, dates and safety events",
+     _v4),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -149,8 +217,12 @@ def check_version(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> list[int]:
-    """Apply the missing migrations in order, in one transaction; return those applied."""
+def migrate(conn: sqlite3.Connection, path: Path, codec: Any) -> list[int]:
+    """Apply the missing migrations in order, in one transaction; return those applied.
+
+    ``codec`` is the journal's (its passphrase already checked): a migration that
+    changes the sealed format re-seals with it.
+    """
     version = check_version(conn, path)
     pending = [m for m in MIGRATIONS if m[0] > version]
     if not pending:
@@ -163,13 +235,61 @@ def migrate(conn: sqlite3.Connection, path: Path) -> list[int]:
                 "description TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
         for number, description, apply in pending:
-            apply(conn)
+            apply(conn, codec, path)
             conn.execute(
                 "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
                 (number, description, now_iso()),
             )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return [m[0] for m in pending]
+
+
+_EXPECTED: dict[int, dict[str, set[str]]] = {}
+
+
+def expected_tables(version: int) -> dict[str, set[str]]:
+    """Table -> columns of a journal at ``version`` (built once in memory)."""
+    if version not in _EXPECTED:
+        from companion.journal.crypto import PlainCodec
+
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                         "description TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            for number, _, apply in MIGRATIONS:
+                if number <= version:
+                    apply(conn, PlainCodec(), Path(":memory:"))
+            _EXPECTED[version] = _tables(conn)
+        finally:
+            conn.close()
+    return _EXPECTED[version]
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {name: {r[1] for r in conn.execute(f"PRAGMA table_info('{name}')")}
+            for name in names}
+
+
+def check_tables(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Refuse a journal missing a table or column its version has (before any write).
+
+    Raises:
+        JournalMissingTableError: naming what is missing.
+    """
+    if version == 0:
+        return
+    found = _tables(conn)
+    missing = []
+    for table, columns in expected_tables(version).items():
+        if table not in found:
+            missing.append(table)
+        else:
+            missing += [f"{table}.{c}" for c in sorted(columns - found[table])]
+    if missing:
+        raise JournalMissingTableError(path, missing)

@@ -3,6 +3,12 @@
 Saving a message is one short transaction (one INSERT, one commit in WAL mode),
 so a crash loses at most the message being written; everything committed
 before it survives.
+
+A session's safety events live inside the session row, in one sealed JSON
+value padded to :data:`~companion.journal.schema.SAFETY_BUCKET`: in a locked
+journal no row, time or size tells whether a session had any. Events recorded
+without a session live in the sealed ``meta`` row ``safety``; event ids come
+from the sealed ``meta`` row ``safety_next``.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any
 
 from companion import checkin as checkin_items
 from companion.journal.base import StoreBase, iso_date, text_list
-from companion.journal.errors import JournalValueError
+from companion.journal.errors import JournalCorruptError, JournalValueError
 from companion.journal.records import SAFETY_LEVELS, Checkin, Message, SafetyEvent, SessionRecord
 from companion.journal.schema import now_iso
 
@@ -28,12 +34,15 @@ class SessionRecords(StoreBase):
         if not isinstance(flow, str) or not flow.strip():
             raise JournalValueError("session flow must be a non-empty string")
         with self._tx() as conn:
-            cur = conn.execute(
-                "INSERT INTO sessions (flow, started_at, summary) VALUES (?, ?, ?)",
-                (self._seal("sessions", "flow", flow), now_iso(),
-                 self._seal_json("sessions", "summary", {})),
+            sid = self._next_id(conn, "sessions")
+            conn.execute(
+                "INSERT INTO sessions (id, flow, started_at, summary, safety) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (sid, self._seal("sessions", "flow", flow, sid), now_iso(),
+                 self._seal_json("sessions", "summary", {}, sid),
+                 self._seal_json("sessions", "safety", [], sid)),
             )
-            return _row_id(cur)
+            return sid
 
     def add_message(
         self, session_id: int, role: str, text: str, safety_level: str = "none",
@@ -54,15 +63,18 @@ class SessionRecords(StoreBase):
                 f"message privacy must be keep, redact or None, got {privacy!r}")
         with self._tx() as conn:
             self._require(conn, "sessions", "session", session_id)
-            cur = conn.execute(
-                "INSERT INTO messages (session_id, role, text, safety_level, created_at, "
-                "privacy) VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, self._seal("messages", "role", role),
-                 self._seal("messages", "text", text),
-                 self._seal("messages", "safety_level", safety_level), now_iso(),
-                 self._seal("messages", "privacy", privacy)),
+            mid = self._next_id(conn, "messages")
+
+            def seal(column: str, value: str | None) -> Any:
+                return self._seal("messages", column, value, mid, session_id)
+
+            conn.execute(
+                "INSERT INTO messages (id, session_id, role, text, safety_level, created_at, "
+                "privacy) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (mid, session_id, seal("role", role), seal("text", text),
+                 seal("safety_level", safety_level), now_iso(), seal("privacy", privacy)),
             )
-            return _row_id(cur)
+            return mid
 
     def end_session(self, session_id: int, summary: Mapping[str, Any]) -> None:
         """Close a session with its summary (a JSON-serialisable mapping)."""
@@ -72,7 +84,8 @@ class SessionRecords(StoreBase):
             self._require(conn, "sessions", "session", session_id)
             conn.execute(
                 "UPDATE sessions SET ended_at = ?, summary = ? WHERE id = ?",
-                (now_iso(), self._seal_json("sessions", "summary", dict(summary)), session_id),
+                (now_iso(), self._seal_json("sessions", "summary", dict(summary), session_id),
+                 session_id),
             )
 
     def sessions(self, query: str | None = None) -> list[SessionRecord]:
@@ -114,21 +127,23 @@ class SessionRecords(StoreBase):
                 "FROM messages WHERE session_id = ? ORDER BY id",
                 (session_id,),
             ).fetchall()
-        return [
-            Message(
-                id=r[0], session_id=r[1], role=self._open("messages", "role", r[2]) or "",
-                text=self._open("messages", "text", r[3]) or "", created_at=r[4],
-                safety_level=self._open("messages", "safety_level", r[5]) or "none",
-                privacy=self._open("messages", "privacy", r[6]),
-            )
-            for r in rows
-        ]
+        return [self._message_from_row(r) for r in rows]
+
+    def _message_from_row(self, r: Sequence[Any]) -> Message:
+        def opened(column: str, value: Any) -> str | None:
+            return self._open("messages", column, value, r[0], r[1])
+
+        return Message(
+            id=r[0], session_id=r[1], role=opened("role", r[2]) or "",
+            text=opened("text", r[3]) or "", created_at=r[4],
+            safety_level=opened("safety_level", r[5]) or "none", privacy=opened("privacy", r[6]),
+        )
 
     def _session_from_row(self, row: Sequence[Any]) -> SessionRecord:
         return SessionRecord(
-            id=row[0], flow=self._open("sessions", "flow", row[1]) or "",
+            id=row[0], flow=self._open("sessions", "flow", row[1], row[0]) or "",
             started_at=row[2], ended_at=row[3],
-            summary=self._open_json("sessions", "summary", row[4], {}),
+            summary=self._open_json("sessions", "summary", row[4], row[0], default={}),
             message_count=int(row[5]),
         )
 
@@ -143,33 +158,65 @@ class SessionRecords(StoreBase):
     ) -> int:
         """Record a concern/crisis screen result locally (it is never shared)."""
         _check_level(level, "safety event level")
+        reasons = text_list(reasons, "reasons")
         with self._tx() as conn:
             if session_id is not None:
                 self._require(conn, "sessions", "session", session_id)
-            cur = conn.execute(
-                "INSERT INTO safety_events (session_id, level, reasons, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (session_id, self._seal("safety_events", "level", level),
-                 self._seal_json("safety_events", "reasons", text_list(reasons, "reasons")),
-                 now_iso()),
-            )
-            return _row_id(cur)
+            event_id = self._take_safety_id(conn)
+            events = self._safety_of(conn, session_id)
+            events.append({"id": event_id, "level": level, "reasons": reasons,
+                           "created_at": now_iso()})
+            self._store_safety(conn, session_id, events)
+            return event_id
 
     def safety_events(self, session_id: int | None = None) -> list[SafetyEvent]:
         """Safety events oldest first, all or of one session."""
-        sql = "SELECT id, session_id, level, reasons, created_at FROM safety_events"
-        params: tuple[Any, ...] = ()
-        if session_id is not None:
-            sql, params = sql + " WHERE session_id = ?", (session_id,)
+        found: list[tuple[int | None, Any]]
         with self._read() as conn:
-            rows = conn.execute(sql + " ORDER BY id", params).fetchall()
-        return [
-            SafetyEvent(
-                id=r[0], session_id=r[1], level=self._open("safety_events", "level", r[2]) or "",
-                reasons=self._open_json("safety_events", "reasons", r[3], []), created_at=r[4],
-            )
-            for r in rows
+            if session_id is not None:
+                found = [(session_id, e) for e in self._safety_of(conn, session_id)]
+            else:
+                found = [(None, e) for e in self._safety_of(conn, None)]
+                for (sid,) in conn.execute("SELECT id FROM sessions ORDER BY id").fetchall():
+                    found += [(sid, e) for e in self._safety_of(conn, sid)]
+        events = [
+            SafetyEvent(id=int(e["id"]), session_id=sid, level=str(e["level"]),
+                        reasons=list(e.get("reasons") or []), created_at=str(e["created_at"]))
+            for sid, e in found
         ]
+        return sorted(events, key=lambda e: e.id)
+
+    def _safety_of(self, conn: sqlite3.Connection, session_id: int | None) -> list[Any]:
+        """The sealed event list of a session (or of no session); [] when there is none."""
+        if session_id is None:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'safety'").fetchone()
+            value = self._open_json("meta", "safety", row[0], "safety") if row else None
+        else:
+            row = conn.execute("SELECT safety FROM sessions WHERE id = ?",
+                               (session_id,)).fetchone()
+            value = self._open_json("sessions", "safety", row[0], session_id) if row else None
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+            raise JournalCorruptError(self.path, "a session's safety events are malformed")
+        return value
+
+    def _store_safety(self, conn: sqlite3.Connection, session_id: int | None,
+                      events: list[Any]) -> None:
+        if session_id is None:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('safety', ?)",
+                         (self._seal_json("meta", "safety", events, "safety"),))
+        else:
+            conn.execute("UPDATE sessions SET safety = ? WHERE id = ?",
+                         (self._seal_json("sessions", "safety", events, session_id), session_id))
+
+    def _take_safety_id(self, conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'safety_next'").fetchone()
+        text = self._open("meta", "safety_next", row[0], "safety_next") if row else None
+        event_id = int(text) if text and text.isdigit() else 1
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('safety_next', ?)",
+                     (self._seal("meta", "safety_next", str(event_id + 1), "safety_next"),))
+        return event_id
 
     # -- check-ins -----------------------------------------------------------
     def add_checkin(
@@ -183,12 +230,13 @@ class SessionRecords(StoreBase):
         scores = checkin_items.score(clean)
         day, created = iso_date(date, "check-in date"), now_iso()
         with self._tx() as conn:
-            cur = conn.execute(
-                "INSERT INTO checkins (date, created_at, answers, scores) VALUES (?, ?, ?, ?)",
-                (day, created, self._seal_json("checkins", "answers", clean),
-                 self._seal_json("checkins", "scores", scores)),
+            new_id = self._next_id(conn, "checkins")
+            conn.execute(
+                "INSERT INTO checkins (id, date, created_at, answers, scores) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (new_id, day, created, self._seal_json("checkins", "answers", clean, new_id),
+                 self._seal_json("checkins", "scores", scores, new_id)),
             )
-            new_id = _row_id(cur)
         return Checkin(id=new_id, date=day, created_at=created, answers=clean, scores=scores)
 
     def checkins(self) -> list[Checkin]:
@@ -200,8 +248,8 @@ class SessionRecords(StoreBase):
         return [
             Checkin(
                 id=r[0], date=r[1], created_at=r[2],
-                answers=self._open_json("checkins", "answers", r[3], {}),
-                scores=self._open_json("checkins", "scores", r[4], {}),
+                answers=self._open_json("checkins", "answers", r[3], r[0], default={}),
+                scores=self._open_json("checkins", "scores", r[4], r[0], default={}),
             )
             for r in rows
         ]
@@ -215,8 +263,3 @@ def _check_level(level: str, field: str) -> None:
     if level not in SAFETY_LEVELS:
         raise JournalValueError(f"{field} must be one of {', '.join(SAFETY_LEVELS)}, got {level!r}")
 
-
-def _row_id(cursor: sqlite3.Cursor) -> int:
-    """The id of the row an INSERT just wrote."""
-    assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
-    return cursor.lastrowid

@@ -1,12 +1,18 @@
 """The `Journal`: the one way the companion reads and writes the resident's private store.
 
 Opening takes an exclusive lock, validates the file without writing (corrupt,
-newer-schema and locked journals raise and are left untouched), switches to WAL,
-runs migrations, and unlocks the codec. With a passphrase every sealed column is
-AES-GCM ciphertext; changing or removing the passphrase re-seals every row in
-one transaction, then vacuums and truncates the WAL so no old copy is left.
-``secure_delete`` zeroes deleted content and ``temp_store=MEMORY`` keeps SQLite
-temp data off disk.
+empty, newer-schema, locked and incomplete journals raise and are left
+untouched), switches to WAL, checks the passphrase, then runs migrations (one
+transaction, which may re-seal every value into the current format). A new
+journal is built under a temporary name and linked into place, so a crash
+never leaves a 0-byte journal behind. With a passphrase every sealed column
+is padded AES-GCM ciphertext bound to its row; changing or removing the
+passphrase re-seals every row in one transaction, then vacuums and truncates
+the WAL so no old copy is left. That clean-up is recorded as pending in the
+same transaction: when it fails (a nearly full disk) the change stands, the
+error says so (:class:`JournalCleanupError`), and it is retried at each open
+and by :meth:`Journal.compact`. ``secure_delete`` zeroes deleted content and
+``temp_store=MEMORY`` keeps SQLite temp data off disk.
 """
 
 from __future__ import annotations
@@ -17,19 +23,20 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from companion.journal import files, schema
+from companion.journal import faults, files, reseal, schema
 from companion.journal.base import RecordNotFoundError
 from companion.journal.crypto import AesGcmCodec, KdfParams, PlainCodec, codec_for
 from companion.journal.errors import (
-    JournalCorruptError,
+    JournalCleanupError,
     JournalError,
-    JournalFileError,
-    JournalLockedError,
+    JournalKeyDataError,
     JournalValueError,
     PassphraseRequiredError,
+    WeakPassphraseError,
     WrongPassphraseError,
 )
 from companion.journal.mentoring import MentoringRecords
+from companion.journal.plan import PlanRecords
 from companion.journal.sessions import SessionRecords
 
 log = logging.getLogger(__name__)
@@ -39,15 +46,25 @@ log = logging.getLogger(__name__)
 # adds an fsync per message (~4-8 ms on a VM disk), see benchmarks/bench_journal.py.
 SYNCHRONOUS = "NORMAL"
 
-# Tables counted (and emptied) by delete_all, in the order they are reported.
-COUNTED_TABLES = (
+# Tables counted (and emptied) by delete_all, in the order they are reported; the
+# safety events (None: sealed inside their sessions) are counted from their sessions.
+COUNTED_TABLES: tuple[tuple[str, str | None], ...] = (
     ("sessions", "sessions"), ("messages", "messages"), ("checkins", "checkins"),
     ("topics", "topics"), ("meetings", "meetings"), ("follow_ups", "follow_ups"),
-    ("safety_events", "safety_events"),
+    ("safety_events", None), ("safety_plan", "safety_plan"),
 )
 
+MIN_PASSPHRASE_CHARS = 8
+"""New passphrases shorter than this are refused (journals with older ones still open)."""
 
-class Journal(SessionRecords, MentoringRecords):
+CLEANUP_KEY = "cleanup"
+"""``meta`` row present while old copies may remain in the file (a scrub is owed);
+written by :meth:`StoreBase._owe_cleanup`."""
+
+RETRY_CLEANUP = "until it succeeds, {what} may remain inside the journal file."
+
+
+class Journal(SessionRecords, MentoringRecords, PlanRecords):
     """The resident's private journal (SQLite, WAL, optional field encryption)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: files.FileLock,
@@ -66,46 +83,53 @@ class Journal(SessionRecords, MentoringRecords):
         Args:
             path: the database file; defaults to ``companion.paths.journal_path()``.
             passphrase: needed for an encrypted journal; for a new (empty) journal it
-                turns encryption on. Ignored, with a warning, for an unencrypted journal
-                that already holds records: use :meth:`set_passphrase` for that.
+                turns encryption on (at least :data:`MIN_PASSPHRASE_CHARS` characters).
+                Ignored, with a warning, for an unencrypted journal that already holds
+                records: use :meth:`set_passphrase` for that.
 
         Raises:
-            JournalLockedError, JournalCorruptError, JournalNewerSchemaError,
-            PassphraseRequiredError, WrongPassphraseError.
+            JournalLockedError, JournalCorruptError (and its kinds: tampered, missing
+            table, damaged key settings), JournalEmptyFileError, JournalDiskFullError,
+            JournalReadOnlyError, JournalNewerSchemaError, PassphraseRequiredError,
+            WrongPassphraseError, WeakPassphraseError. Each leaves the file as it was.
         """
+        default = path is None
         if path is None:
-            from companion.paths import ensure_data_dir, journal_path
+            from companion.paths import journal_path
 
-            ensure_data_dir()
             path = journal_path()
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if default:
+                from companion.paths import ensure_data_dir
+
+                ensure_data_dir()
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise faults.from_os_error(path, exc) from exc
         lock = files.FileLock(path)
         lock.acquire()
         conn: sqlite3.Connection | None = None
         try:
+            if not path.exists():
+                files.create(path)
             conn = files.connect(path)
-            schema.check_version(conn, path)
+            version = schema.check_version(conn, path)
+            schema.check_tables(conn, path, version)
             _configure(conn)
-            schema.migrate(conn, path)
             codec = _unlock(conn, path, passphrase, is_new=_is_empty(conn))
-        except sqlite3.OperationalError as exc:
+            schema.migrate(conn, path, codec)
+        except sqlite3.Error as exc:
             _close_quietly(conn, lock)
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise JournalLockedError(path, str(exc)) from exc
-            if "unable to open" in str(exc) or "readonly" in str(exc) or "I/O" in str(exc):
-                raise JournalFileError(
-                    path, f"The journal {path} cannot be opened ({exc}). It has not been changed."
-                ) from exc
-            raise JournalCorruptError(path, str(exc)) from exc
-        except sqlite3.DatabaseError as exc:
-            _close_quietly(conn, lock)
-            raise JournalCorruptError(path, str(exc)) from exc
+            raise faults.from_sqlite_error(path, exc) from exc
         except BaseException:
             _close_quietly(conn, lock)
             raise
-        log.info("opened journal %s (encrypted=%s)", path, codec.encrypted)
-        return cls(path, conn, lock, codec)
+        log.info("opened journal %s (encrypted=%s, schema %s)", path, codec.encrypted,
+                 schema.SCHEMA_VERSION)
+        journal = cls(path, conn, lock, codec)
+        journal._retry_cleanup()
+        return journal
 
     def close(self) -> None:
         """Checkpoint the WAL into the database and release the lock."""
@@ -115,8 +139,9 @@ class Journal(SessionRecords, MentoringRecords):
                 return
             try:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:  # pragma: no cover - best effort, data is committed
-                log.exception("checkpoint on close failed")
+            except sqlite3.Error as exc:  # best effort: the data is committed in the WAL
+                log.warning("checkpoint on close failed: %s",
+                            getattr(exc, "sqlite_errorname", type(exc).__name__))
             conn.close()
             self._conn = None  # type: ignore[assignment]
             self._lock.release()
@@ -138,20 +163,47 @@ class Journal(SessionRecords, MentoringRecords):
 
     # -- passphrase ----------------------------------------------------------
     def set_passphrase(self, new: str) -> None:
-        """Encrypt an unencrypted journal under ``new``."""
+        """Encrypt an unencrypted journal under ``new``.
+
+        Raises:
+            JournalCleanupError: the journal *is* encrypted now; only scrubbing the
+                old plaintext copies out of the file failed (retried later).
+        """
         if self.is_encrypted:
             raise JournalError("the journal is already encrypted; use change_passphrase")
-        self._rekey(_new_codec(new))
+        self._rekey(_new_codec(new), "set the passphrase of",
+                    "The passphrase was not set: the journal stays unencrypted.",
+                    "The passphrase is set: the journal is encrypted and only the new "
+                    "passphrase opens it.", "older unencrypted copies of entries")
 
     def change_passphrase(self, old: str, new: str) -> None:
-        """Re-encrypt everything under ``new``; ``old`` must be the current passphrase."""
+        """Re-encrypt everything under ``new``; ``old`` must be the current passphrase.
+
+        The key is derived with today's :data:`~companion.journal.crypto.DEFAULT_KDF`
+        cost, so this is also how a journal with older parameters is upgraded.
+
+        Raises:
+            JournalCleanupError: the change *is* committed (only the new passphrase
+                opens the journal); only scrubbing the old copies failed.
+        """
         self._verify(old)
-        self._rekey(_new_codec(new))
+        self._rekey(_new_codec(new), "change the passphrase of",
+                    "The passphrase was not changed: the old one still opens the journal.",
+                    "The passphrase was changed: from now on only the new passphrase opens "
+                    "the journal.", "copies sealed under the old passphrase")
 
     def remove_passphrase(self, old: str) -> None:
-        """Decrypt the journal (store plaintext); ``old`` must be the current passphrase."""
+        """Decrypt the journal (store plaintext); ``old`` must be the current passphrase.
+
+        Raises:
+            JournalCleanupError: the journal *is* unencrypted now; only scrubbing the
+                old encrypted copies failed.
+        """
         self._verify(old)
-        self._rekey((PlainCodec(), None))
+        self._rekey((PlainCodec(), None), "remove the passphrase of",
+                    "The passphrase was not removed: it still opens the journal.",
+                    "The passphrase was removed: the journal is no longer encrypted.",
+                    "old encrypted copies")
 
     def _verify(self, passphrase: str) -> None:
         if not self.is_encrypted:
@@ -159,58 +211,111 @@ class Journal(SessionRecords, MentoringRecords):
         with self._read() as conn:
             _unlock(conn, self.path, passphrase, is_new=False)
 
-    def _rekey(self, new: tuple[PlainCodec | AesGcmCodec, KdfParams | None]) -> None:
+    def _rekey(self, new: tuple[PlainCodec | AesGcmCodec, KdfParams | None], doing: str,
+               not_done: str, done: str, leftover: str) -> None:
         codec, params = new
-        with self._tx() as conn:
-            for table, columns in schema.SEALED_COLUMNS.items():
-                rows = conn.execute(f"SELECT id, {', '.join(columns)} FROM {table}").fetchall()
-                assignments = ", ".join(f"{c} = ?" for c in columns)
-                for row in rows:
-                    values = [
-                        codec.seal(self._open(table, c, v), f"{table}.{c}")
-                        for c, v in zip(columns, row[1:], strict=True)
-                    ]
-                    conn.execute(
-                        f"UPDATE {table} SET {assignments} WHERE id = ?", (*values, row[0])
-                    )
+        with self._tx(doing, not_done) as conn:
+            reseal.reseal_all(conn, self.path, self._codec, codec)
             conn.execute("DELETE FROM meta WHERE key IN ('kdf', 'verifier')")
             if params is not None:
                 assert isinstance(codec, AesGcmCodec)
                 _store_key_meta(conn, codec, params)
+            self._owe_cleanup(conn)
         self._codec = codec
-        self._scrub()
+        log.info("journal re-keyed (encrypted=%s)", codec.encrypted)
+        self._scrub_or_explain(done, RETRY_CLEANUP.format(what=leftover))
+
+    # -- clean-up of old copies ----------------------------------------------
+    def compact(self) -> None:
+        """Rewrite the file and empty the WAL: old copies of changed or deleted data go.
+
+        Raises:
+            JournalDiskFullError, JournalError: the clean-up failed; nothing was lost.
+        """
+        try:
+            self._scrub()
+        except sqlite3.Error as exc:
+            raise faults.from_sqlite_error(self.path, exc, "clean up") from exc
+
+    @property
+    def cleanup_pending(self) -> bool:
+        """True while a clean-up failed and old copies may still be in the file."""
+        with self._read() as conn:
+            return conn.execute("SELECT 1 FROM meta WHERE key = ?",
+                                (CLEANUP_KEY,)).fetchone() is not None
 
     def _scrub(self) -> None:
         """Rewrite the file and empty the WAL so no old (plaintext) copy remains."""
         with self._read() as conn:
-            conn.execute("VACUUM")
+            _vacuum(conn)
+            conn.execute("DELETE FROM meta WHERE key = ?", (CLEANUP_KEY,))
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _scrub_or_explain(self, done: str, leftover: str) -> None:
+        """Scrub after a committed change; if that fails, say what *did* happen."""
+        try:
+            self._scrub()
+        except sqlite3.Error as exc:
+            fault = faults.from_sqlite_error(self.path, exc, "clean up")
+            reason = ("the disk is too full" if "disk space" in str(fault)
+                      else str(exc) or type(exc).__name__)
+            log.warning("clean-up after a committed change failed: %s",
+                        getattr(exc, "sqlite_errorname", type(exc).__name__))
+            raise JournalCleanupError(self.path, done, leftover, reason) from exc
+
+    def _retry_cleanup(self) -> None:
+        """At open: finish a clean-up that failed before (best effort, never raises)."""
+        try:
+            if self.cleanup_pending:
+                self._scrub()
+                log.info("a pending clean-up of old copies finished")
+        except sqlite3.Error as exc:
+            log.warning("a pending clean-up of old copies failed again: %s",
+                        getattr(exc, "sqlite_errorname", type(exc).__name__))
 
     # -- deletion ------------------------------------------------------------
     def delete_session(self, session_id: int) -> dict[str, int]:
-        """Delete a session with its messages, topics and safety events; return counts."""
-        with self._tx() as conn:
+        """Delete a session with its messages, topics and safety events; return counts.
+
+        Raises:
+            JournalCleanupError: the session *is* deleted; scrubbing its old copies
+                out of the file failed (retried later).
+        """
+        with self._tx("delete from") as conn:
             self._require(conn, "sessions", "session", session_id)
             counts = {
                 table: conn.execute(
                     f"SELECT COUNT(*) FROM {table} WHERE session_id = ?", (session_id,)
                 ).fetchone()[0]
-                for table in ("messages", "topics", "safety_events")
+                for table in ("messages", "topics")
             }
+            counts["safety_events"] = len(self._safety_of(conn, session_id))
             conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-        self._scrub()
+            self._owe_cleanup(conn)
+        self._scrub_or_explain(f"Session {session_id} was deleted.",
+                               RETRY_CLEANUP.format(what="its words"))
         return {"sessions": 1, **counts}
 
     def delete_all(self) -> dict[str, int]:
-        """Delete every record (the passphrase, if any, stays); return counts per kind."""
-        with self._tx() as conn:
+        """Delete every record (the passphrase, if any, stays); return counts per kind.
+
+        Raises:
+            JournalCleanupError: everything *is* deleted; scrubbing the old copies
+                out of the file failed (retried later).
+        """
+        with self._tx("delete from") as conn:
             counts = {
-                name: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                name: (conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] if table
+                       else len(self.safety_events()))
                 for name, table in COUNTED_TABLES
             }
             for _, table in reversed(COUNTED_TABLES):
-                conn.execute(f"DELETE FROM {table}")
-        self._scrub()
+                if table:
+                    conn.execute(f"DELETE FROM {table}")
+            self._store_safety(conn, None, [])
+            self._owe_cleanup(conn)
+        self._scrub_or_explain("Everything in the journal was deleted.",
+                               RETRY_CLEANUP.format(what="the deleted words"))
         return counts
 
     # -- export --------------------------------------------------------------
@@ -223,6 +328,7 @@ class Journal(SessionRecords, MentoringRecords):
             "topics": [t.to_dict() for t in self.topics()],
             "meetings": [m.to_dict() for m in reversed(self.meetings())],
             "open_follow_ups": [f.to_dict() for f in self.open_follow_ups()],
+            "safety_plan": self.safety_plan(),
         }
 
     def export(self, format: str = "md") -> str:  # noqa: A002 - the public name in the contract
@@ -242,11 +348,17 @@ def _close_quietly(conn: sqlite3.Connection | None, lock: files.FileLock) -> Non
     lock.release()
 
 
+def _vacuum(conn: sqlite3.Connection) -> None:
+    """The step that needs free space (a whole new copy); a seam for fault tests."""
+    conn.execute("VACUUM")
+
+
 def _is_empty(conn: sqlite3.Connection) -> bool:
     """True when no record exists yet (a passphrase given now simply turns encryption on)."""
-    return not any(
-        conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() for _, table in COUNTED_TABLES
-    )
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    counted = [table for _, table in COUNTED_TABLES if table] + ["safety_events"]
+    return not any(conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+                   for table in counted if table in present)  # older schemas lack newer ones
 
 
 def _configure(conn: sqlite3.Connection) -> None:
@@ -260,6 +372,8 @@ def _configure(conn: sqlite3.Connection) -> None:
 def _new_codec(passphrase: str) -> tuple[AesGcmCodec, KdfParams]:
     if not isinstance(passphrase, str) or not passphrase:
         raise JournalValueError("the new passphrase must not be empty")
+    if len(passphrase) < MIN_PASSPHRASE_CHARS:
+        raise WeakPassphraseError(MIN_PASSPHRASE_CHARS)
     params = KdfParams.fresh()
     return codec_for(passphrase, params), params
 
@@ -276,10 +390,13 @@ def _unlock(conn: sqlite3.Connection, path: Path, passphrase: str | None,
     """The codec for this journal, checking the passphrase against the stored verifier."""
     meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('kdf', 'verifier')"))
     if "kdf" not in meta:
+        if "verifier" in meta:
+            raise JournalKeyDataError(path, "meta.kdf is missing")
         if passphrase and is_new:
             codec, params = _new_codec(passphrase)
             conn.execute("BEGIN IMMEDIATE")
             try:
+                reseal.reseal_all(conn, path, PlainCodec(), codec)
                 _store_key_meta(conn, codec, params)
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -289,12 +406,21 @@ def _unlock(conn: sqlite3.Connection, path: Path, passphrase: str | None,
         if passphrase:
             log.warning("journal %s is not encrypted; the passphrase was ignored", path)
         return PlainCodec()
+    try:
+        params = KdfParams.from_json(meta["kdf"])
+    except ValueError as exc:
+        raise JournalKeyDataError(path, str(exc)) from exc
+    if not isinstance(meta.get("verifier"), bytes):
+        raise JournalKeyDataError(path, "its passphrase check value is missing")
     if not passphrase:
         raise PassphraseRequiredError(path)
-    codec = codec_for(passphrase, KdfParams.from_json(meta["kdf"]))
-    if not codec.check_verifier(meta.get("verifier") or b""):
+    try:
+        codec = codec_for(passphrase, params)
+    except (ValueError, MemoryError) as exc:
+        raise JournalKeyDataError(path, "its cost parameters cannot be used") from exc
+    if not codec.check_verifier(meta["verifier"]):
         raise WrongPassphraseError(path)
     return codec
 
 
-__all__ = ["Journal", "RecordNotFoundError"]
+__all__ = ["MIN_PASSPHRASE_CHARS", "Journal", "RecordNotFoundError"]

@@ -6,45 +6,41 @@ Public API (see docs/DESIGN.md, "Privacy")::
     redact(text, spans=None) -> str     # spans replaced by [PATIENT], [MRN], [DATE], ...
     has_identifiers(text) -> bool
 
-Kinds and tags (``TAGS``): patient [PATIENT], mrn [MRN], id [ID], date [DATE], age [AGE],
-phone [PHONE] (phone, fax, pager), email [EMAIL], address [ADDRESS], room [ROOM], ssn [SSN].
+Kinds and tags (``TAGS``): patient [PATIENT], mrn [MRN], id [ID] (account, health plan,
+licence and other labelled numbers), date [DATE], age [AGE], phone [PHONE] (phone, fax,
+pager), email [EMAIL], address [ADDRESS], room [ROOM], ssn [SSN], location [LOCATION]
+(a town tied to a patient), device [DEVICE], vehicle [VEHICLE], url [URL], ip [IP].
 
-Why regexes and not a NER model: everything here must run offline with nothing
-downloaded. Presidio needs a spaCy model fetched at install/run time; the only
-spaCy English models published on PyPI are third-party re-uploads of
-``en_core_web_sm`` (unofficial mirrors, not maintained by spaCy's authors),
-and a general PERSON tagger cannot tell a patient from a colleague or from
-"Parkinson's" anyway, which is the distinction that matters here. So the guard
-is a set of Presidio-style recognisers (pattern + base score + context words +
-validator, ``recognizer.py``) tuned to how residents write, pure Python, about
-a millisecond per message, no dependencies.
+Why rules and a gazetteer, not a NER model: everything runs offline with nothing
+downloaded, and a general PERSON tagger cannot tell a patient from a colleague or
+from "Parkinson's", which is the distinction that matters here. The guard is a set of
+Presidio-style recognisers (pattern, base score, context words, validator:
+``recognizer.py``) plus a names finder (``people.py``: the 1990 US Census names in
+``data/names.tsv`` with capitalisation, position and clinical context).
 
-What it catches:
-- patient names with a title ("Mr. Jones", "Mrs Maria Lopez") or in clinical context
-  ("my patient Maria", "pt Jones", "patient named ...", "Maria in bed 4",
-  "Walter was admitted", "Rosa is my patient", "Baby Boy Smith") - ``names.py``;
-- MRNs ("MRN 4471823", "#4471823", "medical record number ..."), other labelled IDs
-  (account, insurance, member, policy, Medicaid, CSN, FIN, case, licence) and any bare
-  number of 7+ digits;
-- dates of birth in any common format ("DOB 3/4/1951", "born on March 4, 1931",
-  "born in 1929", "birthday is May 2") and full calendar dates (day, month and year)
-  near a patient event ("admitted", "died", "surgery", "patient", "Mrs" ...);
-- exact ages over 89 ("93-year-old", "aged 91", "ninety-four year old", "93F with CHF",
-  "she is 95,");
-- phone, fax and pager numbers (US and "+44 ..."), e-mail addresses, street addresses
-  ("42 Maple Street, Springfield, IL 62704", "lives on Elm Street", PO boxes),
-  room/bed numbers ("bed 12", "room 4B", "trauma bay 2"), social security numbers.
+What it catches (modules):
+- patient names with a title or "pt" (``names.py``) and without one (``people.py``):
+  "Delphine Arsenault", "Maria Gonzalez's husband", "mrs arsenault", "pt otieno", "the
+  Okafor twins"; a name once anchored as a patient's is caught everywhere in the message;
+- dates of birth and full dates near a patient event (``patterns.py``), and dates of service
+  without a year (``dates.py``): "admitted 9/9", "Aug 21st", "11/02 to 11/05", "on the 23rd";
+- ages over 89, phone/fax/pager, e-mail, SSN, MRN and other labelled numbers, any bare
+  number of 7+ digits, rooms and beds ("bed 12", "521B", "12B" after "in", "7W-18")
+  (``patterns.py``); streets, PO boxes, ZIPs and towns tied to a patient (``addresses.py``);
+  device serials, plates, VINs, URLs and IPs (``machine_ids.py``).
 
-What it does not catch (by design or by limit):
-- bare names with no clinical context ("Maria cried when I told her"), lower-case
-  names ("my patient maria"), nicknames, family members' names;
-- misspelt or spelled-out identifiers ("M R N four four seven ..."), lower-case
-  street names, partial dates of events ("admitted on 3/4"), ages written as decades
-  ("in her nineties", which HIPAA allows);
-- clinicians are never flagged: "Dr. Patel", "Nurse Kelly", "my attending Sam" are
-  colleagues, not patient identifiers;
-- shift dates and clinical numbers are left alone on purpose: "on 3/4 I worked nights",
-  "Monday", "PGY-2", "24-hour call", "3 admissions", "BP 120/80", "K 3.2", "80 hours".
+What it leaves alone on purpose: clinicians and the resident's own people ("Dr. Patel",
+"Nurse Kelly", "my co-resident Priya", "my wife Anna", names in the ``colleagues``
+setting), eponyms ("Parkinson's disease", "Whipple procedure"), titles of works ("Grey's
+Anatomy"), units ("5 West"), the resident's schedule ("On 3/18 I start my ICU rotation"),
+clinical numbers ("pain 8/10", "5/5 strength", "BP 90/60", "18G", "2L"), reference sites
+("mdcalc.com").
+
+Text is scanned after ``companion.textnorm`` normalisation (zero-width characters,
+look-alike letters), and spans are mapped back so redaction applies to the original.
+The scan is linear in the text (``ScanWork`` counts its steps). Quotes that admit an
+error or give case facts are a separate question (``disclosure.py``), asked before an
+export leaves the machine.
 
 Being a pattern matcher, it is a safety net that asks the resident, not a guarantee.
 """

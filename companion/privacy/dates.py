@@ -167,15 +167,15 @@ DATE_RECOGNIZERS: tuple[Recognizer, ...] = (
                    r"|Halloween|Valentine['’]s\s+Day|Independence\s+Day|the\s+Fourth\s+of\s+July"
                    r"|Mother['’]s\s+Day|Father['’]s\s+Day|Memorial\s+Day|Labor\s+Day))", I),
         0.7, group="v", validate=_patient_event,
-        trigger=re.compile(r"Christmas|Thanksgiving|Year|Easter|Halloween|Valentine|Independence"
-                           r"|Fourth|Mother|Father|Memorial|Labor"),
+        anchor=re.compile(r"Christmas|Thanksgiving|Year|Easter|Halloween|Valentine|Independence"
+                          r"|Fourth|Mother|Father|Memorial|Labor"), before=16, after=40,
     ),
 )
 
 DATE_RECOGNIZERS = anchored(DATE_RECOGNIZERS, {
     "date-numeric-partial": (DIGITS, -1),
     "date-month-day": (f"{DIGITS} jan january feb february mar march apr april may jun june jul "
-                       "july aug august sep sept september oct october nov november dec december "
-                       "the", -1),
+                       "july aug august sep sept september oct october nov november dec "
+                       "december", -1),
     "date-ordinal-day": ("on since until till by from to", -1),
 })

@@ -66,3 +66,10 @@ def is_word(word: str) -> bool:
     """True when ``word`` (any case) is an ordinary English word ("refused", "states")."""
     low = word.lower()
     return low in _words() or (low.endswith("s") and low[:-1] in _words())
+
+
+@lru_cache(maxsize=1)
+def common_first_names() -> frozenset[str]:
+    """First names at 30 per million or more that are not also words ("maria", "delphine")."""
+    return frozenset(name for name, info in _table().items()
+                     if info.is_first and info.first >= 30)

@@ -11,6 +11,7 @@ left alone unless the address goes on to a page of its own.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from companion.privacy.recognizer import DIGITS, Recognizer, anchored
 
@@ -95,3 +96,13 @@ MACHINE_RECOGNIZERS = anchored(MACHINE_RECOGNIZERS, {
     "vehicle-vin": (DIGITS, 17, 17),
     "ip-v4": (DIGITS, -1),
 })
+_ANCHORS = {
+    "url-path": (re.compile(rf"\.{_TLD}\b", I), 260, 210),
+    "url-scheme": (re.compile(r"://|www\.", I), 8, 210),
+    "ip-v6": (re.compile(r"[0-9a-f]:[0-9a-f]", I), 40, 40),
+}
+MACHINE_RECOGNIZERS = tuple(
+    replace(r, anchor=_ANCHORS[r.name][0], before=_ANCHORS[r.name][1],
+            after=_ANCHORS[r.name][2], trigger=None) if r.name in _ANCHORS else r
+    for r in MACHINE_RECOGNIZERS
+)

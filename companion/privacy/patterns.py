@@ -14,6 +14,7 @@ Span boundaries: the value only for labelled numbers ("MRN [MRN]", "DOB
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from companion.privacy.recognizer import DIGITS, OLD_AGE, Recognizer, anchored, words_pattern
 
@@ -303,4 +304,14 @@ RECOGNIZERS = anchored(RECOGNIZERS, {
     "age-pronoun": (OLD_AGE, 60, 16),
     "age-at": (OLD_AGE, 12, 24),
     "age-apposition": (OLD_AGE, 40, 8),
-}, {"email": "@", "phone-international": "+", "mrn-hash": "#"})
+})
+_ANCHORS = {
+    "email": (re.compile("@"), 64, 256),
+    "mrn-hash": (re.compile("#"), 0, 24),
+    "phone-international": (re.compile(r"\+"), 0, 32),
+}
+RECOGNIZERS = tuple(
+    replace(r, anchor=_ANCHORS[r.name][0], before=_ANCHORS[r.name][1],
+            after=_ANCHORS[r.name][2], trigger=None) if r.name in _ANCHORS else r
+    for r in RECOGNIZERS
+)

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from companion.privacy import people_words as words
-from companion.privacy.gazetteer import NameInfo, is_word, lookup
+from companion.privacy.gazetteer import NameInfo, common_first_names, is_word, lookup
 from companion.privacy.recognizer import ScanWork
 from companion.privacy.spans import Span
 
@@ -88,23 +88,27 @@ def _shape(base: str) -> str:
 def tokenize(text: str, work: ScanWork | None = None) -> list[_Token]:
     """Word tokens with their shape, possessive, sentence position and gazetteer entry."""
     tokens: list[_Token] = []
+    append = tokens.append
     previous_end = 0
     previous_low = ""
+    breaker = _SENTENCE_BREAK.search
     for match in _TOKEN.finditer(text):
         word = match.group()
-        possessive = word.endswith(("'s", "’s")) and len(word) > 2
+        start = match.start()
+        possessive = len(word) > 2 and (word.endswith("'s") or word.endswith("’s"))
         base = word[:-2] if possessive else word
-        gap = text[previous_end:match.start()]
-        breaks = gap != " " and bool(_SENTENCE_BREAK.search(gap))
-        if breaks and gap.strip() == "." and previous_low in _ABBREVIATIONS:
-            breaks = False
-        shape = _shape(base)
-        tokens.append(_Token(
-            match.start(), match.start() + len(base), word, base, base.lower(), possessive,
-            shape, not tokens or breaks, lookup(base) if shape == "title" else None,
-        ))
+        low = base.lower()
+        if start == previous_end + 1 and text[previous_end] == " ":
+            breaks = False  # the usual case: one space between two words
+        else:
+            gap = text[previous_end:start]
+            breaks = bool(breaker(gap)) and not (gap.strip() == "."
+                                                 and previous_low in _ABBREVIATIONS)
+        shape = "lower" if base.islower() else _shape(base)
+        append(_Token(start, start + len(base), word, base, low, possessive, shape,
+                      not tokens or breaks, lookup(base) if shape == "title" else None))
         previous_end = match.end()
-        previous_low = base.lower()
+        previous_low = low
     if work is not None:
         work.tokens += len(tokens)
     return tokens
@@ -292,7 +296,14 @@ class _Finder:
         n = len(tokens)
         while i < n:
             token = tokens[i]
-            if _name_like(token) or self._lower_anchored(i) or self._lower_full_name(i):
+            if token.shape == "title":
+                candidate = _name_like(token)
+            elif token.shape == "lower":
+                candidate = ((i > 0 and tokens[i - 1].low in _ANCHORS and self._lower_anchored(i))
+                             or (token.low in common_first_names() and self._lower_full_name(i)))
+            else:
+                candidate = False
+            if candidate:
                 j = self._extend(i)
                 if j - i < 3 + self._particles(i, j):  # four or more words are a title
                     head = tokens[i]

@@ -127,6 +127,9 @@ class Recognizer:
     """-1: the pattern starts at the keyword. N: it is searched from N characters before it."""
     after: int = 120
     """How far past the keyword a windowed search may reach."""
+    anchor: re.Pattern[str] | None = None
+    """Instead of keywords: a fast pattern (a literal such as "@") whose matches are the
+    keyword positions; the pattern is searched in the window around each."""
 
     def find(self, text: str, work: ScanWork | None = None,
              index: KeywordIndex | None = None) -> Iterator[Span]:
@@ -159,6 +162,12 @@ class Recognizer:
 
     def _matches(self, text: str, work: ScanWork | None,
                  index: KeywordIndex | None) -> Iterator[re.Match[str]]:
+        if self.anchor is not None:
+            spots = [(m.start(), m.end()) for m in self.anchor.finditer(text)]
+            if work is not None:
+                work.characters += len(text)
+            yield from self._windows(text, spots, work)
+            return
         if not self.keywords:
             if work is not None:
                 work.characters += len(text)
@@ -175,10 +184,16 @@ class Recognizer:
                 if match is not None:
                     yield match
             return
+        yield from self._windows(text, [(pos, index.ends.get(pos, pos)) for pos in positions],
+                                 work)
+
+    def _windows(self, text: str, spots: list[tuple[int, int]],
+                 work: ScanWork | None) -> Iterator[re.Match[str]]:
+        """Matches in the bounded window around each (start, end) spot, each match once."""
         last_end = -1
-        for pos in positions:
-            lo = max(0, pos - self.before)
-            hi = min(len(text), index.ends.get(pos, pos) + self.after)
+        for start, end in spots:
+            lo = max(0, start - self.before)
+            hi = min(len(text), end + self.after)
             if work is not None:
                 work.characters += hi - lo
             for match in self.pattern.finditer(text, lo, hi):

@@ -179,7 +179,8 @@ def is_humour(sentence: str) -> bool:
 _LITERAL = re.compile(
     r"\b(?:i mean it|i'?m not (?:joking|kidding)|not (?:a joke|joking|kidding)|"
     r"i (?:don'?t|do not) mean (?:by|it|that|figuratively|metaphorically|as a)|"
-    r"(?:literally|seriously) (?:want|going|thinking|planning))"
+    r"(?:literally|seriously) (?:want|going|thinking|planning)|for real|"
+    r"not (?:the|a) usual (?:\w+ )?joke|not funny anymore|kinda the plan)"
 )
 
 

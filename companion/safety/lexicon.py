@@ -95,6 +95,10 @@ def _suppression(rule: Rule, ctx: SentenceContext, match: re.Match[str],
     first_person = _first_person(sentence, match)
     if rule.needs_first_person and not first_person:
         return "not-first-person"
+    # "who gets the payout when I'm dead" on a life-insurance form is paperwork, not a plan.
+    if (rule.name == "plan" and re.match(r"(?:after|when|once) ", match.group(0))
+            and _BENIGN_PLANNING.search(message)):
+        return "benign-reason"
     if rule.strength == "explicit" and first_person:
         return None
     if rule.name in ("giving-away", "goodbye-notes") and _BENIGN_GIVING.search(message):
@@ -126,6 +130,11 @@ def _first_person(sentence: str, match: re.Match[str]) -> bool:
         before = sentence[:match.start()]
         subjects = list(_SUBJECT.finditer(before))
     return not subjects or subjects[-1].group("first") is not None
+_BENIGN_PLANNING = re.compile(
+    r"\b(?:term life|life insurance (?:application|policy|form|quote)|application wants|"
+    r"beneficiar\w*|payout|estate (?:lawyer|attorney|planning)|do(?:ing)? (?:the|a|my) will|"
+    r"write (?:a|my) will|newborn|\d+-week-old|the baby|our baby|pension|401k|retirement plan)\b"
+)
 _BENIGN_GIVING = re.compile(
     r"\b(?:since i'?m|since i got|because i'?m|moving|move|fellowship|graduat\w*|new one|"
     r"upgrad\w*|incoming|donat\w*|declutter\w*|last day|end of (?:the )?(?:rotation|block|year)|"

@@ -1,8 +1,11 @@
 """Crisis resources: loaded from ``knowledge/resources.yaml``, which an institution edits.
 
-The screen must never show an empty list because of a typo, so every problem
-(unreadable file, bad YAML, wrong shape, missing or empty field, empty list) is a
-:class:`ResourcesError` that names the file and the field, raised at start-up.
+The screen must never show an empty list because of a typo. ``load_resources``
+is strict: every problem (unreadable file, bad YAML, wrong shape, missing or empty
+field, empty list) is a :class:`ResourcesError` naming the file and the field, for
+``kb check`` and ``doctor``. The app and the screen use :func:`resources_or_fallback`,
+which never fails: on any such problem it returns the built-in national resources
+with a warning to show beside them.
 """
 
 from __future__ import annotations
@@ -36,6 +39,36 @@ class Resource:
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
+
+
+FALLBACK_RESOURCES: tuple[Resource, ...] = (
+    Resource("988 Suicide & Crisis Lifeline", "Call or text 988",
+             "Free, confidential, 24/7.", "Thoughts of suicide, or you need to talk now."),
+    Resource("Physician Support Line", "Call 1-888-409-0141",
+             "Free, confidential, by volunteer psychiatrists.", "To talk with a physician."),
+    Resource("Crisis Text Line", "Text HOME to 741741",
+             "Free, 24/7, by text message.", "When talking out loud is too hard."),
+    Resource("Emergency services", "Call 911",
+             "Police, fire and ambulance.", "Immediate danger, or you cannot stay safe."),
+)
+"""Shown when knowledge/resources.yaml is missing or malformed (US national lines)."""
+
+
+def resources_or_fallback(path: Path | str | None = None) -> tuple[list[Resource], str]:
+    """The institution's resources, or the built-in ones and a warning saying why.
+
+    Never raises: a crisis screen must always have somewhere to send the resident.
+    """
+    try:
+        return load_resources(path), ""
+    except ResourcesError as exc:
+        return list(FALLBACK_RESOURCES), (
+            f"The resources file could not be used ({exc}); showing the built-in national "
+            "resources. Ask your program to fix it (companion kb check).")
+    except Exception as exc:  # noqa: BLE001 - nothing may stop the resources showing
+        return list(FALLBACK_RESOURCES), (
+            f"The resources file could not be read ({exc.__class__.__name__}); showing the "
+            "built-in national resources.")
 
 
 def resources_path() -> Path:

@@ -287,6 +287,104 @@ RULES: tuple[Rule, ...] = (
           r"|\bfollow(?:ed|ing)? (?:him|her|them) (?:home|to (?:his|her|their))\b"
           r"|\b(?:wait\w*|follow\w*|lurk\w*|go after|went after)\b[^.]{0,60}\bwith (?:a|my) "
           r"(?:bat|knife|gun|weapon|crowbar|hammer|pistol)\b"),
+    # --- slang and euphemism (issue 14's families). Explicit forms are crisis; a single
+    # ambiguous word ("kms" alone, "final", "not be here") only asks (`check`).
+    _rule("slang-explicit", "slang", "crisis", "explicit",
+          r"\bunaliv(?:e|ing) (?:myself|me)\b|\b(?:delete|deleting|erase|erasing|end|ending|off|"
+          r"offing|unalive) myself\b|\b(?:want|wanna|going|gonna|planning|plan|ready|need|about) "
+          r"(?:to )?(?:just )?(?:kms|unalive|ctb|catch the bus)\b|\bkys\b[^.]{0,40}\b(?:myself|"
+          r"mirror|to me|i (?:keep|tell))\b|\bsewer ?slide\b"
+          r"|\b(?:my|the) (?:exit|way out)\b[^.]{0,60}\b(?:permanent|for good|not (?:a|the) "
+          r"(?:resignation|leave|job)|doesn'?t involve)"
+          r"|\b(?:permanent|permanently|for good) (?:exit|out|sleep|rest|solution)\b"
+          r"|\b(?:go to sleep|sleep|rest) permanently\b"
+          r"|\b(?:rather|want to|wanna|wish i could) (?:just )?(?:sleep|go to sleep) "
+          r"(?:forever|for good|and not wake)\b"
+          r"|\b(?:want|need) (?:everything|it all|it) to (?:go quiet|stop|end|be over)(?:,)? "
+          r"(?:for good|forever|permanently)\b"
+          r"|\b(?:out of|exit from) everything\b|\bpermanently out\b"),
+    _rule("slang-ambiguous", "slang", "check", "explicit",
+          r"\bk+m+s+\b|\bkys\b|\bunalive\w*|\bctb\b|\bcatch(?:ing)? the bus\b(?! (?:to|home|at|"
+          r"in|from|back))|\bgame end\b"),
+    _rule("not-be-here", "euphemism", "check", "explicit",
+          r"\b(?:not|stop) (?:be(?:ing)?|to be) (?:here|around|alive)(?: anymore| any more)?\b"
+          r"(?! (?:at|for|on|in|by|when|this|next|tomorrow|today|tonight|after|until|till))"
+          r"|\bnot existing\b|\bstop existing\b"
+          r"|\b(?:just )?want (?:it|everything|it all|all of it) to be over\b"
+          r"|\bwon'?t be coming back\b(?=.*\b(?:apolog\w*|goodbye|sorry|explain\w* why|"
+          r"thank\w*)\b)", needs_first_person=True),
+    _rule("final", "euphemism", "check", "explicit",
+          r"\b(?:this|it) (?:feels|felt|is|seems) (?:so )?final\b(?! (?:exam|round|answer|"
+          r"version|draft|score|grade|match|four|day))"
+          r"|\bfinal (?:goodbye|farewell|note|letter|message|night|decision about (?:my life|"
+          r"living))\b|\bone last (?:time|shift|goodbye)\b[^.]{0,40}\b(?:ever|before i go|"
+          r"then it'?s over)\b", needs_first_person=True),
+    _rule("no-point-waking", "passive", "check", "explicit",
+          r"\b(?:no|what'?s the|don'?t see the|no real) (?:point|reason) (?:in |to |of )?"
+          r"(?:waking up|getting up|wake up)\b(?! (?:early|at|for|before|so|to)\b)"
+          r"|\bdisappointed (?:that )?i (?:woke|wake) up\b"
+          r"|\bwhy (?:do i )?bother waking up\b"),
+    _rule("no-point-living", "passive", "crisis", "explicit",
+          r"\b(?:no|what'?s the|don'?t see the) (?:point|reason) (?:in |to |of )?(?:living|being "
+          r"alive|staying alive|existing|going on living|keep living)\b|\bnothing (?:left )?to "
+          r"live for\b|\b(?:none|nothing) (?:of them |of it )?(?:are |is )?worth staying alive "
+          r"for\b|\bnot worth (?:staying alive|living)\b"),
+    _rule("high-place-self", "location", "check", "explicit",
+          r"\b(?:look\w*|star(?:e|ed|ing)|stood|standing|stand|sat|sitting|went|go(?:ing)?|drove|"
+          r"driving|drawn|walk\w*|climb\w*|slow(?:ed)? down|lean\w*|thinking about|think about)\b"
+          r"[^.]{0,50}\b(?:roof(?:top)?|roof access|helipad|ledge|bridge|overpass|top floor|"
+          r"parking (?:garage|structure|deck)|(?:train )?platform|tracks|bluff|cliff|railing|"
+          r"balcony|stairwell window|the drop|the edge)\b", needs_first_person=True),
+    _rule("high-place-intent", "location", "crisis", "explicit",
+          r"\b(?:roof(?:top)?|helipad|ledge|bridge|overpass|platform|tracks|bluff|cliff|railing|"
+          r"balcony|edge)\b[^.]{0,80}\b(?:the drop|step off|go(?:ing)? over|jump\w*|not come back|"
+          r"meaning to|drive off|wanted to (?:step|jump|go over))"
+          r"|\b(?:step|stepping|jump|jumping|go over|going over|drive|driving) (?:off|in front of|"
+          r"over) (?:it|the (?:rail|edge|ledge|side)|the \d[\d:]* \w+)\b"
+          r"|\b(?:step|stepping) (?:off|in front of)\b[^.]{0,30}\b(?:train|express|bus|"
+          r"platform|it came)\b", needs_first_person=True),
+    _rule("method-research-2", "method-research", "crisis", "explicit",
+          r"\b(?:look\w* (?:up|into)|googl\w*|research\w*|read (?:up )?(?:on|about)|"
+          r"check(?:ed|ing)?"
+          r"|search\w*|calculat\w*|work(?:ed|ing) out)\b[^.]{0,60}\b(?:how long (?:it )?(?:\w+ )"
+          r"{0,3}(?:takes?|before)|toxic dose|lethal dose|fatal dose|to bleed out|someone (?:is )?"
+          r"found|finds you|coroner|how much (?:it )?would (?:take|kill)|painless|"
+          r"classif\w+ it|would (?:kill|be fatal|stop my heart))"
+          r"|\bnobody (?:expects|would (?:find|miss|notice)) me (?:anywhere )?(?:until|for)\b"
+          r"|\b(?:it|this) (?:wasn'?t|isn'?t|is not|was not|'s not) for (?:a patient|anatomy|"
+          r"work|studying|a case|review|my sugars|sleep)\b"
+          r"|\bhow (?:many|much) (?:of )?(?:my )?\w+(?: \w+)? it would take\b"
+          r"|\b(?:written|wrote|writing) down who gets what\b|\bwho gets (?:my|what)\b[^.]{0,30}"
+          r"\b(?:when i'?m gone|after)\b"
+          r"|\bnot because i can'?t sleep\b|\bfor a reason\b(?=.*\b(?:gun|pistol|code|safe|"
+          r"pills|rope|meds|vials?|insulin|key)\b)"),
+    _rule("means-2", "means", "crisis", "explicit",
+          r"\b(?:bought|buy|got|took|kept|keep|carry\w*|hold\w*|taking|have|stash\w*|built up)\b"
+          r"[^.]{0,60}\b(?:rope|charcoal|shotgun|pistol|gun|scalpel|vials? of|vecuronium|potassium|"
+          r"kcl|insulin pens|tylenol|bottles of|stash)\b[^.]{0,80}\b(?:where i'?d|what they'?d do "
+          r"to me|for when i decide|at night|thinking about it|in my (?:fridge|trunk|closet|"
+          r"nightstand)|don'?t need them|not because|a lot tonight|loaded|tie it)\b"),
+    _rule("self-harm-2", "self-harm", "crisis", "explicit",
+          r"\bon purpose\b[^.]{0,40}\b(?:hand|arm|burn\w*|cut\w*|slam\w*|hurt|bleed)|"
+          r"\b(?:burn\w*|slam\w*|cut\w*|hit\w*|punch\w*|dig\w*) (?:\w+ ){0,4}(?:my (?:own )?\w+) "
+          r"(?:\w+ ){0,6}on purpose\b|\buntil (?:they|it|my \w+) bleeds?\b|\bthe cutting'?s back\b"
+          r"|\bi want(?:ed)? (?:it )?to hurt\b"),
+    _rule("passive-2", "passive", "crisis", "explicit",
+          r"\b(?:wouldn'?t|would not|don'?t|do not) (?:really )?(?:care|mind|fight it)\b[^.]{0,50}"
+          r"\b(?:if i (?:died|die|didn'?t make it|don'?t make it)|in my sleep|die on|something "
+          r"happened to me|went down)\b"
+          r"|\b(?:it )?would be (?:a )?(?:mercy|relief|a blessing) if i\b"
+          r"|\bif (?:the|my) (?:plane|car|bus|train) (?:went|goes|crashed|crashes)\b[^.]{0,60}"
+          r"\b(?:okay|ok|fine|relief|mind)\b"
+          r"|\bstopped wearing my seat ?belt\b|\bkind of hoping for it\b"
+          r"|\bmy (?:brain|mind) keeps going to (?:ending|dying|death)\b"),
+    _rule("harm-others-2", "harm-others", "crisis", "explicit",
+          r"\b(?:bring\w*|carry\w*|take|taking) (?:a|my|the) (?:weapon|gun|knife|pistol|rifle)"
+          r" (?:to|into) (?:work|the hospital|clinic|the office|rounds)\b"
+          r"|\bmake (?:\w+ ){0,5}(?:pay|regret it)\b[^.]{0,30}\b(?:physically|not joking|i mean "
+          r"it)|\bends? with (?:him|her|them) (?:hurt|dead|bleeding)\b"
+          r"|\brun\w* (?:my|her|him|them|the) (?:\w+ )?(?:off the road|over)\b"
+          r"(?=.*\b(?:fantasi|imagin|want|know which|route|plan)\w*)"),
     # --- concern: hopelessness, severe distress, not coping
     _rule("hopeless", "hopeless", "concern", "contextual",
           r"\bhopeless\w*|\b(?:what'?s|what is) the point\b|\bno point (?:in|to) (?:anything|any "

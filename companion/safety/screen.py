@@ -27,9 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
+import numpy as np
+
 from companion.safety.check import SafetyMemory
 from companion.safety.lexicon import LexiconHit, SentenceContext, scan_sentences
-from companion.safety.resources import Resource, load_resources
+from companion.safety.resources import Resource, resources_or_fallback
 from companion.safety.sentences import normalise, split_sentences
 from companion.textnorm import normalise_for_matching
 
@@ -47,6 +49,7 @@ NEAR_FLOOR = 0.33
 CONCERN_MARGIN = 0.02
 CONCERN_FLOOR = 0.42
 HISTORY_TURNS = 4
+NEAR_BELOW = 0.15  # a stance this close under the check threshold counts as "near"
 
 _SAID_SAFE = re.compile(
     r"\b(?:i'?m|i am|i feel|i'?ll be|i will be) (?:safe|okay|ok|alright|all right|fine)\b"
@@ -70,6 +73,7 @@ class SafetyResult:
     reasons: list[str] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     evidence: dict[str, float] = field(default_factory=dict)
+    warning: str = ""  # e.g. the resources file is broken and the built-in ones are shown
 
     @property
     def is_crisis(self) -> bool:
@@ -78,7 +82,7 @@ class SafetyResult:
     def to_dict(self) -> dict:
         return {"level": self.level, "reasons": list(self.reasons),
                 "resources": [resource.to_dict() for resource in self.resources],
-                "evidence": dict(self.evidence)}
+                "evidence": dict(self.evidence), "warning": self.warning}
 
 
 @dataclass
@@ -98,13 +102,27 @@ class SafetyScreen:
         embedder: anything with ``encode``; defaults to the bundled model. Pass
             ``False`` to run the lexicon and history signals only (no model).
         resources: override the resources (else read from knowledge/resources.yaml).
+        model: a :class:`~companion.safety.model.StanceModel`; default the shipped one;
+            ``False`` to use nearest neighbours instead (the old, topical signal).
     """
 
     def __init__(self, embedder=None, resources: Sequence[Resource] | None = None,
-                 examples=None):
-        self.resources = list(resources) if resources is not None else load_resources()
+                 examples=None, model=None):
+        self.resources_warning = ""
+        if resources is not None:
+            self.resources = list(resources)
+        else:
+            self.resources, self.resources_warning = resources_or_fallback()
+        if not self.resources:
+            from companion.safety.resources import FALLBACK_RESOURCES
+
+            self.resources = list(FALLBACK_RESOURCES)
+            self.resources_warning = "No resources were given; showing the built-in ones."
         self.semantic = None
+        self.model = None
+        self.model_problem = ""
         if embedder is not False:
+            from companion.safety.model import StanceModelError, load_model
             from companion.safety.semantic import SemanticSignal
 
             if embedder is None:
@@ -112,6 +130,12 @@ class SafetyScreen:
 
                 embedder = get_embedder()
             self.semantic = SemanticSignal(embedder, examples)
+            if model is not False:
+                try:
+                    self.model = model or load_model(embedder.fingerprint)
+                except StanceModelError as exc:  # nearest neighbours ask instead (weaker)
+                    self.model_problem = str(exc)
+                    log.warning("stance model not used: %s", exc)
 
     def screen(self, text: str, history: Sequence[str] = (),
                memory: SafetyMemory | None = None) -> SafetyResult:
@@ -136,7 +160,8 @@ class SafetyScreen:
             reasons.append("answered: the resident already said no to this evidence")
             level, keep_resources = "none", True
         resources = list(self.resources) if level != "none" or keep_resources else []
-        return SafetyResult(level, reasons, resources, dict(current.evidence))
+        return SafetyResult(level, reasons, resources, dict(current.evidence),
+                            self.resources_warning if resources else "")
 
     def _apply_history(self, text: str, current: _Signals, recent: list[str], level: Level,
                        reasons: list[str], memory: SafetyMemory | None
@@ -199,7 +224,10 @@ class SafetyScreen:
         units += [(f"{a} {b}", (i, i + 1))
                   for i, (a, b) in enumerate(zip(sentences, sentences[1:], strict=False))]
         assert self.semantic is not None, "only called when the model signal is on"
-        scores = self.semantic.score_sentences(sentences)
+        normalised = [normalise(sentence) for sentence in sentences]
+        scores = self.semantic.score_sentences(normalised)
+        if self.model is not None:
+            return self._stance(normalised, scores)
         level: Level = "none"
         reasons: list[str] = []
         near = False
@@ -225,6 +253,39 @@ class SafetyScreen:
                 level = "concern"
                 reasons.append(f"semantic: close to concern examples ({score.concern:.2f})")
         return level, reasons, near, strength
+
+
+    def _stance(self, sentences: list[str], scores) -> tuple[Level, list[str], bool, float]:
+        """The trained head over every sentence and pair: its probability can only ask."""
+        from companion.safety.stance import (
+            blocked,
+            hand_features,
+            rule_flags,
+            unit_texts,
+            unit_vectors,
+        )
+
+        semantic, model = self.semantic, self.model
+        assert semantic is not None and model is not None  # callers check both first
+        texts = unit_texts(sentences)
+        vectors = unit_vectors(semantic.embedder.encode(sentences))
+        hand = np.stack([hand_features(text, rules=rule_flags(text)) for text in texts])
+        probs = model.probabilities(vectors, hand)
+        probs[blocked(hand)] = 0.0
+        best = int(np.argmax(probs))
+        strength = float(probs[best])
+        threshold = model.check_threshold
+        level: Level = "none"
+        reasons: list[str] = []
+        if strength >= threshold:
+            level = "check"
+            reasons.append(f"model: stance {strength:.2f} >= {threshold:.2f} on \"{texts[best]}\"")
+        for score in scores:
+            if (level == "none" and score.concern - score.safe >= CONCERN_MARGIN
+                    and score.concern >= CONCERN_FLOOR):
+                level = "concern"
+                reasons.append(f"semantic: close to concern examples ({score.concern:.2f})")
+        return level, reasons, strength >= threshold - NEAR_BELOW, strength
 
 
 def _max(a: Level, b: Level) -> Level:

@@ -139,6 +139,16 @@ class CompanionAPI(ABC):
         return cast(list[Topic], await self._call("move_topic",
                                                   {"topic_id": topic_id, "step": step}))
 
+    # -- safety plan -------------------------------------------------------------
+    async def safety_plan(self) -> dict[str, str]:
+        return cast(dict[str, str], await self._call("safety_plan", {}))
+
+    async def save_safety_plan(self, parts: dict[str, str]) -> dict[str, str]:
+        return cast(dict[str, str], await self._call("save_safety_plan", {"parts": parts}))
+
+    async def delete_safety_plan(self) -> bool:
+        return cast(bool, await self._call("delete_safety_plan", {}))
+
     # -- knowledge ---------------------------------------------------------------
     async def search_cards(self, query: str, k: int = 10, topic: str | None = None,
                            audience: str | None = None) -> list[CardHit]:
@@ -185,11 +195,13 @@ class CompanionAPI(ABC):
     async def agenda_text(self, fmt: Literal["md", "json"], topic_ids: list[int] | None = None,
                           redact: bool = False, keep_identifiers: bool = False,
                           resident: str | None = None,
-                          keep_wording: bool = False) -> AgendaText:
+                          keep_wording: bool = False,
+                          edits: dict[Any, dict[str, str]] | None = None,
+                          minutes: int | None = None) -> AgendaText:
         return cast(AgendaText, await self._call("agenda_text", {
             "fmt": fmt, "topic_ids": topic_ids, "redact": redact,
             "keep_identifiers": keep_identifiers, "resident": resident,
-            "keep_wording": keep_wording}))
+            "keep_wording": keep_wording, "edits": edits, "minutes": minutes}))
 
     async def export_agenda(self, fmt: Literal["md", "json"], path: str,
                             topic_ids: list[int] | None = None, redact: bool = False,

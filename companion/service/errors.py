@@ -25,11 +25,14 @@ from companion.checkin import CheckinError
 from companion.dialogue.cleaning import MessageError
 from companion.dialogue.flows import FlowError
 from companion.journal import (
+    JournalCleanupError,
     JournalCorruptError,
+    JournalDiskFullError,
     JournalError,
     JournalFileError,
     JournalLockedError,
     JournalNewerSchemaError,
+    JournalReadOnlyError,
     JournalValueError,
     PassphraseRequiredError,
     RecordNotFoundError,
@@ -117,6 +120,9 @@ ERRORS: tuple[ErrorKind, ...] = (
     ErrorKind("passphrase_required", PassphraseRequiredError, True),
     ErrorKind("journal_in_use", JournalLockedError, True,
               "The journal is open in another companion window. Close it and retry."),
+    ErrorKind("journal_disk_full", JournalDiskFullError, True),
+    ErrorKind("journal_read_only", JournalReadOnlyError, True),
+    ErrorKind("journal_cleanup_failed", JournalCleanupError, False),
     ErrorKind("journal_corrupt", JournalCorruptError, False),
     ErrorKind("journal_newer", JournalNewerSchemaError, False),
     ErrorKind("journal_file", JournalFileError, False),

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from companion import paths
-from companion.agenda import load_agenda, write_new_file
+from companion.agenda import MEETING_MINUTES, load_agenda, write_new_file
 from companion.cards import cards_for_topic, visible_to
 from companion.checkin import CHECKIN_ITEMS, CheckinItem
 from companion.dialogue.engine import Engine
@@ -27,6 +27,7 @@ from companion.dialogue.flows import load_flows
 from companion.journal import (
     Checkin,
     Journal,
+    JournalCleanupError,
     JournalLockedError,
     PassphraseRequiredError,
     SessionRecord,
@@ -362,6 +363,19 @@ class LocalCompanion:
         """Move a topic up (negative) or down the agenda; one transaction."""
         return self._open_journal().move_topic(topic_id, step, among=AGENDA_STATUSES)
 
+    # -- safety plan -------------------------------------------------------------
+    def safety_plan(self) -> dict[str, str]:
+        """The resident's safety plan, its non-empty parts by id (empty: none written)."""
+        return self._open_journal().safety_plan()
+
+    def save_safety_plan(self, parts: dict[str, str]) -> dict[str, str]:
+        """Store the plan; all parts empty deletes it. Returns what was kept."""
+        return self._open_journal().save_safety_plan(parts)
+
+    def delete_safety_plan(self) -> bool:
+        """Delete the plan; True when there was one."""
+        return self._open_journal().delete_safety_plan()
+
     # -- knowledge ---------------------------------------------------------------
     def search_cards(self, query: str, k: int = 10, topic: str | None = None,
                      audience: str | None = None) -> list[CardHit]:
@@ -400,19 +414,29 @@ class LocalCompanion:
         return settings
 
     def set_passphrase(self, new: str) -> JournalStatus:
-        self._open_journal().set_passphrase(new)
-        self._passphrase = new
+        with self._rekeying(new):
+            self._open_journal().set_passphrase(new)
         return self.status()
 
     def change_passphrase(self, old: str, new: str) -> JournalStatus:
-        self._open_journal().change_passphrase(old, new)
-        self._passphrase = new
+        with self._rekeying(new):
+            self._open_journal().change_passphrase(old, new)
         return self.status()
 
     def remove_passphrase(self, old: str) -> JournalStatus:
-        self._open_journal().remove_passphrase(old)
-        self._passphrase = None
+        with self._rekeying(None):
+            self._open_journal().remove_passphrase(old)
         return self.status()
+
+    @contextmanager
+    def _rekeying(self, new: str | None) -> Iterator[None]:
+        """Remember ``new`` once the change is committed, even if only its clean-up failed."""
+        try:
+            yield
+        except JournalCleanupError:
+            self._passphrase = new  # committed: the error says so, the state must too
+            raise
+        self._passphrase = new
 
     def delete_all(self) -> dict[str, int]:
         """Delete every journal record; returns how many of each kind went."""
@@ -426,21 +450,31 @@ class LocalCompanion:
         then quotes that admit an error or give case facts (kind "admission"/"case-facts")."""
         return find_findings(self._agenda(topic_ids))
 
-    def _agenda(self, topic_ids: list[int] | None, resident: str | None = None) -> Any:
+    def _agenda(self, topic_ids: list[int] | None, resident: str | None = None,
+                edits: dict[Any, dict[str, str]] | None = None,
+                minutes: int | None = None) -> Any:
         name = resident if resident is not None else Settings.load().resident_name
-        return build_agenda(self._open_journal(), resident=name, topic_ids=topic_ids)
+        # topic ids arrive as text when the call came over JSON
+        changes = {int(k): dict(v) for k, v in (edits or {}).items()}
+        return build_agenda(self._open_journal(), resident=name, topic_ids=topic_ids,
+                            edits=changes, meeting_minutes=minutes or MEETING_MINUTES)
 
     def agenda_text(self, fmt: Literal["md", "json"], topic_ids: list[int] | None = None,
                     redact: bool = False, keep_identifiers: bool = False,
-                    resident: str | None = None, keep_wording: bool = False) -> AgendaText:
+                    resident: str | None = None, keep_wording: bool = False,
+                    edits: dict[Any, dict[str, str]] | None = None,
+                    minutes: int | None = None) -> AgendaText:
         """The agenda rendered for the mentor; its topics are marked shared.
+
+        ``edits`` per topic id (need, decision, deadline, ask, question, title,
+        rationale) and the meeting's ``minutes`` are the resident's choices.
 
         Raises ``IdentifiersFound`` unless ``redact`` or ``keep_identifiers`` is set
         and the agenda holds possible patient identifiers, and ``DisclosuresFound``
         (a subclass) unless one of those or ``keep_wording`` is set and it quotes the
         resident admitting an error or giving case facts.
         """
-        agenda = self._agenda(topic_ids, resident)
+        agenda = self._agenda(topic_ids, resident, edits, minutes)
         text = export_agenda(self._open_journal(), agenda, fmt, redact=redact,
                              keep_identifiers=keep_identifiers, keep_wording=keep_wording)
         return AgendaText(text, len(agenda.topics))

@@ -47,6 +47,9 @@ class CompanionApp(App[int]):
     COMMANDS = App.COMMANDS | {_command_provider}
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", key_display="?"),
+        # f2 is not typed into a TextArea and not bound by it, so it works while one has
+        # focus; not a priority binding (those drop keys a TextArea is reading).
+        Binding("f2", "resources", "Resources"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("ctrl+l", "lock", "Lock", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -233,6 +236,13 @@ class CompanionApp(App[int]):
         if not self.locked and not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.active_bindings))
 
+    def action_resources(self) -> None:
+        """Show the crisis and support resources, from any screen, even when locked."""
+        from companion.tui.screens.resources import ResourcesPanel, ResourcesScreen
+
+        if not isinstance(self.screen, ResourcesPanel | ResourcesScreen):
+            self.push_screen(ResourcesPanel())
+
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
         self.save_setting({"theme": self.theme})
@@ -269,7 +279,21 @@ class CompanionApp(App[int]):
                         "to quit without saving.", title="Unsaved review", severity="warning",
                         timeout=QUIT_CONFIRM_SECONDS)
             return
+        await self._save_reflections()
         self.exit(0)
+
+    async def _save_reflections(self) -> None:
+        """End any reflection still open, so quitting mid-session keeps its summary."""
+        from companion.tui.screens.reflection import ReflectionScreen
+
+        open_ones = [s for s in self.screen_stack
+                     if isinstance(s, ReflectionScreen) and s.session_open]
+        if not open_ones:
+            return
+        self.notify("Saving a summary of this reflection before quitting…", timeout=3)
+        for screen in open_ones:
+            if not await screen.save_before_quit():
+                log.warning("quit: the reflection's summary could not be saved in time")
 
     async def on_unmount(self) -> None:
         if self._owns_api:

@@ -28,6 +28,8 @@ class CompanionCommands(Provider):
                             partial(app.open_screen, "reflection", flow=flow),
                             flow.description))
         entries += [
+            ("Crisis and support resources", app.action_resources,
+             "988, Physician Support Line, Crisis Text Line, 911 (f2 from any screen)"),
             ("Help: keys", app.action_help, "Show every key binding"),
             ("Toggle light/dark theme", app.action_toggle_theme, "Switch the colour theme"),
             ("Lock now", app.action_lock, "Hide the journal until the passphrase is typed"),

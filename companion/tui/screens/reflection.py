@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
 from companion.checkin import CheckinItem
+from companion.dialogue.cleaning import MAX_MESSAGE_CHARS
 from companion.service.errors import ServiceError
 from companion.service.results import (
     CheckAnswerId,
@@ -39,7 +40,26 @@ from companion.tui.widgets.advice_list import AdviceList
 from companion.tui.widgets.conversation import REVIEWED_NOTE, Conversation
 from companion.tui.widgets.topic_list import TopicList
 
-HINT = "ctrl+s send · tab to the advice and topics · ctrl+e end · esc home"
+# The message box (a TextArea) takes ctrl+e (line end) and ctrl+k (delete to line end)
+# before the screen sees them, so the screen's keys are ones TextArea leaves alone
+# (a test checks every binding here against TextArea's own).
+END_KEY = "ctrl+g"
+CHECKIN_KEY = "ctrl+o"
+HINT = "ctrl+s send · tab to the advice and topics · ctrl+g end · esc home"
+COUNT_FROM = int(MAX_MESSAGE_CHARS * 0.8)
+"""The character count appears from here on, before the limit is reached."""
+QUIT_SAVE_SECONDS = 10.0
+
+
+def length_note(length: int) -> str:
+    """The live count under the box near the limit ("" well below it)."""
+    if length < COUNT_FROM:
+        return ""
+    count = f"{length:,} / {MAX_MESSAGE_CHARS:,} characters"
+    if length > MAX_MESSAGE_CHARS:
+        return (f"{count}: too long to send as one message. Split it into shorter ones "
+                "(the box keeps your text).")
+    return count
 
 
 class ReflectionScreen(Screen):
@@ -50,8 +70,8 @@ class ReflectionScreen(Screen):
         # before it, or a fast typist (or a paste) loses the end of the message.
         Binding("ctrl+s", "send", "Send"),
         Binding("ctrl+enter", "send", "Send", show=False),
-        Binding("ctrl+e", "end", "End session"),
-        Binding("ctrl+k", "checkin", "Check-in", show=False),
+        Binding(END_KEY, "end", "End session"),
+        Binding(CHECKIN_KEY, "checkin", "Check-in", show=False),
         Binding("escape", "leave", "Home"),
     ]
 
@@ -64,6 +84,8 @@ class ReflectionScreen(Screen):
         self.pending_checkin: list[CheckinItem] = []
         self._topic_labels: dict[str, str] | None = None
         self._turn = 0  # numbers the turns, so late pieces of an old one are dropped
+        self.send_when_open = False
+        """ctrl+s came while the reflection was opening: send once it is open."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,6 +94,7 @@ class ReflectionScreen(Screen):
                 yield Conversation(id="conversation")
                 yield TextArea(id="message-input", soft_wrap=True, show_line_numbers=False,
                                placeholder="Write here, as many lines as you like…")
+                yield Static("", id="message-count", classes="hint")
                 yield Static(HINT, id="turn-status", classes="hint")
             with Vertical(id="side-panel"):
                 yield Static("Advice", classes="section-title")
@@ -85,6 +108,7 @@ class ReflectionScreen(Screen):
         self.title = self.flow.title or "Reflection"
         self.query_one(AdviceList).show([], {})
         self.query_one(TopicList).show([])
+        self.query_one("#message-count", Static).display = False
         self.query_one("#message-input", TextArea).focus()
         self.start_session()
 
@@ -106,14 +130,31 @@ class ReflectionScreen(Screen):
             return
         self.session_id = result.session_id
         await self.show_result(result)
+        if self.send_when_open:
+            self.send_when_open = False
+            self.call_later(self.action_send)
 
     # -- sending -----------------------------------------------------------------
     def action_send(self) -> None:
         area = self.query_one("#message-input", TextArea)
         text = area.text.strip()
-        if not text or self.session_id is None or self.state not in {"active"}:
+        if not text:
+            return
+        if self.state == "starting":
+            self.send_when_open = True
+            self._status("Opening the reflection… your message goes as soon as it is open.")
+            return
+        if self.session_id is None or self.state not in {"active"}:
             return
         self.send_message(text)
+
+    @on(TextArea.Changed, "#message-input")
+    def _count(self, event: TextArea.Changed) -> None:
+        note = length_note(len(event.text_area.text.strip()))
+        count = self.query_one("#message-count", Static)
+        count.update(note)
+        count.display = bool(note)
+        count.set_class(len(event.text_area.text.strip()) > MAX_MESSAGE_CHARS, "over-limit")
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def send_message(self, text: str) -> None:
@@ -276,7 +317,7 @@ class ReflectionScreen(Screen):
         app = companion_app(self)
         answers = await app.push_screen_wait(CheckinDialog(items))
         if not answers or self.session_id is None:
-            self._status("Press ctrl+k to answer the check-in when you are ready.")
+            self._status(f"Press {CHECKIN_KEY} to answer the check-in when you are ready.")
             return
         try:
             result = await app.api.submit_checkin(self.session_id, answers)
@@ -325,12 +366,33 @@ class ReflectionScreen(Screen):
             self.notify(f"Added to your mentor agenda: {updated.title}")
 
     # -- leaving -----------------------------------------------------------------
+    @property
+    def session_open(self) -> bool:
+        """A session has started and not ended: leaving should save its summary."""
+        return self.session_id is not None and self.state not in {"closed", "starting"}
+
     def action_end(self) -> None:
-        if self.session_id is not None and self.state not in {"closed", "starting"}:
+        if self.session_open:
             self.end_session(leave=False)
 
+    async def save_before_quit(self) -> bool:
+        """ctrl+q mid-reflection: end the session so the journal keeps its summary.
+
+        Returns False when the core did not answer in time (the messages are saved
+        turn by turn either way; only the summary is missing then).
+        """
+        if not self.session_open or self.session_id is None:
+            return True
+        app = companion_app(self)
+        try:
+            await asyncio.wait_for(app.api.end(self.session_id), QUIT_SAVE_SECONDS)
+        except (ServiceError, TimeoutError):
+            return False
+        self.state = "closed"
+        return True
+
     def action_leave(self) -> None:
-        if self.session_id is not None and self.state not in {"closed", "starting"}:
+        if self.session_open:
             self.end_session(leave=True)
         else:
             self._go_home()

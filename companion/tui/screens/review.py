@@ -37,8 +37,11 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from companion.agenda import (
+    NEED_TEXT,
+    OUTCOME,
     Agenda,
     AgendaError,
+    AgendaTopic,
     FollowUpItem,
     Review,
     TopicReview,
@@ -47,6 +50,7 @@ from companion.agenda import (
     write_new_file,
 )
 from companion.cards import cards_for_topic
+from companion.sharing import MAX_CARDS, card_gist
 from companion.textnorm import strip_controls
 from companion.tui.screens.review_dialogs import (
     FollowUpDialog,
@@ -64,8 +68,21 @@ def shown(text: str) -> str:
     """
     return escape(strip_controls(text))
 
+def ask_lines(topic: AgendaTopic) -> str:
+    """Minutes, what the resident needs, the taxonomy label, and any decision (markup)."""
+    when = f"{topic.minutes} min" if topic.minutes else "if time allows"
+    lines = [f"{when} · needs from you: [b]{NEED_TEXT[topic.need]}[/b] · "
+             f"[dim]{shown(topic.title)}[/dim]"]
+    due = f", by {topic.deadline.isoformat()}" if topic.deadline else ""
+    if topic.decision:
+        lines.append(f"[b]Decision needed:[/b] {shown(topic.decision)}{due}")
+    elif due:
+        lines.append(f"[b]Deadline:[/b] {topic.deadline.isoformat()}")  # type: ignore[union-attr]
+    return "\n".join(lines)
+
+
 MEETING = "meeting"
-MARK = {"discussed": "✓", "deferred": "→", "open": "•"}
+MARK = {"discussed": "✓", "deferred": "→", "follow-up": "↻", "open": "•"}
 
 
 def identifier_warning(findings: list[Any]) -> str:
@@ -86,6 +103,7 @@ class ReviewScreen(Screen):
     BINDINGS = [
         Binding("d", "mark('discussed')", "Discussed"),
         Binding("f", "mark('deferred')", "Deferred"),
+        Binding("u", "mark('follow-up')", "Needs follow-up"),
         Binding("n", "notes", "Notes"),
         Binding("a", "add_follow_up", "Follow-up"),
         Binding("m", "meeting", "Meeting"),
@@ -133,6 +151,7 @@ class ReviewScreen(Screen):
             with ContentSwitcher(initial="review-topic", id="review-detail"):
                 with VerticalScroll(id="review-topic"):
                     yield Static("", id="topic-title", classes="section-title")
+                    yield Static("", id="topic-ask")
                     yield Static("Why (the resident's words)", classes="hint")
                     yield Static("", id="topic-rationale")
                     yield Static("", id="topic-questions")
@@ -170,21 +189,27 @@ class ReviewScreen(Screen):
     def _summary(self) -> str:
         assert self.agenda is not None
         who = self.agenda.resident or "a resident"
+        decisions = sum(1 for t in self.agenda.topics if t.decision)
         return (f"Agenda from [b]{shown(who)}[/b] for the meeting on "
-                f"{self.agenda.date.isoformat()} · {len(self.agenda.topics)} topic(s)")
+                f"{self.agenda.date.isoformat()} · {self.agenda.meeting_minutes} min · "
+                f"{len(self.agenda.topics)} ask(s)"
+                + (f" · {decisions} decision(s) needed" if decisions else ""))
 
     def _earlier_follow_ups(self) -> str:
         assert self.agenda is not None
         if not self.agenda.follow_ups:
             return "No open follow-ups from the last meeting."
-        return "Open from the last meeting:\n" + "\n".join(
-            f"• {shown(follow_up_text(f))}" for f in self.agenda.follow_ups)
+        return "Since the last meeting:\n" + "\n".join(
+            f"{'✓' if f.status == 'done' else '•'} {shown(follow_up_text(f))}"
+            + (f" — {f.status}" if f.status != "open" else "")
+            for f in self.agenda.follow_ups)
 
     def _topic_prompt(self, number: int, topic: Any) -> Text:
         status = self.reviews[topic.id].status
-        prompt = Text(f"{MARK[status]} {number}. {strip_controls(topic.title)}")
+        prompt = Text(f"{MARK[status]} {number}. {strip_controls(topic.heading)}")
+        prompt.append(f" · {topic.minutes} min" if topic.minutes else " · if time", style="dim")
         if status != "open":
-            prompt.append(f" ({status})", style="dim")
+            prompt.append(f" ({OUTCOME[status]})", style="dim")
         return prompt
 
     def _fill_topics(self) -> None:
@@ -226,7 +251,7 @@ class ReviewScreen(Screen):
         from companion.cards import CardError
 
         try:
-            cards, problem = cards_for_topic(topic_id, "mentor"), ""
+            cards, problem = cards_for_topic(topic_id, "mentor")[:MAX_CARDS], ""
         except CardError as exc:
             log.error("advice cards unavailable: %s", exc)
             cards, problem = [], f"Advice cards are unavailable: {exc}"
@@ -239,10 +264,10 @@ class ReviewScreen(Screen):
         listing = self.query_one("#topic-cards", OptionList)
         listing.clear_options()
         for card in cards:
-            source = card.sources[0] if card.sources else ""
+            gist = card_gist(card.body)
             prompt = Text(strip_controls(card.title), style="bold")
-            if source:
-                prompt.append(f"\n{strip_controls(source)}", style="dim")
+            if gist:
+                prompt.append(f"\n{strip_controls(gist)}", style="dim")
             listing.add_option(Option(prompt, id=card.id))
         if cards:
             listing.highlighted = 0
@@ -267,17 +292,14 @@ class ReviewScreen(Screen):
             return
         number, topic = next((n, t) for n, t in enumerate(self.agenda.topics, 1) if t.id == key)
         self.current = key
-        self.query_one("#topic-title", Static).update(f"{number}. {shown(topic.title)}")
+        self.query_one("#topic-title", Static).update(f"{number}. {shown(topic.heading)}")
+        self.query_one("#topic-ask", Static).update(ask_lines(topic))
         self.query_one("#topic-rationale", Static).update(
             shown(topic.rationale) or "[dim](no rationale given)[/dim]")
-        lines = [f"• {shown(q)}" for q in topic.questions]
-        if topic.cards:
-            lines.append("[dim]The resident read: "
-                         + shown("; ".join(c.title for c in topic.cards)) + "[/dim]")
         questions = self.query_one("#topic-questions", Static)
-        questions.update(("[b]Questions to ask[/b]\n" if topic.questions else "")
-                         + "\n".join(lines))
-        questions.display = bool(lines)
+        questions.update(f"[b]Question:[/b] {shown(topic.questions[0])}"
+                         if topic.questions else "")
+        questions.display = bool(topic.questions)
         self.query_one("#topic-notes", TextArea).text = self.reviews[key].notes
         self.query_one("#topic-cards", OptionList).clear_options()
         self._load_cards(topic.topic_id, key)
@@ -307,14 +329,12 @@ class ReviewScreen(Screen):
             self.notify("Choose a topic in the list first.", severity="warning")
             return
         review = self.reviews[self.current]
-        if status == "discussed" and review.status != status:
-            review.status = "discussed"
-        elif status == "deferred" and review.status != status:
-            review.status = "deferred"
+        if status in OUTCOME and status != "open" and review.status != status:
+            review.status = status  # type: ignore[assignment]
         else:
             review.status = "open"
         self._fill_topics()
-        self.notify(f"Topic marked {review.status}.", timeout=3)
+        self.notify(f"Topic marked {OUTCOME[review.status]}.", timeout=3)
 
     def action_notes(self) -> None:
         if self.agenda is not None:

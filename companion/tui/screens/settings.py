@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
 
+from companion.journal import JournalCleanupError
 from companion.service.errors import ServiceError
 from companion.tui.screens import companion_app
 
@@ -140,6 +141,10 @@ class SettingsScreen(Screen):
                 await app.api.set_passphrase(values[-1])
         except ServiceError as exc:
             app.report(exc, "changing the passphrase")
+            if not isinstance(exc, JournalCleanupError):
+                return
+            app.encrypted = True  # committed: only the clean-up failed, and the message says so
+            self._show_passphrase()
             return
         app.encrypted = True
         self._show_passphrase()
@@ -162,6 +167,10 @@ class SettingsScreen(Screen):
             await app.api.remove_passphrase(values[0])
         except ServiceError as exc:
             app.report(exc, "removing the passphrase")
+            if not isinstance(exc, JournalCleanupError):
+                return
+            app.encrypted = False  # committed: only the clean-up failed
+            self._show_passphrase()
             return
         app.encrypted = False
         self._show_passphrase()
