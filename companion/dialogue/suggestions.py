@@ -97,6 +97,7 @@ class SentenceTopics:
         vectors = self._embedder.encode(list(sentences))
         if self._model is not None:
             return np.atleast_2d(self._model.probabilities(vectors))
+        assert self._vectors is not None  # topic ids come from the vectors
         logits = SIMILARITY_TEMPERATURE * (vectors @ self._vectors.T)
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
