@@ -70,13 +70,15 @@ SCRIPTS = {
     ),
     "after-adverse-event": (
         ["A patient I admitted died overnight after I missed how fast his lactate was rising.",
+         "My attending knows, she called the family this morning.",
+         "It hasn't been reported yet and I'm not sure how.",
+         "The attending has spoken with the family already.",
          "I feel sick about it and keep replaying the night, I'm sad and scared.",
-         "Not really, I haven't told anyone.",
+         "I didn't know we had one. I'd like to know who runs peer support here.",
          "I want to go through the case at M&M with my attending.",
-         "OK.",
          "Call my sister tonight and take a walk."],
-        "Have you been able to talk to anyone about it: a co-resident, your attending, "
-        "someone at home?",
+        "Does your senior or attending know how you are doing, and has someone from the team "
+        "been in touch with the family?",
         {"emotional-support", "knowledge-transfer", "feedback-evaluation"},
     ),
     "free-reflection": (
@@ -126,7 +128,8 @@ def test_scripted_session(engine, journal, real_retriever, flow_id):
             assert items == set(CHECKIN)
             result = engine.submit_checkin(result.session_id, CHECKIN)
         else:
-            assert result.reflection, "every turn reflects what was said"
+            assert result.reflection or result.choices or result.state == "closed", \
+                    "a reflection, or quick choices"
             shown += [card["id"] for card in result.cards]
             for card in result.cards:
                 real_retriever.card(card["id"])  # a real card

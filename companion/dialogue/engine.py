@@ -12,25 +12,44 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections import Counter
 
 import numpy as np
 
+from companion.dialogue import replies
 from companion.dialogue.cleaning import MessageError, clean_message
 from companion.dialogue.flows import Flow, FlowError, load_flows
-from companion.dialogue.rumination import is_ruminating
+from companion.dialogue.rumination import WINDOW, is_ruminating
 from companion.dialogue.session import Session, Summary, TurnResult
-from companion.dialogue.suggestions import SuggestedTopic, build_topic
+from companion.dialogue.suggestions import (
+    Proposal,
+    SentenceTopics,
+    SuggestedTopic,
+    build_topic,
+    link_cards,
+    make_topic,
+    propose,
+)
 from companion.dialogue.texts import load_texts
-from companion.dialogue.understanding import Understanding, Understood
+from companion.dialogue.understanding import Understanding, Understood, yes_no
 from companion.textnorm import strip_controls
 
 log = logging.getLogger(__name__)
 
 CARDS_PER_TURN = 2
+CARD_TOPICS = 2  # a card is shown when it has one of the turn's two main topics
 TOPIC_MIN_SCORE = 0.35  # the main topic of a turn must be at least this clear
-SECOND_TOPIC_RATIO = 0.75  # a second topic only when nearly as strong as the first
 MAX_SESSION_TOPICS = 5
+CLINICAL_TOPIC = "knowledge-transfer"  # "Learning the judgement that comes with experience"
+STRAINED_BURNOUT = 4  # Mini-Z level 4-5: burnout symptoms that are not going away
+LOW_SUPPORT = 2  # "not" or "a little" supported
+FEELING_CHECK_EVERY = 3  # turns between two "Did I get that right?" checks
+FEELING_CHECK_MARGIN = 0.6  # ask when the runner-up is at least this close
+SCATTERED_MIN_SENTENCES = 4
+SCATTERED_MIN_TOPICS = 3
+SCATTERED_MAX = 3
+SCATTERED_MIN_PROBABILITY = 0.5
 
 
 class Engine:
@@ -63,6 +82,8 @@ class Engine:
         self.understanding = Understanding(
             embedder, topic_model=getattr(retriever, "topic_model", None))
         self._topic_vectors = self.understanding.topic_vectors
+        self.sentence_topics = SentenceTopics(
+            embedder, getattr(retriever, "topic_model", None), self._topic_vectors)
         self._sessions: dict[int, Session] = {}
         self._memory_ids = itertools.count(1)
         self._memory_topic_ids = itertools.count(1)
@@ -174,39 +195,74 @@ class Engine:
 
     def _respond(self, session: Session, text: str, history: list[str], safety,
                  on_token=None) -> TurnResult:
-        """The reflection part of a turn, once safety and privacy let the message through."""
+        """The reflection part of a turn, once safety and privacy let the message through.
+
+        In order: an answer to what the last reply asked for (a feeling check, an offer,
+        a pick among themes); then feeling and topics, a reflection, cards that fit the
+        turn and the step, mentor topics from the resident's words; then what was said
+        decides the next words: a clinical-judgement question gets an honest offer, a
+        long scattered message a one-line summary, repetition one concrete step, a
+        short reply quick choices, else the flow's next question (never one already
+        asked, and a step already answered is skipped).
+        """
         safety_dict = safety.to_dict()
         session.state = "active"  # a safe message after the resources carries on
+        index = len(session.resident_turns) - 1
+        after_safety = (index > 0 and index - 1 not in session.responded) or any(
+            "check:" in reason for reason in safety.reasons)
+        session.responded.add(index)
+        asked_step = session.current
+        pending, session.pending = session.pending, None
+        if pending is not None:
+            answered = self._answer_pending(session, pending, text)
+            if answered is not None:
+                answered.safety = safety_dict
+                return answered
 
         hits = self.retriever.search(session.resident_turns[-4:], k=10, audience="resident")
-        understood = self.understanding.understand(text, history, hits=hits)
+        understood = self.understanding.understand(
+            text, history, hits=hits, previous=session.previous_feelings,
+            lean=[] if session.deferred else asked_step.lean)
+        session.previous_feelings = understood.feeling_probabilities
+        short = replies.is_short(text)
         session.feelings.append(understood.feeling)
         session.main_topics.append(understood.topic)
         session.vectors.append(self.embedder.encode([text])[0])
-        if session.current.kind == "plan":
-            session.plans.append(text)
+        plan = replies.plan_statement(text)
+        if plan or asked_step.kind == "plan":
+            session.plans.append(plan or text)
+        if session.event is None:
+            session.event = replies.event_kind(text)
 
-        reflection = self.texts.reflection(understood.feeling, session.said)
-        session.said.append(reflection)
-        cards = self._pick_cards(session, hits)
-        topics = self._update_topics(session, text, understood, hits)
-
+        reflection = self._reflection(session, understood, short)
         parts = [reflection]
         if safety.level == "concern":
             parts.append(self.texts.concern[0])
-        if self._ruminating(session):
+        cards = [] if short else self._pick_cards(session, hits, understood)
+        if not after_safety:
+            self._update_topics(session, text, understood, hits)
+
+        clinical = replies.clinical_question(text)
+        ruminating = not clinical and self._ruminating(session)
+        themes = [] if clinical or ruminating else self._scattered(text)
+        if session.deferred:  # the question owed from the last turn is asked now
+            session.deferred = False
+        elif ruminating:
             session.ruminations += 1
-            rumination = self.texts.rumination
-            parts.append(rumination[(session.ruminations - 1) % len(rumination)])
-            next_step = self._jump_to_action(session)
+            session.rumination_from = len(session.feelings)
+            parts.append(self.texts.rumination[(session.ruminations - 1)
+                                               % len(self.texts.rumination)])
+            self._rumination_topic(session, hits)
+            session.step = self._jump_to_action(session)
         else:
-            next_step = self._advance(session, understood)
-        session.step = next_step
+            session.step = self._advance(session, understood)
+        self._settle(session, parts)
         step = session.current
+        cards += self._step_cards(session, step, cards)
         result = TurnResult(session_id=session.id, reply="", state="active",
                             reflection=reflection, cards=cards,
-                            topics=[t.to_dict() for t in topics], safety=safety_dict,
-                            feeling=understood.feeling,
+                            topics=[t.to_dict() for t in session.topics.values()],
+                            safety=safety_dict, feeling=understood.feeling,
                             understood_topics=[t for t, _ in understood.topics[:3]])
         if step.kind == "closing":
             parts.append(step.say)
@@ -218,10 +274,33 @@ class Engine:
             result.state = "checkin"
             parts.append(step.say)
             result.checkin = {"items": [item.to_dict() for item in CHECKIN_ITEMS]}
+        elif clinical:
+            session.pending = {"kind": "clinical", "quote": clinical}
+            session.deferred = True
+            parts.append(self.texts.line("clinical"))
+            result.choices = ["Yes, add it", "No, thanks"]
+        elif themes:
+            session.pending = {"kind": "themes", "themes": themes}
+            session.deferred = True
+            labels = [self.texts.themes.get(t, t) for t in themes]
+            items = ", ".join(labels[:-1]) + " and " + labels[-1]
+            parts += [self.texts.line("rambling", items=items),
+                      self.texts.line("rambling_ask")]
+            result.choices = [label[:1].upper() + label[1:] for label in labels]
         else:
-            if step.say:
-                parts.append(step.say)
+            self._say_step(session, step, parts)
             result.question = self._question(session, step, hits)
+            if ruminating and step.kind != "plan":
+                result.question = self._unasked(session, [self.texts.line("rumination_step")])
+            if short and not understood.answer:
+                parts.append(self.texts.line("short_ack"))
+                result.choices = list(step.choices or self.texts.lists["short_choices"])
+            elif self._check_feeling(session, understood):
+                parts.insert(1, self.texts.line("feeling_check"))
+                names = self.texts.feeling_names
+                result.choices = [names[understood.feeling].capitalize(),
+                                  names[understood.second_feeling].capitalize(),
+                                  "Something else"]
             parts.append(result.question)
             if self.generator is not None and safety.level == "none":
                 text_out, reason = self.generator.rephrase(
@@ -230,27 +309,99 @@ class Engine:
                 result.generator_fallback = reason
                 if reason is None:  # it rephrased the reflection and the question only
                     parts = [*parts[1:-1], text_out]
+        if result.choices:
+            parts.append(" · ".join(result.choices))
+        result.topics = [t.to_dict() for t in session.topics.values()]
         result.reply = "\n\n".join(p for p in parts if p)
         self._save(session, "companion", result.reply)
         if result.state == "closed":
             result.summary = self.end(session.id).to_dict()
         return result
 
+    def _answer_pending(self, session: Session, pending: dict, text: str) -> TurnResult | None:
+        """The resident's answer to a feeling check, an offer or a pick; None if it is not one."""
+        kind = pending["kind"]
+        parts: list[str] = []
+        feeling = None
+        if kind == "feeling_check":
+            corrected = replies.feeling_correction(text)
+            if corrected is None:
+                return None
+            if corrected == "same":
+                parts.append("Thank you.")
+                feeling = session.feelings[-1] if session.feelings else None
+            else:
+                feeling = corrected
+                if session.feelings:
+                    session.feelings[-1] = corrected
+                parts += [self.texts.line("feeling_corrected"),
+                          self.texts.reflection(corrected, session.said)]
+                session.said.append(parts[-1])
+            parts.append(self.texts.line("go_on"))
+            question = ""
+        else:
+            if kind == "clinical":
+                answer = yes_no(text) if replies.words(text) <= 6 else None
+                if answer is None:
+                    return None
+                if answer == "yes":
+                    self._add_clinical_topic(session, pending["quote"])
+                    parts.append(self.texts.line("clinical_added"))
+                else:
+                    parts.append(self.texts.line("clinical_declined"))
+            elif kind == "themes":
+                if not replies.is_short(text) and replies.words(text) > 8:
+                    return None
+                parts.append(self.texts.line("rambling_pick"))
+            session.deferred = False
+            self._settle(session, parts)
+            step = session.current
+            if step.kind in ("closing", "checkin"):
+                session.deferred = True  # the next message moves on as usual
+                question = ""
+            else:
+                self._say_step(session, step, parts)
+                question = self._question(session, step, [])
+                parts.append(question)
+        reply = "\n\n".join(p for p in parts if p)
+        self._save(session, "companion", reply)
+        return TurnResult(session_id=session.id, reply=reply, state="active", question=question,
+                          feeling=feeling, topics=[t.to_dict() for t in session.topics.values()])
+
     def submit_checkin(self, session_id: int, answers: dict) -> TurnResult:
-        """Record the check-in answers and go on with the flow."""
+        """Record the check-in answers and go on: high burnout or little support puts
+        support options first (the check-in step's ``checkin: strained`` branch)."""
+        from companion.checkin import score
+
         session = self.session(session_id)
         checkin = None
         if self.journal is not None:
             checkin = self.journal.add_checkin(answers)
+        scores = score(answers)
+        support = answers.get("support")
+        session.strained = bool((scores["burnout"] or 0) >= STRAINED_BURNOUT
+                                or (support is not None and support <= LOW_SUPPORT))
         step = session.current
-        session.step = step.next or session.step
+        session.visits[session.step] += 1
+        target = step.next or session.step
+        for branch in step.branches:
+            if branch.when.checkin == "strained" and session.strained:
+                target = branch.next
+        session.step = target
         session.state = "active"
+        parts = ["Thank you, your check-in is saved."]
+        self._settle(session, parts)
         nxt = session.current
+        self._say_step(session, nxt, parts)
         question = self._flow_question(session, nxt)
-        reply = "\n\n".join(p for p in ("Thank you, your check-in is saved.", nxt.say, question)
-                            if p)
+        parts.append(question)
+        choices = list(nxt.choices) if session.strained else []
+        if choices:
+            parts.append(" · ".join(choices))
+        reply = "\n\n".join(p for p in parts if p)
         self._save(session, "companion", reply)
-        result = TurnResult(session_id=session.id, reply=reply, state="active", question=question)
+        result = TurnResult(session_id=session.id, reply=reply, state="active", question=question,
+                            choices=choices)
         if checkin is not None and hasattr(checkin, "to_dict"):
             result.checkin = {"saved": checkin.to_dict()}
         return result
@@ -362,7 +513,7 @@ class Engine:
         understood = self.understanding.understand(text, hits=hits)
         return [
             build_topic(topic_id, score, text, hits, self.retriever, self.texts.mentor_topics,
-                        self._topic_vectors.get(topic_id), self.embedder)
+                        self.sentence_topics)
             for topic_id, score in understood.topics[:k]
         ]
 
@@ -391,10 +542,35 @@ class Engine:
     def _ruminating(self, session: Session) -> bool:
         if session.current.kind in {"plan", "closing"}:
             return False
-        vectors = np.stack(session.vectors) if session.vectors else None
-        if session.ruminations and session.turn_count - session.ruminations < 3:
+        start = session.rumination_from
+        if len(session.vectors) - start < WINDOW:
             return False
-        return is_ruminating(session.feelings, session.main_topics, vectors)
+        vectors = np.stack(session.vectors[start:])
+        return is_ruminating(session.feelings[start:], vectors,
+                             session.resident_turns[-len(vectors):])
+
+    def _rumination_topic(self, session: Session, hits) -> None:
+        """The worry the resident keeps returning to becomes one mentor topic."""
+        turns = session.resident_turns[session.rumination_from - WINDOW:]
+        best = None
+        for turn in turns:
+            for proposal in propose(turn, [], self.sentence_topics, 1.0) or \
+                    self._quote_proposals(turn, session.main_topics[-1]):
+                if best is None or proposal.probability > best.probability:
+                    best = proposal
+        if best is not None:
+            self._save_topic(session, best, turns[-1], hits)
+
+    def _quote_proposals(self, text: str, topic_id: str | None) -> list[Proposal]:
+        if topic_id is None:
+            return []
+        topic = build_topic(topic_id, 0.0, text, [], None, self.texts.mentor_topics,
+                            self.sentence_topics)
+        if replies.is_admission(topic.resident_words) or replies.words(topic.resident_words) < 5:
+            return []
+        _, probability = self.sentence_topics.best(topic.resident_words)
+        return [Proposal(topic_id, probability, topic.resident_words, topic.questions[0],
+                         "topical")]
 
     def _jump_to_action(self, session: Session) -> str:
         for name, step in session.flow.steps.items():
@@ -413,62 +589,154 @@ class Engine:
             cond = branch.when
             if ((cond.topic and top & set(cond.topic))
                     or (cond.feeling and understood.feeling in cond.feeling)
-                    or (cond.answer and understood.answer == cond.answer)):
+                    or (cond.answer and understood.answer == cond.answer)
+                    or (cond.event and session.event in cond.event)):
                 return branch.next
         return step.next or name
 
+    def _settle(self, session: Session, parts: list[str]) -> None:
+        """Move past steps the resident has already answered: a plan already given, a
+        question an earlier message answered (``skip_if``), a step made redundant."""
+        for _ in range(len(session.flow.steps)):
+            step = session.current
+            if step.kind in ("closing", "checkin"):
+                return
+            earlier = session.resident_turns[:-1] if session.visits[session.step] == 0 \
+                else session.resident_turns
+            skip = any(session.visits[other] for other in step.skip_if_visited)
+            skip = skip or any(re.search(p, turn) for p in step.skip_if for turn in earlier)
+            if step.kind == "plan" and session.plans and session.visits[session.step] == 0 \
+                    and step.ask and step.ask[0] not in session.asked:
+                plan = session.plans[-1]
+                line = self.texts.line("plan_known", plan=_shorten(plan))
+                if line not in session.said:
+                    parts.append(line)
+                    session.said.append(line)
+                skip = True
+            if not skip:
+                return
+            session.visits[session.step] += 1
+            session.step = step.next or session.step
+            if step.next is None:
+                return
+
+    def _say_step(self, session: Session, step, parts: list[str]) -> None:
+        if step.say and step.say not in session.said:
+            parts.append(step.say)
+            session.said.append(step.say)
+
+    def _reflection(self, session: Session, understood: Understood, short: bool) -> str:
+        if short and understood.feeling == "neutral":
+            return ""
+        reflection = self.texts.reflection(understood.feeling, session.said)
+        session.said.append(reflection)
+        return reflection
+
+    def _check_feeling(self, session: Session, understood: Understood) -> bool:
+        """Now and then, when the reading is unsure, ask "Did I get that right?"."""
+        if understood.feeling == "neutral" or understood.second_feeling == understood.feeling:
+            return False
+        if session.turn_count - session.last_feeling_check < FEELING_CHECK_EVERY:
+            return False
+        if understood.second_score < FEELING_CHECK_MARGIN * understood.feeling_score:
+            return False
+        session.last_feeling_check = session.turn_count
+        session.pending = {"kind": "feeling_check"}
+        return True
+
+    def _scattered(self, text: str) -> list[str]:
+        """Topics of a long message that touches several things (each in its own sentences)."""
+        if replies.words(text) < replies.RAMBLING_WORDS:
+            return []
+        sentences = replies.split_sentences(text)
+        if len(sentences) < SCATTERED_MIN_SENTENCES:
+            return []
+        probs = self.sentence_topics.probabilities(sentences)
+        topics: list[str] = []
+        for row in probs:
+            i = int(np.argmax(row))
+            if row[i] >= SCATTERED_MIN_PROBABILITY:
+                topic = self.sentence_topics.topic_ids[i]
+                if topic not in topics:
+                    topics.append(topic)
+        return topics[:SCATTERED_MAX] if len(topics) >= SCATTERED_MIN_TOPICS else []
+
     def _flow_question(self, session: Session, step) -> str:
-        for question in step.ask:
+        return self._unasked(session, step.ask, fallback=False)
+
+    def _unasked(self, session: Session, questions, fallback: bool = True) -> str:
+        for question in questions:
             if question not in session.asked:
                 session.asked.append(question)
                 return question
-        return ""
+        return "" if not fallback else self._unasked(
+            session, [*self.texts.lists["so_what"], *self.texts.fallback_questions], False)
 
     def _question(self, session: Session, step, hits) -> str:
-        question = self._flow_question(session, step)
-        if question:
-            return question
-        # Cards come ranked by relevance to the conversation; the first question not yet
-        # asked from the best card wins (embedding every card question cost a turn's p95).
-        unasked = (q for hit in hits[:6] for q in hit.card.reflect if q not in session.asked)
-        found: str | None = next(unasked, None)
-        if found is None:
-            unused = [q for q in self.texts.fallback_questions if q not in session.asked]
-            found = unused[0] if unused else "What else is on your mind?"
-        question = found
-        session.asked.append(question)
-        return question
+        """The step's next unasked question, else a "So what?" question (never a card's)."""
+        question = self._unasked(session, step.ask)
+        return question or "What else is on your mind?"
 
-    def _pick_cards(self, session: Session, hits) -> list[dict]:
-        fresh = [h for h in hits if h.card.id not in session.shown_cards] or hits
-        chosen = fresh[:CARDS_PER_TURN]
+    def _card(self, card_id: str):
+        try:
+            return self.retriever.card(card_id)
+        except (KeyError, AttributeError):
+            return None
+
+    def _step_cards(self, session: Session, step, shown: list[dict]) -> list[dict]:
+        """The step's own cards (the branch's), once each, in the space left this turn."""
+        room = CARDS_PER_TURN - len(shown)
+        out: list[dict] = []
+        for card_id in step.cards:
+            if room <= 0:
+                break
+            card = self._card(card_id)
+            if card is None or card.id in session.shown_cards:
+                continue
+            session.shown_cards[card.id] = card.title
+            out.append({"id": card.id, "title": card.title, "topic": card.topic,
+                        "topics": list(card.all_topics), "score": 1.0,
+                        "sources": list(card.sources), "text": card.body})
+            room -= 1
+        return out
+
+    def _pick_cards(self, session: Session, hits, understood: Understood) -> list[dict]:
+        """Cards not shown before whose topics meet the turn's main topics; none rather
+        than a card about something else. Room is kept for the step's own cards."""
+        wanted = {t for t, _ in understood.topics[:CARD_TOPICS]}
+        room = CARDS_PER_TURN - (1 if session.current.cards else 0)
+        chosen = [h for h in hits if h.card.id not in session.shown_cards
+                  and wanted & set(h.card.all_topics)][:room]
         for hit in chosen:
             session.shown_cards.setdefault(hit.card.id, hit.card.title)
         return [hit.to_dict() for hit in chosen]
 
-    def _update_topics(self, session: Session, text: str, understood: Understood, hits):
-        ranked = understood.topics[:2]
-        if not ranked or ranked[0][1] < TOPIC_MIN_SCORE:
-            return list(session.topics.values())
-        strong = [ranked[0]] + [t for t in ranked[1:] if t[1] >= SECOND_TOPIC_RATIO * ranked[0][1]]
-        for topic_id, score in strong:
-            if len(session.topics) >= MAX_SESSION_TOPICS and topic_id not in session.topics:
-                continue
-            if topic_id in session.topics:
-                session.topics[topic_id].score = max(session.topics[topic_id].score, score)
-                continue
-            topic = build_topic(topic_id, score, text, hits, self.retriever,
-                                self.texts.mentor_topics, self._topic_vectors.get(topic_id),
-                                self.embedder)
-            if self.journal is not None:
-                topic.id = self.journal.add_topic(
-                    session_id=session.id, topic_id=topic.topic_id, title=topic.title,
-                    rationale=topic.rationale, card_ids=[c["id"] for c in topic.cards],
-                    resident_words=[topic.resident_words], questions=topic.questions).id
-            else:
-                topic.id = next(self._memory_topic_ids)
-            session.topics[topic_id] = topic
-        return list(session.topics.values())
+    def _update_topics(self, session: Session, text: str, understood: Understood,
+                       hits) -> None:
+        for proposal in propose(text, understood.topics, self.sentence_topics,
+                                TOPIC_MIN_SCORE):
+            self._save_topic(session, proposal, text, hits)
+
+    def _add_clinical_topic(self, session: Session, quote: str) -> None:
+        sentence = _shorten(quote)
+        proposal = Proposal(CLINICAL_TOPIC, 1.0, sentence, replies.as_question(sentence), "ask")
+        self._save_topic(session, proposal, quote, [])
+
+    def _save_topic(self, session: Session, proposal: Proposal, text: str, hits) -> None:
+        """Keep one topic per topic id (the first words that raised it) and save it."""
+        if proposal.topic_id in session.topics or len(session.topics) >= MAX_SESSION_TOPICS:
+            return
+        title = self.texts.mentor_topics.get(proposal.topic_id, proposal.topic_id)
+        topic = make_topic(proposal, title, link_cards(proposal.topic_id, text, hits,
+                                                       self.retriever))
+        if self.journal is not None:
+            topic.id = self.journal.add_topic(
+                session_id=session.id, topic_id=topic.topic_id, title=topic.title,
+                rationale=topic.rationale, card_ids=[c["id"] for c in topic.cards],
+                resident_words=[topic.resident_words], questions=topic.questions).id
+        else:
+            topic.id = next(self._memory_topic_ids)
+        session.topics[proposal.topic_id] = topic
 
     def _summary_text(self, session: Session, themes: list[str]) -> str:
         theme_words = ", ".join(self.texts.themes.get(t, t) for t in themes) or "open reflection"
@@ -494,3 +762,8 @@ def _identifiers(text: str, colleagues: tuple[str, ...] = ()) -> list:
     except ModuleNotFoundError:  # pragma: no cover - the guard ships with the app
         return []
     return scan(text, colleagues=colleagues)
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

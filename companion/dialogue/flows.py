@@ -10,12 +10,20 @@ text is stripped of control characters as it is read.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from companion import paths
 from companion.dialogue.feelings import FEELINGS
@@ -27,14 +35,20 @@ log = logging.getLogger(__name__)
 StepKind = Literal["prompt", "advice", "checkin", "plan", "closing"]
 
 
+EVENTS = ("died", "harm", "no_harm", "near_miss")
+
+
 class Condition(BaseModel):
-    """When a branch applies: any listed topic, any listed feeling, or a yes/no answer."""
+    """When a branch applies: any listed topic, any listed feeling, a yes/no answer, what
+    happened (adverse-event flow), or a strained weekly check-in."""
 
     model_config = ConfigDict(extra="forbid")
 
     topic: list[str] = Field(default_factory=list)
     feeling: list[Literal[FEELINGS]] = Field(default_factory=list)  # type: ignore[valid-type]
     answer: Literal["yes", "no"] | None = None
+    event: list[Literal[EVENTS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    checkin: Literal["strained"] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -64,6 +78,26 @@ class Step(BaseModel):
     branches: list[Branch] = Field(default_factory=list)
     next: str | None = None
     repeat: int = Field(default=1, ge=1, le=5)
+    lean: list[Literal[FEELINGS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    """Feelings a reply to this step's question tends toward ("What went well?")."""
+    choices: list[str] = Field(default_factory=list)
+    """Quick choices offered with the question when the resident writes very little."""
+    skip_if: list[str] = Field(default_factory=list)
+    """Patterns: if an earlier message already answered this step, it is not asked."""
+    skip_if_visited: list[str] = Field(default_factory=list)
+    """Steps that, once visited, make this one redundant."""
+    cards: list[str] = Field(default_factory=list)
+    """Card ids shown when the flow reaches this step (the branch's own cards)."""
+
+    @field_validator("skip_if")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"'{pattern}' is not a valid pattern: {exc}") from exc
+        return patterns
 
     @model_validator(mode="before")
     @classmethod
@@ -128,6 +162,9 @@ def _problems(spec: FlowSpec, topics: dict[str, str]) -> list[str]:
         for target in targets:
             if target not in spec.steps:
                 problems.append(f"{where}: 'next' points to unknown step '{target}'")
+        for other in step.skip_if_visited:
+            if other not in spec.steps:
+                problems.append(f"{where}: 'skip_if_visited' names unknown step '{other}'")
         for topic in [*step.topics, *(t for b in step.branches for t in b.when.topic)]:
             if topic not in topics:
                 problems.append(f"{where}: unknown topic '{topic}'")

@@ -1,41 +1,53 @@
-"""Noticing when a resident circles the same distress turn after turn.
+"""Noticing, while it happens, that a resident is circling the same worry.
 
-When the last few messages are all distressed and say much the same thing, the
-companion stops asking for more and offers one concrete next step instead.
+The third time the same worry comes back in different words (the message is close in
+meaning to two earlier distressed ones), the companion stops asking for more of it
+and offers one concrete step and a mentor topic instead. Repetition alone never
+raises a safety screen: that is the safety screen's job, on each message's content.
+Words that name the loop ("I keep replaying it", "can't stop thinking") lower the
+bar for "close in meaning", because they say out loud that it is the same worry.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
-DISTRESS = {"exhausted", "frustrated", "anxious", "sad"}
+DISTRESS = {"exhausted", "frustrated", "anxious", "sad", "guilty", "overwhelmed", "numb",
+            "lonely"}
 WINDOW = 3
-SAME_THEME_SIMILARITY = 0.45
+"""The worry counts as circling on its third appearance."""
+SAME_WORRY = 0.5
+"""Cosine similarity at which two messages say much the same thing."""
+SAME_WORRY_NAMED = 0.35
+"""The same, when a message names the loop itself."""
+_LOOP = re.compile(r"\b(?:keep (?:thinking|replaying|going over|coming back|checking|"
+                   r"rereading|seeing)|can'?t stop (?:thinking|replaying)|on (?:a )?loop|"
+                   r"over and over|again and again|round and round|still (?:thinking|stuck) "
+                   r"(?:about|on)|spiral\w*|reread|replay\w*)", re.IGNORECASE)
 
 
-def is_ruminating(feelings: Sequence[str], topics: Sequence[str | None],
-                  vectors: np.ndarray | None = None) -> bool:
-    """True when the last WINDOW turns are distressed and about one theme.
+def names_the_loop(text: str) -> bool:
+    return bool(_LOOP.search(text))
+
+
+def is_ruminating(feelings: Sequence[str], vectors: np.ndarray,
+                  texts: Sequence[str] = ()) -> bool:
+    """True when the latest message is distressed and close to two earlier distressed ones.
 
     Args:
         feelings: the feeling of each resident turn, oldest first.
-        topics: the main topic of each resident turn, oldest first.
-        vectors: optional unit embeddings of those turns; high mutual similarity
-            also counts as "the same theme" when the topic label wobbles.
+        vectors: unit embeddings of the same turns.
+        texts: the turns themselves (for words that name the loop), same order.
     """
-    if len(feelings) < WINDOW:
+    if len(feelings) < WINDOW or len(vectors) < WINDOW or feelings[-1] not in DISTRESS:
         return False
-    recent_feelings = feelings[-WINDOW:]
-    if not all(feeling in DISTRESS for feeling in recent_feelings):
-        return False
-    recent_topics = [t for t in topics[-WINDOW:] if t]
-    if len(recent_topics) == WINDOW and len(set(recent_topics)) == 1:
-        return True
-    if vectors is not None and len(vectors) >= WINDOW:
-        recent = vectors[-WINDOW:]
-        similarity = recent @ recent.T
-        pairs = similarity[np.triu_indices(WINDOW, k=1)]
-        return bool(pairs.min() >= SAME_THEME_SIMILARITY)
-    return False
+    named = bool(texts) and (names_the_loop(texts[-1])
+                             or any(names_the_loop(t) for t in texts[:-1]))
+    bar = SAME_WORRY_NAMED if named else SAME_WORRY
+    similarity = vectors[:-1] @ vectors[-1]
+    repeats = [i for i, sim in enumerate(similarity)
+               if feelings[i] in DISTRESS and float(sim) >= bar]
+    return len(repeats) >= WINDOW - 1

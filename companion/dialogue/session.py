@@ -35,6 +35,14 @@ class Session:
     plans: list[str] = field(default_factory=list)
     ruminations: int = 0
     turn_count: int = 0
+    responded: set[int] = field(default_factory=set)  # resident turns that got a reflection
+    previous_feelings: np.ndarray | None = None  # the last turn's own feeling probabilities
+    event: str | None = None  # what happened (adverse-event flow), once known
+    pending: dict | None = None  # what the last reply waits for: a feeling check, an offer...
+    deferred: bool = False  # the current step's question is still owed
+    last_feeling_check: int = -10
+    rumination_from: int = 0  # repetition counts only from this turn on
+    strained: bool = False  # the weekly check-in showed high burnout or little support
     safety: SafetyMemory = field(default_factory=SafetyMemory)  # the resident's answers
 
     @property
@@ -78,6 +86,8 @@ class TurnResult:
     checkin: dict | None = None
     summary: dict | None = None
     generator_fallback: str | None = None
+    choices: list[str] = field(default_factory=list)
+    """Quick answers the resident can pick instead of typing (also listed in ``reply``)."""
     check: dict | None = None  # state "check": {"question", "note", "answers": [{id, label}]}
     privacy: dict | None = None  # identifiers: {"spans", "applied": None|keep|redact, "text"}
 
@@ -88,5 +98,5 @@ class TurnResult:
             "topics": self.topics, "safety": self.safety, "feeling": self.feeling,
             "understood_topics": self.understood_topics, "checkin": self.checkin,
             "summary": self.summary, "generator_fallback": self.generator_fallback,
-            "check": self.check, "privacy": self.privacy,
+            "check": self.check, "privacy": self.privacy, "choices": self.choices,
         }

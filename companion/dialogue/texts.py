@@ -21,7 +21,7 @@ from companion.taxonomy import load_topics
 
 SINGLE = ("rumination_step", "feeling_check", "feeling_corrected", "go_on", "clinical",
           "clinical_added", "clinical_declined", "short_ack", "rambling", "rambling_ask",
-          "rambling_pick", "plan_known", "checkin_strained", "crisis", "crisis_resume",
+          "rambling_pick", "plan_known", "crisis", "crisis_resume",
           "crisis_end")
 LISTS = ("rumination", "concern", "short_choices", "so_what", "fallback_questions")
 
