@@ -217,7 +217,7 @@ async def test_journal_search_and_open_a_session(api):
         await until(pilot, lambda: table.row_count == 2)
         await pilot.press("slash", *"fellowship", "enter")
         await until(pilot, lambda: table.row_count == 1)
-        assert str(table.get_row_at(0)[1]) == "career-crossroads"
+        assert str(table.get_row_at(0)[1]) == "Career crossroads"  # the flow's title
         await pilot.press("enter")
         await until(pilot, lambda: screen_name(app) == "SessionScreen")
         body = app.screen.query_one("#session-text")

@@ -21,6 +21,7 @@ from typing import Any, Literal, cast
 
 from companion.checkin import CheckinItem
 from companion.journal import Checkin, SessionRecord, Topic
+from companion.mentor_reviews import MentorReview
 from companion.service.results import (
     AgendaText,
     CardHit,
@@ -213,3 +214,6 @@ class CompanionAPI(ABC):
 
     async def import_review(self, path: str) -> ReviewImport:
         return cast(ReviewImport, await self._call("import_review", {"path": path}))
+
+    async def reviews(self) -> list[MentorReview]:
+        return cast(list[MentorReview], await self._call("reviews", {}))

@@ -34,6 +34,7 @@ from companion.journal import (
     Topic,
     move_aside,
 )
+from companion.mentor_reviews import MentorReview, mentor_reviews
 from companion.service.errors import AppLockedError, RequestCancelled
 from companion.service.results import (
     AgendaText,
@@ -497,3 +498,8 @@ class LocalCompanion:
         """Record a mentor-reviewed agenda file: the meeting, discussed topics, follow-ups."""
         done = record_review(self._open_journal(), load_agenda(Path(path).expanduser()))
         return convert(done, ReviewImport)
+
+    def reviews(self) -> list[MentorReview]:
+        """The mentor's imported reviews, newest first: per-topic outcome and notes,
+        the meeting's notes and the agreed follow-ups (the resident's view of them)."""
+        return mentor_reviews(self._open_journal())

@@ -11,7 +11,8 @@ import datetime as dt
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -51,6 +52,8 @@ class AgendaScreen(Screen):
             table: DataTable = DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
             table.add_columns("#", "Topic", "Status", "Why (your words)")
             yield table
+            with VerticalScroll(id="agenda-review-box"):
+                yield Static("", id="agenda-review")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -76,6 +79,26 @@ class AgendaScreen(Screen):
             table.move_cursor(row=min(row, len(self.topics) - 1))
         count = f"{len(self.topics)} topic(s) to share." if self.topics else EMPTY
         self.query_one("#agenda-count", Static).update(count)
+        await self._show_review()
+
+    async def _show_review(self) -> None:
+        """The latest mentor review under the table (its topics have left the agenda)."""
+        from companion.mentor_reviews import review_text
+
+        try:
+            reviews = await companion_app(self).api.reviews()
+        except ServiceError as exc:
+            companion_app(self).report(exc, "loading your mentor's review")
+            reviews = []
+        box = self.query_one("#agenda-review-box")
+        box.display = bool(reviews)
+        if reviews:
+            earlier = len(reviews) - 1
+            text = review_text(reviews[0]) + (
+                f"\n({earlier} earlier review(s): open the sessions in the Journal)"
+                if earlier else "")
+            # a mentor's file: plain text, never markup
+            self.query_one("#agenda-review", Static).update(Content(strip_controls(text)))
 
     def _current(self) -> Topic | None:
         table = self.query_one("#agenda", DataTable)

@@ -17,7 +17,9 @@ from companion.journal.display import (
     speaker,
     summary_sentences,
 )
+from companion.mentor_reviews import MentorReview, session_review_markdown
 from companion.service.errors import ServiceError
+from companion.textnorm import strip_controls
 from companion.tui.screens import companion_app
 
 
@@ -30,7 +32,8 @@ def flow_titles(node) -> dict[str, str]:
     return {flow.id: flow.title for flow in getattr(companion_app(node), "flows", [])}
 
 
-def session_markdown(session: SessionRecord, titles: dict[str, str]) -> str:
+def session_markdown(session: SessionRecord, titles: dict[str, str],
+                     reviews: list[MentorReview] | None = None) -> str:
     parts = [f"# {flow_title(session.flow, titles)} · {local_time(session.started_at)}"]
     summary = summary_sentences(session)
     if summary:
@@ -38,6 +41,9 @@ def session_markdown(session: SessionRecord, titles: dict[str, str]) -> str:
     if session.topics:
         parts.append("## Topics\n\n" + "\n".join(
             f"- **{t.title}** ({t.status})" for t in session.topics))
+        mentor = session_review_markdown(reviews or [], {t.id for t in session.topics})
+        if mentor:
+            parts.append("## From your mentor\n\n" + strip_controls(mentor))
     if session.messages:
         lines = [f"**{speaker(m.role)}** ({local_time(m.created_at, '%H:%M')}): {m.text}"
                  for m in session.messages]
@@ -69,11 +75,12 @@ class SessionScreen(Screen):
         app = companion_app(self)
         try:
             session = await app.api.session(self.session_id)
+            reviews = await app.api.reviews() if session.topics else []
         except ServiceError as exc:
             app.report(exc, "opening the session")
             return
         await self.query_one("#session-text", Markdown).update(
-            session_markdown(session, flow_titles(self)))
+            session_markdown(session, flow_titles(self), reviews))
         self.query_one("#session-body").focus()
 
 
@@ -113,6 +120,8 @@ class JournalScreen(Screen):
         app = companion_app(self)
         try:
             sessions = await app.api.sessions(query)
+            if not app.flows:  # the journal opened before home loaded them: titles need them
+                app.flows = await app.api.flows()
         except ServiceError as exc:
             app.report(exc, "searching the journal")
             return
