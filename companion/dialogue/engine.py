@@ -30,6 +30,7 @@ from companion.dialogue.suggestions import (
     link_cards,
     make_topic,
     propose,
+    topical_question,
 )
 from companion.dialogue.texts import load_texts
 from companion.dialogue.understanding import Understanding, Understood, yes_no
@@ -239,10 +240,9 @@ class Engine:
         if safety.level == "concern":
             parts.append(self.texts.concern[0])
         cards = [] if short else self._pick_cards(session, hits, understood)
-        if not after_safety:
-            self._update_topics(session, text, understood, hits)
-
         clinical = replies.clinical_question(text)
+        if not after_safety:  # a clinical question becomes a topic only if the resident says so
+            self._update_topics(session, text, understood, hits, leave_out=clinical)
         ruminating = not clinical and self._ruminating(session)
         themes = [] if clinical or ruminating else self._scattered(text)
         if session.deferred:  # the question owed from the last turn is asked now
@@ -550,27 +550,21 @@ class Engine:
                              session.resident_turns[-len(vectors):])
 
     def _rumination_topic(self, session: Session, hits) -> None:
-        """The worry the resident keeps returning to becomes one mentor topic."""
-        turns = session.resident_turns[session.rumination_from - WINDOW:]
-        best = None
-        for turn in turns:
-            for proposal in propose(turn, [], self.sentence_topics, 1.0) or \
-                    self._quote_proposals(turn, session.main_topics[-1]):
-                if best is None or proposal.probability > best.probability:
-                    best = proposal
-        if best is not None:
-            self._save_topic(session, best, turns[-1], hits)
-
-    def _quote_proposals(self, text: str, topic_id: str | None) -> list[Proposal]:
-        if topic_id is None:
-            return []
-        topic = build_topic(topic_id, 0.0, text, [], None, self.texts.mentor_topics,
-                            self.sentence_topics)
-        if replies.is_admission(topic.resident_words) or replies.words(topic.resident_words) < 5:
-            return []
-        _, probability = self.sentence_topics.best(topic.resident_words)
-        return [Proposal(topic_id, probability, topic.resident_words, topic.questions[0],
-                         "topical")]
+        """The worry the resident keeps returning to becomes one mentor topic: the sentence
+        of the repeated messages that carries a topic most clearly on its own."""
+        turns = session.resident_turns[-WINDOW:]
+        sentences = [s for turn in turns for s in replies.split_sentences(turn)
+                     if replies.words(s) >= 5 and not replies.is_admission(s)]
+        if not sentences:
+            return
+        probs = self.sentence_topics.probabilities(sentences)
+        row, column = np.unravel_index(int(np.argmax(probs)), probs.shape)
+        quote = _shorten(sentences[int(row)])
+        proposal = Proposal(self.sentence_topics.topic_ids[int(column)],
+                            float(probs[row, column]), quote,
+                            replies.as_question(quote) if replies.explicit_asks(quote)
+                            else topical_question(quote), "topical")
+        self._save_topic(session, proposal, turns[-1], hits)
 
     def _jump_to_action(self, session: Session) -> str:
         for name, step in session.flow.steps.items():
@@ -601,10 +595,9 @@ class Engine:
             step = session.current
             if step.kind in ("closing", "checkin"):
                 return
-            earlier = session.resident_turns[:-1] if session.visits[session.step] == 0 \
-                else session.resident_turns
             skip = any(session.visits[other] for other in step.skip_if_visited)
-            skip = skip or any(re.search(p, turn) for p in step.skip_if for turn in earlier)
+            skip = skip or any(re.search(p, turn) for p in step.skip_if
+                               for turn in session.resident_turns)
             if step.kind == "plan" and session.plans and session.visits[session.step] == 0 \
                     and step.ask and step.ask[0] not in session.asked:
                 plan = session.plans[-1]
@@ -712,8 +705,9 @@ class Engine:
         return [hit.to_dict() for hit in chosen]
 
     def _update_topics(self, session: Session, text: str, understood: Understood,
-                       hits) -> None:
-        for proposal in propose(text, understood.topics, self.sentence_topics,
+                       hits, leave_out: str | None = None) -> None:
+        source = text.replace(leave_out, " ") if leave_out else text
+        for proposal in propose(source, understood.topics, self.sentence_topics,
                                 TOPIC_MIN_SCORE):
             self._save_topic(session, proposal, text, hits)
 

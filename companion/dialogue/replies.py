@@ -34,16 +34,17 @@ def is_short(text: str) -> bool:
 
 
 # --------------------------------------------------------------- clinical judgement
+_CALLS = (r"(?:waited|called|given|gave|ordered|started|stopped|intubated|admitted|discharged|"
+          r"escalated|pushed|held|transfused|scanned|paged|gone|stayed|done|said|checked|"
+          r"treated|sent)")
 _CLINICAL = re.compile(
     r"\b(?:did i (?:do|make) the right (?:thing|call|decision|choice)"
     r"|was (?:it|that|i) (?:the )?(?:right|wrong|okay|ok|reasonable|safe) "
     r"(?:call|thing|decision|choice|to)\b"
     r"|was that (?:the )?(?:right|wrong|correct) (?:call|decision|thing|choice)"
-    r"|should i have (?:\w+ ){0,3}(?:waited|called|given|ordered|started|stopped|intubated|"
-    r"admitted|discharged|escalated|pushed|held|transfused|scanned|paged|gone|stayed|"
-    r"done|said|checked)"
-    r"|would you have (?:\w+ ){0,3}(?:waited|called|given|ordered|done|admitted|discharged)"
-    r"|was (?:waiting|calling|giving|holding|discharging|admitting) .{0,40}(?:right|wrong|"
+    r"|should i have (?:\w+ ){0,3}" + _CALLS
+    + r"|would you have (?:\w+ ){0,3}" + _CALLS
+    + r"|was (?:waiting|calling|giving|holding|discharging|admitting) .{0,40}(?:right|wrong|"
     r"a mistake|the right call)"
     r"|what should i have done"
     r"|did i miss something clinically)",
