@@ -120,7 +120,7 @@ def shorten(sentence: str) -> str:
 
 def topical_question(quote: str) -> str:
     """One question in the resident's words for a topic that came from a statement."""
-    return f'How would you approach this: "{quote.rstrip(".")}"?'
+    return f'Can we talk about this: "{quote.rstrip(".")}"?'
 
 
 def propose(text: str, turn_topics: Sequence[tuple[str, float]], scorer: SentenceTopics,
