@@ -136,13 +136,15 @@ def test_topic_support_reads_the_quote_against_the_turn_it_came_from(tmp_path):
          "My research stalled and nobody replies.": {"feeling": "neutral",
                                                      "state": "closed"}},
         topics=[("motivation-confidence", "I doubt I am good enough."),
+                ("knowledge-transfer", "I gave the wrong dose."),
                 ("motivation-confidence", "My research stalled…"),
                 ("burnout", "words nobody wrote")])
     report = evaluate_conversations(path, engine=engine)
-    assert report["topic_support"] == pytest.approx(1 / 3, abs=1e-3)
+    assert report["topic_support"] == pytest.approx(1 / 4, abs=1e-3)
+    assert report["admission_quotes"] == 1
     assert report["turns_not_run"] == 1
     topics = report["per_conversation"][0]["topics"]
-    assert [t["from_turns"] for t in topics] == [[1], [2], []]
+    assert [t["from_turns"] for t in topics] == [[1], [], [2], []]
     assert "after the flow closed" in format_report(report)
 
 
@@ -178,7 +180,7 @@ def test_real_engine_json_has_every_key(tmp_path, real_retriever, capsys):
     report = evaluate_conversations(path, engine=Engine(retriever=real_retriever))
     for key in ("n_conversations", "n_turns", "false_crisis_turns", "false_check_turns",
                 "crisis_recall", "feeling_accuracy", "card_fit", "topic_support",
-                "repeated_questions", "per_conversation"):
+                "repeated_questions", "admission_quotes", "per_conversation"):
         assert key in report
     assert report["n_turns"] == 2 and report["false_crisis_turns"] == 0.0
     json.dumps(report)

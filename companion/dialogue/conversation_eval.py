@@ -19,7 +19,8 @@ Figures (all shares are over the turns or items they name):
 - ``topic_support``: suggested mentor topics whose quoted sentence comes from a turn
   labelled with that topic, over suggested topics;
 - ``repeated_questions``: questions asked again in the same conversation (a question
-  asked three times counts two).
+  asked three times counts two);
+- ``admission_quotes``: suggested mentor topics whose quote admits an error (should be 0).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from companion.dialogue.replies import admission_sentences
 from companion.labelled import EvalFileError, read_jsonl
 
 FEELING_IDS = ("exhausted", "frustrated", "anxious", "sad", "guilty", "numb", "lonely",
@@ -167,6 +169,7 @@ def score_conversation(played: dict) -> dict:
         "topics_supported": sum(t["supported"] for t in supported),
         "repeated_questions": sum(n - 1 for n in counts.values() if n > 1),
         "repeated": repeated,
+        "admission_quotes": sum(bool(admission_sentences(t["quote"])) for t in supported),
         "feelings": [[t.get("feeling"), t["labels"]["feelings"]] for t in run],
         "topics": supported,
     }
@@ -192,6 +195,7 @@ def summarise(per_conversation: list[dict]) -> dict:
         "card_fit": _share(total("cards_fit"), total("cards_shown"), 0.0),
         "topic_support": _share(total("topics_supported"), total("topics_suggested"), 0.0),
         "repeated_questions": total("repeated_questions"),
+        "admission_quotes": total("admission_quotes"),
         "per_conversation": per_conversation,
     }
 
@@ -220,6 +224,7 @@ def format_report(report: dict) -> str:
         f"  card fit            {report['card_fit']:.2f}",
         f"  topic support       {report['topic_support']:.2f}",
         f"  repeated questions  {report['repeated_questions']}",
+        f"  admission quotes    {report['admission_quotes']}",
         "per conversation (feelings right/turns, cards fit/shown, topics supported/suggested):",
     ]
     for c in report["per_conversation"]:

@@ -28,6 +28,8 @@ from companion.dialogue.replies import (
 MAX_QUOTE_CHARS = 180
 ASK_MIN_PROBABILITY = 0.3
 """An explicit ask becomes a topic when its own best topic is at least this likely."""
+ASK_ALONE_PROBABILITY = 0.6
+"""An ask whose own topic is this likely needs no agreement from the rest of the turn."""
 QUOTE_MIN_PROBABILITY = 0.35
 """A sentence quoted for a topical turn must give the topic at least this probability."""
 MIN_QUOTE_WORDS = 5
@@ -118,7 +120,7 @@ def shorten(sentence: str) -> str:
 
 def topical_question(quote: str) -> str:
     """One question in the resident's words for a topic that came from a statement."""
-    return f'How would you approach this: "{quote.rstrip(".")}"?'
+    return f'Can we talk about this: "{quote.rstrip(".")}"?'
 
 
 def propose(text: str, turn_topics: Sequence[tuple[str, float]], scorer: SentenceTopics,
@@ -135,9 +137,13 @@ def propose(text: str, turn_topics: Sequence[tuple[str, float]], scorer: Sentenc
     asks = [s for s in explicit_asks(text) if not is_admission(s) and words(s) >= MIN_QUOTE_WORDS]
     if asks:
         probs = scorer.probabilities(asks)
+        near = {t for t, _ in turn_topics[:RIVAL_TOPICS]}
         for sentence, row in zip(asks, probs, strict=True):
             i = int(np.argmax(row))
-            if row[i] >= ASK_MIN_PROBABILITY:
+            # The ask's own topic must be clear, and the turn as a whole must agree unless
+            # the ask alone is unmistakable.
+            agrees = not near or scorer.topic_ids[i] in near or row[i] >= ASK_ALONE_PROBABILITY
+            if row[i] >= ASK_MIN_PROBABILITY and agrees:
                 proposals.append(Proposal(scorer.topic_ids[i], float(row[i]), shorten(sentence),
                                           as_question(shorten(sentence)), "ask"))
     if proposals or not turn_topics or turn_topics[0][1] < topic_min_score:
@@ -161,7 +167,7 @@ def propose(text: str, turn_topics: Sequence[tuple[str, float]], scorer: Sentenc
         whole = len(candidates) == 1 and score >= STRONG_TURN  # the quote is the whole turn
         if others and row[column] <= max(others) and not whole:
             continue
-        if whole or int(np.argmax(row)) == column or row[column] >= QUOTE_MIN_PROBABILITY:
+        if whole or (int(np.argmax(row)) == column and row[column] >= QUOTE_MIN_PROBABILITY):
             quote = shorten(candidates[best])
             proposals.append(Proposal(topic_id, float(row[column]), quote,
                                       topical_question(quote), "topical"))
