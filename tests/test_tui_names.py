@@ -36,7 +36,7 @@ HOOKS = frozenset({
     "can_focus_children", "ALLOW_IN_MAXIMIZED_VIEW", "ENABLE_COMMAND_PALETTE", "HELP",
     # methods meant to be overridden
     "compose", "render", "render_line", "get_content_width", "get_content_height",
-    "on_event",
+    "on_event", "check_action",
 })
 FAMILIES = ("on_", "action_", "watch_", "key_", "validate_", "compute_")
 
