@@ -32,7 +32,8 @@ from companion.journal import (
     PassphraseRequiredError,
     SessionRecord,
     Topic,
-    move_aside,
+    move_aside_unless_open,
+    remove_files,
 )
 from companion.mentor_reviews import MentorReview, mentor_reviews
 from companion.service.errors import AppLockedError, RequestCancelled
@@ -73,8 +74,15 @@ class LocalCompanion:
     """Public methods the model process runs itself; a request cannot name them."""
 
     def __init__(self, journal_path: Path | None = None, *, embedder: Any = None,
-                 retriever: Any = None, screener: Any = None) -> None:
+                 retriever: Any = None, screener: Any = None,
+                 index_progress: Callable[[int, int], None] | None = None) -> None:
+        """
+        Args:
+            index_progress: called with (done, total) while the card index is built
+                (a first use, or cards edited); the command line shows a progress bar.
+        """
         self._journal_path = journal_path
+        self._index_progress = index_progress
         self._journal: Journal | None = None
         self._engine: Engine | None = None
         self._embedder = embedder
@@ -140,7 +148,8 @@ class LocalCompanion:
             if self._retriever is None:
                 from companion.retrieval.retriever import Retriever
 
-                self._retriever = Retriever.open(embedder=self._get_embedder())
+                self._retriever = Retriever.open(embedder=self._get_embedder(),
+                                                 progress=self._index_progress)
             return self._retriever
 
     def _load_safety(self) -> None:
@@ -196,9 +205,15 @@ class LocalCompanion:
         self._journal = None
 
     def move_journal_aside(self) -> str:
-        """Move a damaged journal file aside (kept, renamed) so a fresh one can start."""
+        """Move a damaged journal file aside (kept, renamed) so a fresh one can start.
+
+        Refused (``JournalLockedError``) while another window or command has it open.
+        """
         self._close_journal()
-        return str(move_aside(self._journal_path or paths.journal_path()))
+        return str(move_aside_unless_open(self._journal_file()))
+
+    def _journal_file(self) -> Path:
+        return self._journal_path or paths.journal_path()
 
     def home(self) -> HomeInfo:
         """What the home screen shows besides the flows."""
@@ -444,6 +459,27 @@ class LocalCompanion:
         counts = self._open_journal().delete_all()
         self._engine = None
         return counts
+
+    def remove_journal_files(self) -> list[str]:
+        """After :meth:`delete_all`: remove the journal's files (database, WAL, lock).
+
+        A fresh journal is created on next use; returns the files removed.
+        """
+        self._close_journal()
+        self._engine = None
+        return [str(file) for file in remove_files(self._journal_file())]
+
+    def delete_session(self, session_id: int) -> dict[str, int]:
+        """Delete one session with its messages, topics and safety events; returns counts."""
+        return self._open_journal().delete_session(session_id)
+
+    def export_journal(self, fmt: Literal["md", "json"]) -> str:
+        """The whole journal as Markdown or JSON, for the resident to keep."""
+        return self._open_journal().export(format=fmt)
+
+    def compact_journal(self) -> None:
+        """Finish a clean-up a passphrase change or deletion could not (e.g. a full disk)."""
+        self._open_journal().compact()
 
     # -- agenda ------------------------------------------------------------------
     def agenda_identifiers(self, topic_ids: list[int] | None = None) -> list[IdentifierFinding]:
