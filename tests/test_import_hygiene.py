@@ -26,7 +26,7 @@ CORE = [
     "companion.cards", "companion.agenda", "companion.sharing", "companion.privacy",
     "companion.safety", "companion.journal", "companion.dialogue.engine",
     "companion.retrieval.retriever", "companion.service.local", "companion.service.server",
-    "companion.service.api",
+    "companion.service.api", "companion.safety_plan",
 ]
 LAUNCHERS = {"commands/app.py"}
 """The CLI's way into the app: it opens the TUI, inside its handler only."""

@@ -33,6 +33,7 @@ from companion.service.results import (
     JournalStatus,
     PrivacyChoice,
     ReviewImport,
+    SafetyPlanView,
     SessionSummary,
     TurnReply,
 )
@@ -149,6 +150,19 @@ class CompanionAPI(ABC):
 
     async def delete_safety_plan(self) -> bool:
         return cast(bool, await self._call("delete_safety_plan", {}))
+
+    async def safety_plan_view(self) -> SafetyPlanView:
+        return cast(SafetyPlanView, await self._call("safety_plan_view", {}))
+
+    async def print_safety_plan(self, path: str, overwrite: bool = False) -> str:
+        return cast(str, await self._call("print_safety_plan",
+                                          {"path": path, "overwrite": overwrite}))
+
+    async def plan_offer(self) -> bool:
+        return cast(bool, await self._call("plan_offer", {}))
+
+    async def answer_plan_offer(self, accepted: bool) -> None:
+        await self._call("answer_plan_offer", {"accepted": accepted})
 
     # -- knowledge ---------------------------------------------------------------
     async def search_cards(self, query: str, k: int = 10, topic: str | None = None,

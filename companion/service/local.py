@@ -29,13 +29,16 @@ from companion.journal import (
     Journal,
     JournalCleanupError,
     JournalLockedError,
+    JournalValueError,
     PassphraseRequiredError,
     SessionRecord,
     Topic,
     move_aside_unless_open,
     remove_files,
 )
+from companion.journal.plan import PLAN_PARTS
 from companion.mentor_reviews import MentorReview, mentor_reviews
+from companion.safety_plan import PLAN_PURPOSE, plan_markdown, professionals_prefill, suggests_plan
 from companion.service.errors import AppLockedError, RequestCancelled
 from companion.service.results import (
     AgendaText,
@@ -46,8 +49,10 @@ from companion.service.results import (
     FlowInfo,
     HomeInfo,
     JournalStatus,
+    PlanPart,
     PrivacyChoice,
     ReviewImport,
+    SafetyPlanView,
     SessionSummary,
     TurnReply,
 )
@@ -391,6 +396,46 @@ class LocalCompanion:
     def delete_safety_plan(self) -> bool:
         """Delete the plan; True when there was one."""
         return self._open_journal().delete_safety_plan()
+
+    def safety_plan_view(self) -> SafetyPlanView:
+        """The plan to show or edit: each part with its heading and hint, in order.
+
+        With no plan stored, the professionals part is prefilled from the resources file.
+        """
+        from companion.safety.resources import resources_or_fallback
+
+        stored = self._open_journal().safety_plan()
+        texts = dict(stored)
+        if not stored:
+            texts["professionals"] = professionals_prefill(resources_or_fallback()[0])
+        return SafetyPlanView(
+            [PlanPart(key, heading, hint, texts.get(key, "")) for key, heading, hint in PLAN_PARTS],
+            saved=bool(stored), purpose=PLAN_PURPOSE)
+
+    def print_safety_plan(self, path: str, overwrite: bool = False) -> str:
+        """Write the plan as Markdown to a new file the resident chose; returns its path.
+
+        Never part of an agenda: this is the resident's own copy.
+        """
+        plan = self._open_journal().safety_plan()
+        if not plan:
+            raise JournalValueError("There is no plan to print yet.")
+        return str(write_new_file(Path(path).expanduser(), plan_markdown(plan),
+                                  overwrite=overwrite))
+
+    def plan_offer(self) -> bool:
+        """Offer to write a plan now? Once, after a check-in with high burnout or low
+        support, when no plan is written and the offer was never answered."""
+        journal = self._open_journal()
+        checkins = journal.checkins()
+        if not checkins or journal.plan_offer_answer() or journal.safety_plan():
+            return False
+        latest = max(checkins, key=lambda c: (c.created_at, c.id))
+        return suggests_plan(latest.answers)
+
+    def answer_plan_offer(self, accepted: bool) -> None:
+        """Record the answer to the offer; it is not made again either way."""
+        self._open_journal().record_plan_offer("accepted" if accepted else "declined")
 
     # -- knowledge ---------------------------------------------------------------
     def search_cards(self, query: str, k: int = 10, topic: str | None = None,
