@@ -100,14 +100,19 @@ def identifier_warning(findings: list[IdentifierFinding]) -> str:
             "Do not forward it; ask the resident to redact them.")
 
 
+MARKS = Binding.Group("Mark", compact=True)
+"""d discussed, f deferred, u needs follow-up (the help lists each)."""
+
+
 class ReviewScreen(Screen):
     """Mentor review of one agenda file (``review_file``)."""
 
     CSS_PATH = "review.tcss"
     BINDINGS = [
-        Binding("d", "mark('discussed')", "Discussed"),
-        Binding("f", "mark('deferred')", "Deferred"),
-        Binding("u", "mark('follow-up')", "Needs follow-up"),
+        # one footer entry for the three marks, so every key fits at 80 columns
+        Binding("d", "mark('discussed')", "Discussed", group=MARKS),
+        Binding("f", "mark('deferred')", "Deferred", group=MARKS),
+        Binding("u", "mark('follow-up')", "Needs follow-up", group=MARKS),
         Binding("n", "notes", "Notes"),
         Binding("a", "add_follow_up", "Follow-up"),
         Binding("m", "meeting", "Meeting"),
