@@ -29,12 +29,16 @@ from companion.journal import (
     Journal,
     JournalCleanupError,
     JournalLockedError,
+    JournalValueError,
     PassphraseRequiredError,
     SessionRecord,
     Topic,
-    move_aside,
+    move_aside_unless_open,
+    remove_files,
 )
+from companion.journal.plan import PLAN_PARTS
 from companion.mentor_reviews import MentorReview, mentor_reviews
+from companion.safety_plan import PLAN_PURPOSE, plan_markdown, professionals_prefill, suggests_plan
 from companion.service.errors import AppLockedError, RequestCancelled
 from companion.service.results import (
     AgendaText,
@@ -45,8 +49,10 @@ from companion.service.results import (
     FlowInfo,
     HomeInfo,
     JournalStatus,
+    PlanPart,
     PrivacyChoice,
     ReviewImport,
+    SafetyPlanView,
     SessionSummary,
     TurnReply,
 )
@@ -73,8 +79,15 @@ class LocalCompanion:
     """Public methods the model process runs itself; a request cannot name them."""
 
     def __init__(self, journal_path: Path | None = None, *, embedder: Any = None,
-                 retriever: Any = None, screener: Any = None) -> None:
+                 retriever: Any = None, screener: Any = None,
+                 index_progress: Callable[[int, int], None] | None = None) -> None:
+        """
+        Args:
+            index_progress: called with (done, total) while the card index is built
+                (a first use, or cards edited); the command line shows a progress bar.
+        """
         self._journal_path = journal_path
+        self._index_progress = index_progress
         self._journal: Journal | None = None
         self._engine: Engine | None = None
         self._embedder = embedder
@@ -140,7 +153,8 @@ class LocalCompanion:
             if self._retriever is None:
                 from companion.retrieval.retriever import Retriever
 
-                self._retriever = Retriever.open(embedder=self._get_embedder())
+                self._retriever = Retriever.open(embedder=self._get_embedder(),
+                                                 progress=self._index_progress)
             return self._retriever
 
     def _load_safety(self) -> None:
@@ -196,9 +210,15 @@ class LocalCompanion:
         self._journal = None
 
     def move_journal_aside(self) -> str:
-        """Move a damaged journal file aside (kept, renamed) so a fresh one can start."""
+        """Move a damaged journal file aside (kept, renamed) so a fresh one can start.
+
+        Refused (``JournalLockedError``) while another window or command has it open.
+        """
         self._close_journal()
-        return str(move_aside(self._journal_path or paths.journal_path()))
+        return str(move_aside_unless_open(self._journal_file()))
+
+    def _journal_file(self) -> Path:
+        return self._journal_path or paths.journal_path()
 
     def home(self) -> HomeInfo:
         """What the home screen shows besides the flows."""
@@ -377,6 +397,46 @@ class LocalCompanion:
         """Delete the plan; True when there was one."""
         return self._open_journal().delete_safety_plan()
 
+    def safety_plan_view(self) -> SafetyPlanView:
+        """The plan to show or edit: each part with its heading and hint, in order.
+
+        With no plan stored, the professionals part is prefilled from the resources file.
+        """
+        from companion.safety.resources import resources_or_fallback
+
+        stored = self._open_journal().safety_plan()
+        texts = dict(stored)
+        if not stored:
+            texts["professionals"] = professionals_prefill(resources_or_fallback()[0])
+        return SafetyPlanView(
+            [PlanPart(key, heading, hint, texts.get(key, "")) for key, heading, hint in PLAN_PARTS],
+            saved=bool(stored), purpose=PLAN_PURPOSE)
+
+    def print_safety_plan(self, path: str, overwrite: bool = False) -> str:
+        """Write the plan as Markdown to a new file the resident chose; returns its path.
+
+        Never part of an agenda: this is the resident's own copy.
+        """
+        plan = self._open_journal().safety_plan()
+        if not plan:
+            raise JournalValueError("There is no plan to print yet.")
+        return str(write_new_file(Path(path).expanduser(), plan_markdown(plan),
+                                  overwrite=overwrite))
+
+    def plan_offer(self) -> bool:
+        """Offer to write a plan now? Once, after a check-in with high burnout or low
+        support, when no plan is written and the offer was never answered."""
+        journal = self._open_journal()
+        checkins = journal.checkins()
+        if not checkins or journal.plan_offer_answer() or journal.safety_plan():
+            return False
+        latest = max(checkins, key=lambda c: (c.created_at, c.id))
+        return suggests_plan(latest.answers)
+
+    def answer_plan_offer(self, accepted: bool) -> None:
+        """Record the answer to the offer; it is not made again either way."""
+        self._open_journal().record_plan_offer("accepted" if accepted else "declined")
+
     # -- knowledge ---------------------------------------------------------------
     def search_cards(self, query: str, k: int = 10, topic: str | None = None,
                      audience: str | None = None) -> list[CardHit]:
@@ -444,6 +504,27 @@ class LocalCompanion:
         counts = self._open_journal().delete_all()
         self._engine = None
         return counts
+
+    def remove_journal_files(self) -> list[str]:
+        """After :meth:`delete_all`: remove the journal's files (database, WAL, lock).
+
+        A fresh journal is created on next use; returns the files removed.
+        """
+        self._close_journal()
+        self._engine = None
+        return [str(file) for file in remove_files(self._journal_file())]
+
+    def delete_session(self, session_id: int) -> dict[str, int]:
+        """Delete one session with its messages, topics and safety events; returns counts."""
+        return self._open_journal().delete_session(session_id)
+
+    def export_journal(self, fmt: Literal["md", "json"]) -> str:
+        """The whole journal as Markdown or JSON, for the resident to keep."""
+        return self._open_journal().export(format=fmt)
+
+    def compact_journal(self) -> None:
+        """Finish a clean-up a passphrase change or deletion could not (e.g. a full disk)."""
+        self._open_journal().compact()
 
     # -- agenda ------------------------------------------------------------------
     def agenda_identifiers(self, topic_ids: list[int] | None = None) -> list[IdentifierFinding]:
