@@ -16,7 +16,7 @@ from companion.models import configure_offline
 
 COMMAND_MODULES = (
     "review", "ask", "screen", "suggest", "kb", "eval_cmd", "journal", "export",
-    "bench", "doctor", "redact", "match",
+    "bench", "doctor", "redact", "match", "plan",
 )
 
 

@@ -14,7 +14,9 @@ the privacy guard. Three entry points:
   the journal: NFKC (fullwidth and styled letters become plain), controls as
   above, combining marks dropped, look-alike Cyrillic/Greek/Armenian letters
   folded to Latin inside words that mix scripts or consist only of look-alikes
-  (a real Russian or Greek word is left alone), and emphasis runs of three or
+  (a real Russian or Greek word is left alone), digits of any script made ASCII
+  ("٤٤٧" -> "447"; NFKC already does fullwidth and styled ones), a dash or minus
+  sign between two digits made "-" ("555–0142"), and emphasis runs of three or
   more identical letters shortened ("sooooo" -> "so", "killll" -> "kill").
 - :func:`normalise_with_map` — the same text plus, for each output character,
   the index of the original character it came from, so a scanner can search
@@ -29,7 +31,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalise_for_matching", "normalise_with_map", "strip_controls"]
+__all__ = ["DIGIT_DASHES", "normalise_for_matching", "normalise_with_map", "strip_controls"]
 
 # ANSI/ECMA-48 sequences, removed whole (7-bit ESC forms and 8-bit C1 forms).
 _ESCAPE = re.compile(
@@ -191,6 +193,23 @@ def _decompose(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out
 
 
+# Dashes a word processor or a phone's keyboard puts between digits ("617–555–0142").
+DIGIT_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+_DIGITS = frozenset("0123456789")
+
+
+def _plain_digits(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Any script's decimal digits as ASCII, and a dash between two digits as "-"."""
+    out = [(str(unicodedata.decimal(char)), origin)
+           if not char.isascii() and char.isdecimal() else (char, origin)
+           for char, origin in chars]
+    for pos in range(1, len(out) - 1):
+        if (out[pos][0] in DIGIT_DASHES and out[pos - 1][0] in _DIGITS
+                and out[pos + 1][0] in _DIGITS):
+            out[pos] = ("-", out[pos][1])
+    return out
+
+
 def normalise_with_map(text: str) -> tuple[str, list[int]]:
     """Normalised text and, for each of its characters, the original index it came from.
 
@@ -200,6 +219,8 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
     chars = _clean_chars(text) if _CHEAP.search(text) else [(c, i) for i, c in enumerate(text)]
     chars = _decompose(chars)
     chars = _fold_confusables(chars)
+    if not all(char.isascii() for char, _ in chars):
+        chars = _plain_digits(chars)
     chars = _collapse_runs(chars)
     return "".join(char for char, _ in chars), [origin for _, origin in chars]
 

@@ -161,6 +161,49 @@ def test_fullwidth_digits_are_still_a_phone_number():
     assert redact(text) == "call the son at [PHONE] tonight"
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "hidden"),
+    [
+        ("his MRN is \u0664\u0664\u0667\u0661\u0668\u0662\u0663, I wrote it down", "mrn",
+         "\u0664\u0664\u0667\u0661\u0668\u0662\u0663"),                     # Arabic-Indic
+        ("MRN \u096a\u096a\u096d\u0967\u096e\u0968\u0969 on the sticker", "mrn",
+         "\u096a\u096a\u096d\u0967\u096e\u0968\u0969"),                     # Devanagari
+        ("MRN \uff14\uff14\uff17\uff11\uff18\uff12\uff13 on the sticker", "mrn",
+         "\uff14\uff14\uff17\uff11\uff18\uff12\uff13"),                     # fullwidth
+        ("call her daughter at 617\u2013555\u20130142 tonight", "phone",
+         "617\u2013555\u20130142"),                                              # en dashes
+        ("call her daughter at 617\u2011555\u20110142 tonight", "phone",
+         "617\u2011555\u20110142"),                                              # no-break hyphens
+        ("call her daughter at 617\u00a0555\u00a00142 tonight", "phone",
+         "617\u00a0555\u00a00142"),                                              # no-break spaces
+        ("pager \U0001d7d4\U0001d7d3\U0001d7d5\u2009555\u20090142 for the family", "phone",
+         "\U0001d7d4\U0001d7d3\U0001d7d5\u2009555\u20090142"),                # bold, thin spaces
+    ],
+)
+def test_unicode_digits_dashes_and_spaces_do_not_hide_a_number(text, kind, hidden):
+    spans = scan(text)
+    assert [(s.kind, s.text) for s in spans] == [(kind, hidden)]
+    assert redact(text) == text.replace(hidden, f"[{kind.upper()}]")
+
+
+def test_two_no_break_spaces_in_a_row_do_not_duplicate_text():
+    """A no-break space ended one suspect chunk and began the next: "867" was copied twice."""
+    from companion.privacy.scanner import normalised
+
+    text = "the number 555\u00a0867\u00a05309 was on the board"
+    norm, mapping = normalised(text)
+    assert norm == "the number 555 867 5309 was on the board"
+    assert mapping is not None and len(mapping) == len(norm)
+    assert "".join(text[i] for i in mapping).replace("\u00a0", " ") == norm
+
+
+def test_a_dash_between_words_is_left_alone():
+    from companion.textnorm import normalise_for_matching
+
+    assert normalise_for_matching("done\u2014really done \u2013 6\u20138 weeks") == (
+        "done\u2014really done \u2013 6-8 weeks")
+
+
 SAMPLE = (
     "Mr. Jones in bed 12 was admitted 9/9, MRN 4471823. I told Delphine Arsenault she has ALS "
     "and her husband cried. Dr. Patel said Parkinson's is not the same. The lady in 521B, 93, "
@@ -202,6 +245,7 @@ def test_overlap_resolution_does_not_compare_every_pair():
         "Mrs. Оkafor’s son — “sooooo tired” — MRN 447\u200b1823, ｐｔ Jones\u00a0in bed 4",
         "café au lait; Sjögren’s; naïve résumé; 9/9 ﬁrst",
         "\u202eevil\u202c text and a tab\tand\nnew lines",
+        "pager 617\u00a0555\u00a00142 or 617\u2013555\u20130142, MRN \u0664\u0664\u0667",
     ],
 )
 def test_chunked_normalisation_matches_normalising_the_whole_text(text):

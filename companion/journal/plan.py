@@ -7,6 +7,8 @@ export and of ``delete_all``, and is never read by the agenda or anything shared
 
 from __future__ import annotations
 
+import sqlite3
+
 from companion.journal.base import StoreBase
 from companion.journal.errors import JournalValueError
 from companion.journal.schema import now_iso
@@ -29,6 +31,10 @@ PLAN_PARTS: tuple[tuple[str, str, str], ...] = (
 
 PART_IDS = tuple(part[0] for part in PLAN_PARTS)
 MAX_PART_CHARS = 4000
+PLAN_OFFER_KEY = "plan_offer"
+"""Sealed ``meta`` row: the resident's answer to the one-time offer of a plan ("" none yet).
+Written with the first check-in, so its presence says nothing about the answers."""
+PLAN_OFFER_ANSWERS = ("", "accepted", "declined")
 
 
 class PlanRecords(StoreBase):
@@ -72,6 +78,26 @@ class PlanRecords(StoreBase):
             self._scrub_or_explain("The safety plan was deleted.",
                                    "until it succeeds, its words may remain inside the file.")
         return gone
+
+    def plan_offer_answer(self) -> str:
+        """The answer to the one-time offer of a plan: "accepted", "declined" or ""."""
+        with self._read() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?",
+                               (PLAN_OFFER_KEY,)).fetchone()
+        if row is None:
+            return ""
+        return self._open("meta", PLAN_OFFER_KEY, row[0], PLAN_OFFER_KEY) or ""
+
+    def record_plan_offer(self, answer: str) -> None:
+        """Remember the answer to the offer (it is made once, never again)."""
+        if answer not in PLAN_OFFER_ANSWERS:
+            raise JournalValueError(f"unknown answer to the plan offer: {answer!r}")
+        with self._tx() as conn:
+            self._store_plan_offer(conn, answer)
+
+    def _store_plan_offer(self, conn: sqlite3.Connection, answer: str) -> None:
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     (PLAN_OFFER_KEY, self._seal("meta", PLAN_OFFER_KEY, answer, PLAN_OFFER_KEY)))
 
     def _scrub_or_explain(self, done: str, leftover: str) -> None:  # pragma: no cover
         raise NotImplementedError  # defined by Journal

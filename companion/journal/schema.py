@@ -50,8 +50,9 @@ SEALED: dict[str, SealedTable] = {
     "safety_plan": SealedTable(("parts",)),
 }
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {t: spec.columns for t, spec in SEALED.items()}
-META_SEALED_KEYS = ("safety", "safety_next")
-"""``meta`` rows whose value is sealed: safety events without a session, the next event id."""
+META_SEALED_KEYS = ("safety", "safety_next", "plan_offer")
+"""``meta`` rows whose value is sealed: safety events without a session, the next event id,
+the answer to the one-time offer of a safety plan."""
 
 SAFETY_BUCKET = 1024
 """Minimum padded size of a session's safety events, so none and a few look alike."""

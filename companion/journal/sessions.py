@@ -21,6 +21,7 @@ from typing import Any
 from companion import checkin as checkin_items
 from companion.journal.base import StoreBase, iso_date, text_list
 from companion.journal.errors import JournalCorruptError, JournalValueError
+from companion.journal.plan import PLAN_OFFER_KEY
 from companion.journal.records import SAFETY_LEVELS, Checkin, Message, SafetyEvent, SessionRecord
 from companion.journal.schema import now_iso
 
@@ -237,6 +238,12 @@ class SessionRecords(StoreBase):
                 (new_id, day, created, self._seal_json("checkins", "answers", clean, new_id),
                  self._seal_json("checkins", "scores", scores, new_id)),
             )
+            # The plan offer's sealed row exists in every journal with a check-in, so its
+            # presence cannot tell a hard week (when the offer is made) from a good one.
+            if conn.execute("SELECT 1 FROM meta WHERE key = ?",
+                            (PLAN_OFFER_KEY,)).fetchone() is None:
+                conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (
+                    PLAN_OFFER_KEY, self._seal("meta", PLAN_OFFER_KEY, "", PLAN_OFFER_KEY)))
         return Checkin(id=new_id, date=day, created_at=created, answers=clean, scores=scores)
 
     def checkins(self) -> list[Checkin]:

@@ -36,7 +36,7 @@ from companion.journal.errors import (
     WrongPassphraseError,
 )
 from companion.journal.mentoring import MentoringRecords
-from companion.journal.plan import PlanRecords
+from companion.journal.plan import PLAN_OFFER_KEY, PlanRecords
 from companion.journal.sessions import SessionRecords
 
 log = logging.getLogger(__name__)
@@ -313,6 +313,8 @@ class Journal(SessionRecords, MentoringRecords, PlanRecords):
                 if table:
                     conn.execute(f"DELETE FROM {table}")
             self._store_safety(conn, None, [])
+            if conn.execute("SELECT 1 FROM meta WHERE key = ?", (PLAN_OFFER_KEY,)).fetchone():
+                self._store_plan_offer(conn, "")  # a fresh start: the offer may come again
             self._owe_cleanup(conn)
         self._scrub_or_explain("Everything in the journal was deleted.",
                                RETRY_CLEANUP.format(what="the deleted words"))

@@ -34,6 +34,7 @@ from companion.privacy.patterns import RECOGNIZERS
 from companion.privacy.people import find_names
 from companion.privacy.recognizer import KeywordIndex, Recognizer, ScanWork
 from companion.privacy.spans import Span
+from companion.textnorm import DIGIT_DASHES
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,9 @@ _SPACE = re.compile(r"\s")
 
 @lru_cache(maxsize=4096)
 def _plain(char: str) -> bool:
-    """Punctuation and symbols normalisation leaves as they are (’ “ – • °)."""
-    return (unicodedata.category(char)[0] in "PS"
+    """Punctuation and symbols normalisation leaves as they are (’ “ • °); dashes are
+    not plain, since one between digits becomes "-"."""
+    return (unicodedata.category(char)[0] in "PS" and char not in DIGIT_DASHES
             and unicodedata.normalize("NFKC", char) == char
             and unicodedata.normalize("NFKD", char) == char)
 
@@ -66,6 +68,10 @@ def _suspect_chunks(text: str) -> list[tuple[int, int]]:
             start -= 1
         space = _SPACE.search(text, match.end())
         end = space.start() if space else len(text)
+        if chunks and start < chunks[-1][1]:
+            # The suspect is itself a space (NBSP, thin space) that ended the last
+            # chunk: one chunk, or the text between them would be copied twice.
+            start = chunks.pop()[0]
         chunks.append((start, end))
     return chunks
 

@@ -33,6 +33,7 @@ from companion.service.results import (
     JournalStatus,
     PrivacyChoice,
     ReviewImport,
+    SafetyPlanView,
     SessionSummary,
     TurnReply,
 )
@@ -150,6 +151,19 @@ class CompanionAPI(ABC):
     async def delete_safety_plan(self) -> bool:
         return cast(bool, await self._call("delete_safety_plan", {}))
 
+    async def safety_plan_view(self) -> SafetyPlanView:
+        return cast(SafetyPlanView, await self._call("safety_plan_view", {}))
+
+    async def print_safety_plan(self, path: str, overwrite: bool = False) -> str:
+        return cast(str, await self._call("print_safety_plan",
+                                          {"path": path, "overwrite": overwrite}))
+
+    async def plan_offer(self) -> bool:
+        return cast(bool, await self._call("plan_offer", {}))
+
+    async def answer_plan_offer(self, accepted: bool) -> None:
+        await self._call("answer_plan_offer", {"accepted": accepted})
+
     # -- knowledge ---------------------------------------------------------------
     async def search_cards(self, query: str, k: int = 10, topic: str | None = None,
                            audience: str | None = None) -> list[CardHit]:
@@ -186,6 +200,19 @@ class CompanionAPI(ABC):
 
     async def delete_all(self) -> dict[str, int]:
         return cast(dict[str, int], await self._call("delete_all", {}))
+
+    async def remove_journal_files(self) -> list[str]:
+        return cast(list[str], await self._call("remove_journal_files", {}))
+
+    async def delete_session(self, session_id: int) -> dict[str, int]:
+        return cast(dict[str, int], await self._call("delete_session",
+                                                     {"session_id": session_id}))
+
+    async def export_journal(self, fmt: Literal["md", "json"]) -> str:
+        return cast(str, await self._call("export_journal", {"fmt": fmt}))
+
+    async def compact_journal(self) -> None:
+        await self._call("compact_journal", {})
 
     # -- agenda ------------------------------------------------------------------
     async def agenda_identifiers(self,

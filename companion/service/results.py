@@ -215,6 +215,32 @@ class TurnReply:
 
 
 @dataclass(frozen=True)
+class PlanPart:
+    """One part of the resident's safety plan, with the words that introduce it."""
+
+    id: str
+    heading: str
+    hint: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class SafetyPlanView:
+    """The safety plan to read or edit: every part in order, written or not."""
+
+    parts: list[PlanPart]
+    saved: bool
+    """True when a plan is stored; False: nothing written yet (the professionals part
+    is then prefilled from the resources file, for the resident to keep or change)."""
+    purpose: str = ""
+    """What the plan is for, and that it does not replace care."""
+
+    def written(self) -> list[PlanPart]:
+        """The parts with words in them (what the crisis screen shows)."""
+        return [part for part in self.parts if part.text.strip()] if self.saved else []
+
+
+@dataclass(frozen=True)
 class AgendaText:
     """An agenda rendered for sharing (its topics are now marked shared)."""
 
