@@ -70,3 +70,82 @@ def test_no_core_file_imports_textual_anywhere():
             if any(n == "textual" or n.startswith(("textual.", "companion.tui")) for n in names):
                 offenders.append(f"{relative}:{node.lineno}")
     assert offenders == []
+
+
+# -- the app and the command line hold the typed API, not the store or the index ------
+STORAGE_MODULES = ("companion.journal.", "companion.retrieval")
+"""The journal's modules (its package face is allowed for records and errors) and the
+retrieval package: opening the database file or the card index is the core's job."""
+ALLOWED_JOURNAL_MODULES = {"companion.journal.records", "companion.journal.errors",
+                           "companion.journal.display"}
+"""Records, errors and how a record reads: values the typed API returns or raises."""
+STORAGE_NAMES = {"Journal", "move_aside", "move_aside_unless_open", "remove_files",
+                 "journal_files"}
+"""What ``companion.journal`` hands on that opens or moves the journal's files."""
+JUSTIFIED = {
+    "commands/kb_build.py": "the index build command: building the index is its job",
+    "commands/doctor.py": "diagnoses the installed index files themselves (index_status)",
+}
+
+
+def storage_imports(path: Path) -> list[str]:
+    """Every import in ``path`` that reaches past the API into the store or the index."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            modules = [(a.name, []) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules = [(node.module, [a.name for a in node.names])]
+        else:
+            continue
+        for module, names in modules:
+            if module == "companion.journal" and STORAGE_NAMES & set(names):
+                found.append(f"{node.lineno}: {module} {sorted(STORAGE_NAMES & set(names))}")
+            elif (module.startswith(STORAGE_MODULES) and module not in ALLOWED_JOURNAL_MODULES
+                  or module == "companion.retrieval"):
+                found.append(f"{node.lineno}: {module}")
+            elif module == "companion" and {"retrieval"} & set(names):
+                found.append(f"{node.lineno}: companion.retrieval")
+    return found
+
+
+def boundary_files() -> list[str]:
+    root = Path(companion.__file__).parent
+    return sorted(p.relative_to(root).as_posix()
+                  for folder in ("commands", "tui") for p in (root / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("relative", boundary_files())
+def test_commands_and_the_app_never_open_the_store_or_the_index(relative):
+    """Including imports inside functions; the exceptions say why in JUSTIFIED."""
+    found = storage_imports(Path(companion.__file__).parent / relative)
+    if relative in JUSTIFIED:
+        assert found, f"{relative} no longer needs its exception: drop it from JUSTIFIED"
+        return
+    assert found == [], f"{relative} reaches past the typed API: {found}"
+
+
+def test_the_boundary_check_catches_each_way_past_the_api(tmp_path):
+    source = tmp_path / "sample.py"
+    source.write_text("from companion.journal import Journal, Topic\n"
+                      "def f():\n"
+                      "    from companion.retrieval.retriever import Retriever\n"
+                      "    import companion.journal.store\n"
+                      "    from companion import retrieval\n"
+                      "    from companion.journal import JournalError, SessionRecord\n"
+                      "    from companion.journal.display import local_time\n")
+    assert storage_imports(source) == [
+        "1: companion.journal ['Journal']", "3: companion.retrieval.retriever",
+        "4: companion.journal.store", "5: companion.retrieval"]
+
+
+def test_every_operation_of_the_local_core_is_on_the_typed_api():
+    """The command line uses LocalCompanion, the app the API: one set of operations."""
+    import inspect
+
+    from companion.service import wire
+    from companion.service.local import LocalCompanion
+
+    public = {name for name, _ in inspect.getmembers(LocalCompanion, inspect.isfunction)
+              if not name.startswith("_")}
+    assert public - LocalCompanion.NOT_ON_WIRE == set(wire.methods())

@@ -134,3 +134,13 @@ def test_corrupt_journal_gives_one_clear_line_and_move_aside(capsys):
 def test_delete_requires_a_target():
     with pytest.raises(SystemExit):
         main(["journal", "delete"])
+
+
+def test_move_aside_is_refused_while_the_journal_is_open_elsewhere(capsys):
+    seed()
+    with Journal.open():  # another window has it open
+        assert main(["journal", "move-aside"]) == 1
+    err = capsys.readouterr().err
+    assert "lock" in err and "Traceback" not in err
+    assert journal_path().exists()
+    assert not list(journal_path().parent.glob("journal.sqlite3.broken-*"))

@@ -71,6 +71,52 @@ def test_example_vectors_are_computed_once_and_cached(tmp_path):
     assert CountingEmbedder.calls == examples_encoded + 2
 
 
+def test_the_shipped_example_vectors_fit_the_repository_examples():
+    from companion.safety.semantic import BUNDLED_COMMAND, bundled_staleness
+
+    reason = bundled_staleness()
+    assert reason is None, (
+        f"the safety example vectors shipped in the package are stale ({reason}). Run "
+        f"`{BUNDLED_COMMAND}` and commit companion/safety/bundled/.")
+
+
+def test_shipped_example_vectors_are_used_and_nothing_is_embedded_or_written(
+        tmp_path, companion_home, monkeypatch):
+    from companion.safety import semantic
+
+    class CountingEmbedder(HashingEmbedder):
+        calls = 0
+
+        def encode(self, texts):
+            CountingEmbedder.calls += len(texts)
+            return super().encode(texts)
+
+    texts = [example.text for example in load_examples()]
+    semantic.write_shipped(HashingEmbedder(), texts, tmp_path / "bundled")
+    monkeypatch.setattr(semantic, "SHIPPED_DIR", tmp_path / "bundled")
+    signal = SemanticSignal(CountingEmbedder())
+    assert CountingEmbedder.calls == 0  # a first launch embeds no example
+    assert not (companion_home / "cache").exists() or not any((companion_home / "cache").iterdir())
+    fresh = SemanticSignal(HashingEmbedder(), examples=signal.examples)
+    assert np.allclose(signal._sets["crisis"], fresh._sets["crisis"])
+
+
+def test_shipped_example_vector_staleness_names_what_changed(tmp_path):
+    from companion.safety.semantic import shipped_staleness, write_shipped
+
+    embedder = HashingEmbedder()
+    texts = ["I want to die", "this shift is killing me"]
+    write_shipped(embedder, texts, tmp_path)
+    assert shipped_staleness(embedder.fingerprint, texts, tmp_path) is None
+    assert "labelled examples changed" in shipped_staleness(
+        embedder.fingerprint, [*texts, "a new example"], tmp_path)
+    assert "embedding model changed" in shipped_staleness("other-model", texts, tmp_path)
+    assert "no shipped example vectors" in shipped_staleness(
+        embedder.fingerprint, texts, tmp_path / "missing")
+    (tmp_path / "examples.npy").write_bytes(b"damaged")
+    assert "damaged" in shipped_staleness(embedder.fingerprint, texts, tmp_path)
+
+
 def test_semantic_margin_separates_indirect_crisis_from_hyperbole(real_screen):
     scores = real_screen.semantic.score([
         "Sometimes I think about crashing my car into the median on purpose.",

@@ -147,3 +147,24 @@ def test_an_export_that_cannot_write_its_file_marks_nothing_shared(core, tmp_pat
     assert core.topics("accepted")[0].id == topic.id and core.topics("shared") == []
     assert core.agenda_text("md", [topic.id]).topics == 1
     assert core.topics("shared")[0].id == topic.id
+
+
+async def test_journal_export_and_delete_travel_typed_through_the_api():
+    from companion.service.inprocess import InProcessCompanion
+
+    api = InProcessCompanion(LocalCompanion())
+    try:
+        with Journal.open() as journal:
+            kept = journal.start_session("free-reflection")
+            gone = journal.start_session("free-reflection")
+            journal.add_message(gone, "resident", "to be deleted")
+        assert await api.delete_session(gone) == {"sessions": 1, "messages": 1, "topics": 0,
+                                                  "safety_events": 0}
+        data = json.loads(await api.export_journal("json"))
+        assert [s["id"] for s in data["sessions"]] == [kept]
+        assert await api.compact_journal() is None
+        await api.delete_all()
+        removed = await api.remove_journal_files()
+        assert any(name.endswith("journal.sqlite3") for name in removed)
+    finally:
+        await api.close()

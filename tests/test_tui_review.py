@@ -416,3 +416,39 @@ async def test_the_page_leads_with_asks_and_records_needs_follow_up(agenda_file,
         await pilot.pause()
     saved = load_agenda(tmp_path / "agenda.reviewed.json")
     assert saved.review is not None and saved.review.topics["9"].status == "follow-up"
+
+
+@pytest.mark.parametrize("width", [80, 100])
+async def test_every_key_of_the_review_screen_shows_whole_in_its_footer(tmp_path, width):
+    """`companion review FILE` in the whole app: each footer key is on screen, none cut."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+    from tui_support import fake_api, screen_name, until
+
+    from companion.tui.app import make_app
+
+    path = tmp_path / "agenda.json"
+    path.write_text(make_agenda().to_json(), encoding="utf-8")
+    api = fake_api()
+    try:
+        app = make_app(review_file=str(path), api=api)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await until(pilot, lambda: screen_name(app) == "ReviewScreen")
+            footer = app.screen.query_one(Footer)
+
+            def shown_keys() -> dict[str, FooterKey]:
+                return {key.key: key for key in footer.query(FooterKey)
+                        if key.display and key.region.width}
+
+            await until(pilot, lambda: "ctrl+s" in shown_keys())
+            await pilot.pause(0.2)
+            wanted = {active.binding.action for active in app.screen.active_bindings.values()
+                      if active.binding.show}  # f1 and ? are one action, shown once
+            keys = shown_keys()
+            assert {"d", "f", "u", "n", "a", "m", "ctrl+s", "f1", "f2"} <= set(keys)
+            missing = wanted - {key.action for key in keys.values()}
+            assert not missing, sorted(missing)
+            cut = [name for name, key in keys.items() if key.region.right > footer.region.right]
+            assert cut == [] and footer.virtual_size.width <= footer.size.width, cut
+    finally:
+        await api.close()

@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from companion.service.results import CardHit
 
 
 def register(subparsers) -> None:
@@ -19,7 +23,7 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=ask_command)
 
 
-def format_hits(hits) -> str:
+def format_hits(hits: list[CardHit]) -> str:
     """Readable terminal text: title, topics, the matching passage and its sources."""
     if not hits:
         return "No matching cards."
@@ -27,19 +31,26 @@ def format_hits(hits) -> str:
 
     blocks = []
     for rank, hit in enumerate(hits, start=1):
-        card = hit.card
-        topics = ", ".join(topic_label(t) for t in card.all_topics)
+        topics = ", ".join(topic_label(t) for t in hit.topics)
         passage = textwrap.fill(hit.text, width=88, initial_indent="   ",
                                 subsequent_indent="   ", max_lines=6, placeholder=" ...")
-        sources = "\n".join(f"   Source: {source}" for source in card.sources)
-        blocks.append(f"{rank}. {card.title}  [{topics}]  (score {hit.score:.3f}, {card.id})"
-                      f"\n{passage}\n{sources}")
+        sources = "\n".join(f"   Source: {source}" for source in hit.sources)
+        blocks.append(f"{rank}. {hit.title}  [{topics}]  (score {hit.score or 0.0:.3f}, "
+                      f"{hit.id})\n{passage}\n{sources}")
     return "\n\n".join(blocks)
+
+
+def hit_json(hit: CardHit) -> dict[str, object]:
+    """One result of ``ask --json`` (the fields and order scripts rely on)."""
+    return {"id": hit.id, "title": hit.title, "topic": hit.topic, "topics": hit.topics,
+            "score": hit.score, "sources": hit.sources, "text": hit.text}
 
 
 def ask_command(args) -> int:
     from companion import models
     from companion.cards import CardError
+    from companion.commands.companion_api import companion_core
+    from companion.commands.kb_build import rich_progress
     from companion.textio import text_from_arguments
 
     text = text_from_arguments(args.text, "ask").strip()
@@ -49,18 +60,15 @@ def ask_command(args) -> int:
     if args.k < 1:
         print("companion: --k must be at least 1.", file=sys.stderr)
         return 2
-    from companion.commands.kb_build import rich_progress
-    from companion.retrieval.retriever import Retriever
-
     try:
-        with rich_progress("first use: indexing the cards") as report:
-            retriever = Retriever.open(progress=report)
+        with rich_progress("first use: indexing the cards") as report, \
+                companion_core(index_progress=report) as core:
+            hits = core.search_cards(text, k=args.k)
     except (CardError, models.ModelMissingError) as exc:
         print(f"companion: {exc}", file=sys.stderr)
         return 1
-    hits = retriever.search(text, k=args.k)
     if args.json:
-        print(json.dumps({"query": text, "results": [hit.to_dict() for hit in hits]}, indent=2))
+        print(json.dumps({"query": text, "results": [hit_json(hit) for hit in hits]}, indent=2))
     else:
         print(format_hits(hits))
     return 0

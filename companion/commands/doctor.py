@@ -28,24 +28,20 @@ def _meeting_status(journal_file) -> tuple[str, str | None]:
     """
     if not journal_file.exists():
         return "no journal yet", None
-    from companion.journal import (
-        Journal,
-        JournalError,
-        JournalLockedError,
-        PassphraseRequiredError,
-    )
+    from companion.commands.companion_api import companion_core
 
-    try:
-        with Journal.open(journal_file) as journal:
-            days = journal.days_since_last_meeting()
-    except PassphraseRequiredError:
+    with companion_core() as core:
+        status = core.status()
+        if status.state == "open":
+            days = core.home().days_since_meeting
+    if status.state == "needs_passphrase":
         return "the journal is encrypted; open the app to see the meeting cadence", None
-    except JournalLockedError:
+    if status.state == "in_use":
         return "the journal is open in the app now", None
-    except JournalError as exc:
+    if status.state != "open":
         return "journal not readable", (
-            f"the journal {journal_file} cannot be opened: {exc} (`companion journal "
-            "move-aside` keeps it under a new name and starts a fresh one)")
+            f"the journal {journal_file} cannot be opened: {status.message} (`companion "
+            "journal move-aside` keeps it under a new name and starts a fresh one)")
     if days is None:
         return "none recorded yet (aim for about an hour a month)", None
     nudge = "; it may be time to book the next one" if days > 30 else ""

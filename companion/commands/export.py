@@ -49,8 +49,7 @@ def topic_edits(args) -> dict[int, dict[str, str]]:
 
 def export_agenda_command(args) -> int:
     from companion.agenda import AgendaError, write_new_file
-    from companion.commands.companion_api import open_companion
-    from companion.commands.journal import CommandFailed
+    from companion.commands.companion_api import CommandFailed, open_companion
     from companion.journal import JournalError
     from companion.sharing import IdentifiersFound
 

@@ -2,10 +2,10 @@
 
 Each action is one small ``_add_<action>`` function registering a subparser and
 its handler; :data:`ACTIONS` lists them, so a new action (e.g. ``import-review
-FILE``) is one function plus one entry. :func:`open_journal` is the shared way
-to open the journal from the command line: it reads the passphrase from
-``COMPANION_PASSPHRASE`` or asks with ``getpass``, and turns journal errors into
-one clear line on stderr.
+FILE``) is one function plus one entry. Every action goes through the typed API
+in this process (:mod:`companion.commands.companion_api`), which asks for the
+passphrase when the journal is encrypted; journal errors become one clear line
+on stderr.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from companion.commands.companion_api import CommandFailed, companion_core, open_companion
 from companion.textnorm import strip_controls
 
 
@@ -84,44 +85,10 @@ ACTIONS: list[Callable[[Any], None]] = [
 ]
 
 
-class CommandFailed(Exception):
-    """A message already fit for the user; the handler returns exit code 1."""
-
-
 def journal_path() -> Path:
     from companion.paths import journal_path as default_path
 
     return default_path()
-
-
-def open_journal(path: Path | None = None):
-    """Open the journal for a command, asking for the passphrase when it is encrypted.
-
-    Raises:
-        CommandFailed: with a one-line explanation (locked, damaged, wrong passphrase...).
-    """
-    from companion.journal import Journal, JournalError, PassphraseRequiredError
-
-    path = path or journal_path()
-    passphrase = os.environ.get("COMPANION_PASSPHRASE") or None
-    try:
-        try:
-            return Journal.open(path, passphrase=passphrase)
-        except PassphraseRequiredError:
-            return Journal.open(path, passphrase=_ask_passphrase())
-    except JournalError as exc:
-        raise CommandFailed(str(exc)) from exc
-
-
-def _ask_passphrase() -> str:
-    import getpass
-
-    try:
-        return getpass.getpass("Journal passphrase: ")
-    except EOFError as exc:
-        raise CommandFailed(
-            "The journal is encrypted: type the passphrase, or set COMPANION_PASSPHRASE."
-        ) from exc
 
 
 def _guard(run: Callable[[Any], int]) -> Callable[[Any], int]:
@@ -159,8 +126,6 @@ def list_command(args) -> int:
     path = journal_path()
     if _no_journal_yet(path):
         return 0
-    from companion.commands.companion_api import open_companion
-
     with open_companion() as core:
         sessions = core.sessions(args.query or "")
     if not sessions:
@@ -176,8 +141,6 @@ def show_command(args) -> int:
     path = journal_path()
     if _no_journal_yet(path):
         return 1
-    from companion.commands.companion_api import open_companion
-
     with open_companion() as core:
         session = core.session(args.id)
         titles = {flow.id: flow.title for flow in core.flows()}
@@ -217,8 +180,8 @@ def export_command(args) -> int:
     path = journal_path()
     if _no_journal_yet(path):
         return 1
-    with open_journal(path) as journal:
-        text = journal.export(format=args.format)
+    with open_companion() as core:
+        text = core.export_journal(args.format)
     from companion.privacy.disclosure import export_note
 
     note = export_note(text)
@@ -247,8 +210,6 @@ def _write_private(target: Path, text: str) -> None:
 
 @_guard
 def delete_command(args) -> int:
-    from companion.journal import remove_files
-
     path = journal_path()
     if _no_journal_yet(path):
         return 0 if args.all else 1
@@ -257,29 +218,22 @@ def delete_command(args) -> int:
         if input(f"Delete {what}? This cannot be undone. [y/N] ").strip().lower() != "y":
             print("Nothing deleted.")
             return 1
-    with open_journal(path) as journal:
-        counts = journal.delete_all() if args.all else journal.delete_session(args.id)
+    with open_companion() as core:
+        counts = core.delete_all() if args.all else core.delete_session(args.id)
+        removed = core.remove_journal_files() if args.all else []
     print(f"Deleted {what}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
-    if args.all:
-        for file in remove_files(path):
-            print(f"Removed {file}")
+    for file in removed:
+        print(f"Removed {file}")
     return 0
 
 
 @_guard
 def move_aside_command(args) -> int:
-    from companion.journal import move_aside
-    from companion.journal.files import FileLock
-
     path = journal_path()
     if _no_journal_yet(path):
         return 0
-    lock = FileLock(path)
-    lock.acquire()  # refuses while another companion has the journal open
-    try:
-        target = move_aside(path)
-    finally:
-        lock.release()
+    with companion_core() as core:  # the journal is not opened: it may be damaged
+        target = core.move_journal_aside()  # refused while another companion has it open
     print(f"Moved the journal aside to {target}; a fresh one will be created on next use.")
     return 0
 
@@ -290,8 +244,8 @@ def compact_command(args) -> int:
     path = journal_path()
     if _no_journal_yet(path):
         return 0
-    with open_journal(path) as journal:
-        journal.compact()
+    with open_companion() as core:
+        core.compact_journal()
     print("Compacted the journal: no old copies of changed or deleted entries remain in "
           f"{path}.")
     return 0
@@ -300,7 +254,6 @@ def compact_command(args) -> int:
 @_guard
 def import_review_command(args) -> int:
     from companion.agenda import AgendaError
-    from companion.commands.companion_api import open_companion
 
     try:
         with open_companion() as core:

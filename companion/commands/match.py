@@ -21,17 +21,17 @@ def register(subparsers) -> None:
 
 def _accepted_topics() -> list[tuple[str, str]]:
     from companion import paths
-    from companion.commands.journal import open_journal
+    from companion.commands.companion_api import open_companion
 
     if not paths.journal_path().exists():
         return []
-    with open_journal() as journal:
-        return [(t.topic_id, t.title) for t in journal.topics()
+    with open_companion() as core:
+        return [(t.topic_id, t.title) for t in core.topics()
                 if t.status in {"accepted", "shared"}]
 
 
 def match_command(args) -> int:
-    from companion.commands.journal import CommandFailed
+    from companion.commands.companion_api import CommandFailed
     from companion.matching import RosterError, load_roster, rank_mentors
     from companion.taxonomy import load_topics, topic_label
     from companion.textnorm import strip_controls

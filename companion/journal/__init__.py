@@ -25,7 +25,12 @@ from companion.journal.errors import (
     WeakPassphraseError,
     WrongPassphraseError,
 )
-from companion.journal.files import journal_files, move_aside, remove_files
+from companion.journal.files import (
+    journal_files,
+    move_aside,
+    move_aside_unless_open,
+    remove_files,
+)
 from companion.journal.records import (
     Checkin,
     FollowUp,
@@ -44,5 +49,6 @@ __all__ = [
     "JournalLockedError", "JournalMissingTableError", "JournalNewerSchemaError",
     "JournalReadOnlyError", "JournalTamperedError", "JournalValueError", "Meeting", "Message",
     "PassphraseRequiredError", "RecordNotFoundError", "SafetyEvent", "SessionRecord", "Topic",
-    "WeakPassphraseError", "WrongPassphraseError", "journal_files", "move_aside", "remove_files",
+    "WeakPassphraseError", "WrongPassphraseError", "journal_files", "move_aside",
+    "move_aside_unless_open", "remove_files",
 ]

@@ -215,6 +215,21 @@ def move_aside(path: Path) -> Path:
     return target
 
 
+def move_aside_unless_open(path: Path) -> Path:
+    """:func:`move_aside`, refused while a companion (this one included) holds the journal.
+
+    Raises:
+        JournalLockedError: another window or command has the journal open.
+        FileNotFoundError: there is no journal at ``path``.
+    """
+    lock = FileLock(Path(path))
+    lock.acquire()
+    try:
+        return move_aside(path)
+    finally:
+        lock.release()
+
+
 def remove_files(path: Path) -> list[Path]:
     """Delete the journal's files (the caller has closed it); return those removed."""
     removed = []

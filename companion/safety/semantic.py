@@ -11,8 +11,11 @@ is judged by whichever it resembles more, not by a single absolute cut-off.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import json
 import logging
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,15 +90,93 @@ def load_examples(directory: Path | None = None) -> list[Example]:
     return examples
 
 
-def _example_vectors(embedder, texts: list[str]) -> np.ndarray:
-    """Embed the labelled examples, reusing a cache in the data dir keyed by model and texts.
+SHIPPED_DIR = Path(__file__).resolve().parent / "bundled"
+SHIPPED_VECTORS = "examples.npy"
+SHIPPED_MANIFEST = "examples.json"
+BUNDLED_COMMAND = "python -m companion.safety.semantic --bundled"
 
-    Embedding ~200 statements takes seconds on a busy CPU; the cache makes every
-    later start-up instant. A missing or unreadable cache is simply rebuilt.
+
+def examples_key(fingerprint: str, texts: Sequence[str]) -> str:
+    """What the vectors depend on: the model and every example's text, in order."""
+    return hashlib.sha256("\n".join([fingerprint, *texts]).encode()).hexdigest()
+
+
+def shipped_staleness(fingerprint: str, texts: Sequence[str],
+                      directory: Path | None = None) -> str | None:
+    """Why the vectors shipped in ``directory`` do not fit this model and these texts, or None."""
+    directory = directory or SHIPPED_DIR
+    try:
+        manifest = json.loads((directory / SHIPPED_MANIFEST).read_text(encoding="utf-8"))
+        digest = hashlib.sha256((directory / SHIPPED_VECTORS).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return f"no shipped example vectors in {directory}"
+    except (OSError, ValueError) as exc:
+        return f"shipped example vectors unreadable: {exc}"
+    if manifest.get("embedder") != fingerprint:
+        return (f"embedding model changed (shipped for {manifest.get('embedder')!r}, "
+                f"running {fingerprint!r})")
+    if manifest.get("key") != examples_key(fingerprint, texts):
+        return (f"labelled examples changed ({len(texts)} now, {manifest.get('count')} "
+                "when shipped)")
+    if manifest.get("sha256") != digest:
+        return "shipped example vectors damaged (checksum mismatch)"
+    return None
+
+
+def _shipped_vectors(fingerprint: str, texts: list[str], dimension: int,
+                     directory: Path | None = None) -> np.ndarray | None:
+    directory = directory or SHIPPED_DIR
+    if shipped_staleness(fingerprint, texts, directory) is not None:
+        return None
+    try:
+        vectors = np.load(directory / SHIPPED_VECTORS)
+    except (OSError, ValueError):
+        return None
+    if vectors.shape != (len(texts), dimension):
+        return None
+    return vectors.astype(np.float32, copy=False)
+
+
+def write_shipped(embedder, texts: Sequence[str], directory: Path | None = None) -> dict:
+    """Embed ``texts`` and write the vectors and their manifest into ``directory``."""
+    directory = directory or SHIPPED_DIR
+    texts = list(texts)
+    vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+    directory.mkdir(parents=True, exist_ok=True)
+    np.save(directory / SHIPPED_VECTORS, vectors)
+    manifest = {"embedder": embedder.fingerprint, "key": examples_key(embedder.fingerprint, texts),
+                "count": len(texts), "dimension": int(vectors.shape[1]),
+                "sha256": hashlib.sha256((directory / SHIPPED_VECTORS).read_bytes()).hexdigest()}
+    (directory / SHIPPED_MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n",
+                                              encoding="utf-8")
+    return manifest
+
+
+def bundled_staleness(directory: Path | None = None) -> str | None:
+    """:func:`shipped_staleness` for the checkout's own examples and the bundled model."""
+    from companion import models
+
+    knowledge = Path(__file__).resolve().parents[2] / "knowledge" / "safety"
+    texts = [example.text for example in load_examples(knowledge if knowledge.is_dir() else None)]
+    fingerprint = models.model_fingerprint(models.embedding_model_path())
+    return shipped_staleness(fingerprint, texts, directory)
+
+
+def _example_vectors(embedder, texts: list[str]) -> np.ndarray:
+    """The labelled examples' vectors: shipped in the package, else cached, else embedded.
+
+    The package ships them for the bundled model and knowledge base
+    (``companion/safety/bundled``, rewritten by :data:`BUNDLED_COMMAND`), so a first
+    launch embeds nothing here. Edited examples or another model are embedded once
+    and cached in the data dir, keyed by model and texts; a missing or unreadable
+    cache is simply rebuilt.
     """
     from companion.paths import data_dir
 
-    key = hashlib.sha256("\n".join([embedder.fingerprint, *texts]).encode()).hexdigest()[:16]
+    shipped = _shipped_vectors(embedder.fingerprint, texts, embedder.dimension)
+    if shipped is not None:
+        return shipped
+    key = examples_key(embedder.fingerprint, texts)[:16]
     path = data_dir() / "cache" / f"safety-examples-{key}.npy"
     try:
         cached = np.load(path)
@@ -172,3 +253,28 @@ class SemanticSignal:
                           float(nearest["safe"][i]), self._crisis_texts[int(best_crisis[i])])
             for i, text in enumerate(texts)
         ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m companion.safety.semantic --bundled``: rewrite the shipped example vectors."""
+    parser = argparse.ArgumentParser(prog="python -m companion.safety.semantic",
+                                     description="Embed knowledge/safety/*.yaml for the package.")
+    parser.add_argument("--bundled", action="store_true",
+                        help=f"write {SHIPPED_DIR} from the checkout's examples (commit it)")
+    parser.add_argument("--check", action="store_true", help="only say whether it is stale")
+    args = parser.parse_args(argv)
+    if args.check or not args.bundled:
+        reason = bundled_staleness()
+        print(reason or "shipped safety example vectors are fresh")
+        return 1 if reason else 0
+    from companion.retrieval.embedding import get_embedder
+
+    knowledge = Path(__file__).resolve().parents[2] / "knowledge" / "safety"
+    texts = [example.text for example in load_examples(knowledge)]
+    manifest = write_shipped(get_embedder(), texts)
+    print(f"wrote {manifest['count']} example vectors -> {SHIPPED_DIR}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -201,6 +201,19 @@ class CompanionAPI(ABC):
     async def delete_all(self) -> dict[str, int]:
         return cast(dict[str, int], await self._call("delete_all", {}))
 
+    async def remove_journal_files(self) -> list[str]:
+        return cast(list[str], await self._call("remove_journal_files", {}))
+
+    async def delete_session(self, session_id: int) -> dict[str, int]:
+        return cast(dict[str, int], await self._call("delete_session",
+                                                     {"session_id": session_id}))
+
+    async def export_journal(self, fmt: Literal["md", "json"]) -> str:
+        return cast(str, await self._call("export_journal", {"fmt": fmt}))
+
+    async def compact_journal(self) -> None:
+        await self._call("compact_journal", {})
+
     # -- agenda ------------------------------------------------------------------
     async def agenda_identifiers(self,
                                  topic_ids: list[int] | None = None) -> list[IdentifierFinding]:

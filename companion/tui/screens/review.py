@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from rich.markup import escape
 from rich.text import Text
@@ -50,8 +50,8 @@ from companion.agenda import (
     reviewed_path,
     write_new_file,
 )
-from companion.cards import cards_for_topic
-from companion.sharing import MAX_CARDS, card_gist
+from companion.cards import Card, cards_for_topic
+from companion.sharing import MAX_CARDS, IdentifierFinding, card_gist
 from companion.textnorm import strip_controls
 from companion.tui.screens.review_dialogs import (
     FollowUpDialog,
@@ -74,19 +74,22 @@ def ask_lines(topic: AgendaTopic) -> str:
     when = f"{topic.minutes} min" if topic.minutes else "if time allows"
     lines = [f"{when} · needs from you: [b]{NEED_TEXT[topic.need]}[/b] · "
              f"[dim]{shown(topic.title)}[/dim]"]
-    due = f", by {topic.deadline.isoformat()}" if topic.deadline else ""
+    deadline = topic.deadline.isoformat() if topic.deadline else ""
     if topic.decision:
+        due = f", by {deadline}" if deadline else ""
         lines.append(f"[b]Decision needed:[/b] {shown(topic.decision)}{due}")
-    elif due:
-        lines.append(f"[b]Deadline:[/b] {topic.deadline.isoformat()}")  # type: ignore[union-attr]
+    elif deadline:
+        lines.append(f"[b]Deadline:[/b] {deadline}")
     return "\n".join(lines)
 
 
 MEETING = "meeting"
-MARK = {"discussed": "✓", "deferred": "→", "follow-up": "↻", "open": "•"}
+Outcome = Literal["discussed", "deferred", "follow-up", "open"]
+"""What the mentor marks a topic (``TopicReview.status``)."""
+MARK: dict[Outcome, str] = {"discussed": "✓", "deferred": "→", "follow-up": "↻", "open": "•"}
 
 
-def identifier_warning(findings: list[Any]) -> str:
+def identifier_warning(findings: list[IdentifierFinding]) -> str:
     """One line per field naming the kinds of identifier found there (not the values)."""
     by_field: dict[str, list[str]] = defaultdict(list)
     for finding in findings:
@@ -97,14 +100,19 @@ def identifier_warning(findings: list[Any]) -> str:
             "Do not forward it; ask the resident to redact them.")
 
 
+MARKS = Binding.Group("Mark", compact=True)
+"""d discussed, f deferred, u needs follow-up (the help lists each)."""
+
+
 class ReviewScreen(Screen):
     """Mentor review of one agenda file (``review_file``)."""
 
     CSS_PATH = "review.tcss"
     BINDINGS = [
-        Binding("d", "mark('discussed')", "Discussed"),
-        Binding("f", "mark('deferred')", "Deferred"),
-        Binding("u", "mark('follow-up')", "Needs follow-up"),
+        # one footer entry for the three marks, so every key fits at 80 columns
+        Binding("d", "mark('discussed')", "Discussed", group=MARKS),
+        Binding("f", "mark('deferred')", "Deferred", group=MARKS),
+        Binding("u", "mark('follow-up')", "Needs follow-up", group=MARKS),
         Binding("n", "notes", "Notes"),
         Binding("a", "add_follow_up", "Follow-up"),
         Binding("m", "meeting", "Meeting"),
@@ -130,7 +138,7 @@ class ReviewScreen(Screen):
             for t in topics}
         self.follow_ups: list[FollowUpItem] = list(earlier.follow_ups) if earlier else []
         self.current: str | None = None
-        self.cards: list[Any] = []
+        self.cards: list[Card] = []
         self.saved_to: Path | None = None
 
     # -- layout ----------------------------------------------------------------
@@ -205,7 +213,7 @@ class ReviewScreen(Screen):
             + (f" — {f.status}" if f.status != "open" else "")
             for f in self.agenda.follow_ups)
 
-    def _topic_prompt(self, number: int, topic: Any) -> Text:
+    def _topic_prompt(self, number: int, topic: AgendaTopic) -> Text:
         status = self.reviews[topic.id].status
         prompt = Text(f"{MARK[status]} {number}. {strip_controls(topic.heading)}")
         prompt.append(f" · {topic.minutes} min" if topic.minutes else " · if time", style="dim")
@@ -242,7 +250,7 @@ class ReviewScreen(Screen):
         findings = find_identifiers(agenda)
         self.app.call_from_thread(self._show_findings, findings)
 
-    def _show_findings(self, findings: list[Any]) -> None:
+    def _show_findings(self, findings: list[IdentifierFinding]) -> None:
         banner = self.query_one("#review-warning", Static)
         banner.update(Content(strip_controls(identifier_warning(findings))) if findings else "")
         banner.display = bool(findings)
@@ -258,7 +266,7 @@ class ReviewScreen(Screen):
             cards, problem = [], f"Advice cards are unavailable: {exc}"
         self.app.call_from_thread(self._show_cards, agenda_topic_id, cards, problem)
 
-    def _show_cards(self, agenda_topic_id: str, cards: list[Any], problem: str) -> None:
+    def _show_cards(self, agenda_topic_id: str, cards: list[Card], problem: str) -> None:
         if agenda_topic_id != self.current:
             return  # the mentor has moved on to another topic
         self.cards = cards
@@ -323,17 +331,15 @@ class ReviewScreen(Screen):
             self.app.push_screen(MentorCardDialog(card))
 
     # -- actions ---------------------------------------------------------------
-    def action_mark(self, status: str) -> None:
+    def action_mark(self, status: Outcome) -> None:
+        """Mark the current topic ``status``; marking it so again makes it open."""
         if self.agenda is None:
             return
         if self.current is None:
             self.notify("Choose a topic in the list first.", severity="warning")
             return
         review = self.reviews[self.current]
-        if status in OUTCOME and status != "open" and review.status != status:
-            review.status = status  # type: ignore[assignment]
-        else:
-            review.status = "open"
+        review.status = status if status in MARK and review.status != status else "open"
         self._fill_topics()
         self.notify(f"Topic marked {OUTCOME[review.status]}.", timeout=3)
 
