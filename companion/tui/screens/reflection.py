@@ -263,7 +263,11 @@ class ReflectionScreen(Screen):
         app = companion_app(self)
         self.state = "crisis"
         self._status("")
-        choice = await app.push_screen_wait(ResourcesScreen(result.safety, result.reply))
+        try:  # the resident's own plan goes first; the hotlines never wait on an error
+            plan = await app.api.safety_plan_view()
+        except ServiceError:
+            plan = None
+        choice = await app.push_screen_wait(ResourcesScreen(result.safety, result.reply, plan))
         if self.session_id is None:
             return
         try:
@@ -328,6 +332,10 @@ class ReflectionScreen(Screen):
             app.report(exc, "saving the check-in")
             return
         await self.show_result(result)
+        from companion.tui.screens.plan_offer import offer_plan_if_due
+
+        if await offer_plan_if_due(self):
+            app.open_screen("plan")
 
     # -- topics and cards --------------------------------------------------------
     @on(AdviceList.Open)
