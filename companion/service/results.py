@@ -205,6 +205,9 @@ class TurnReply:
     summary: SessionSummary | None = None
     generator_fallback: str | None = None
     """Why guardrails replaced the generator's words by the reviewed ones, if they did."""
+    generator_problem: str = ""
+    """At the start of a reflection: why the optional generator is off although it is
+    enabled (it could not load); "" when it is fine or off."""
     check: SafetyCheck | None = None
     """With state "check": the question to ask (answer with ``answer_check``)."""
     identifiers: list[Span] = field(default_factory=list)
