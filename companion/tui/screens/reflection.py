@@ -132,6 +132,9 @@ class ReflectionScreen(Screen):
             self._status("")
             return
         self.session_id = result.session_id
+        if result.generator_problem:  # enabled but not loaded: say why, once per reflection
+            self.notify(f"{result.generator_problem}\nReplies keep the reviewed wording.",
+                        title="Generator", severity="warning", timeout=15, markup=False)
         await self.show_result(result)
         if self.send_when_open:
             self.send_when_open = False
@@ -272,7 +275,11 @@ class ReflectionScreen(Screen):
         app = companion_app(self)
         self.state = "crisis"
         self._status("")
-        choice = await app.push_screen_wait(ResourcesScreen(result.safety, result.reply))
+        try:  # the resident's own plan goes first; the hotlines never wait on an error
+            plan = await app.api.safety_plan_view()
+        except ServiceError:
+            plan = None
+        choice = await app.push_screen_wait(ResourcesScreen(result.safety, result.reply, plan))
         if self.session_id is None:
             return
         try:
@@ -337,6 +344,10 @@ class ReflectionScreen(Screen):
             app.report(exc, "saving the check-in")
             return
         await self.show_result(result)
+        from companion.tui.screens.plan_offer import offer_plan_if_due
+
+        if await offer_plan_if_due(self):
+            app.open_screen("plan")
 
     # -- topics and cards --------------------------------------------------------
     @on(AdviceList.Open)
