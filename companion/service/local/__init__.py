@@ -76,4 +76,5 @@ class LocalCompanion(ReflectionOps, RecordOps, SafetyPlanOps, KnowledgeOps, Agen
         settings.save()
         if "generator_enabled" in changes or "generator_path" in changes:
             self._engine = None  # the engine reads the generator setting when built
+            self.generator_problem = ""  # said again when it next fails to load
         return settings

@@ -10,6 +10,7 @@ import copy
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from companion.dialogue.engine import Engine
@@ -46,10 +47,12 @@ class ReflectionOps(ModelOps):
         return [FlowInfo(f.id, f.title, f.description) for f in flows]
 
     def start(self, flow_id: str) -> TurnReply:
-        """Open a reflection on a flow: its opening words."""
+        """Open a reflection on a flow: its opening words (and why the generator is off,
+        when it is enabled but could not load)."""
         engine = self._engine_or_build()
         with self._open_journal().transaction():
-            return convert(engine.start(flow_id), TurnReply)
+            reply: TurnReply = convert(engine.start(flow_id), TurnReply)
+        return replace(reply, generator_problem=self.generator_problem)
 
     def turn(self, session_id: int, text: str, privacy: PrivacyChoice | None = None, *,
              on_token: TokenHandler | None = None,

@@ -129,6 +129,9 @@ class ReflectionScreen(Screen):
             self._status("")
             return
         self.session_id = result.session_id
+        if result.generator_problem:  # enabled but not loaded: say why, once per reflection
+            self.notify(f"{result.generator_problem}\nReplies keep the reviewed wording.",
+                        title="Generator", severity="warning", timeout=15, markup=False)
         await self.show_result(result)
         if self.send_when_open:
             self.send_when_open = False
