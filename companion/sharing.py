@@ -183,14 +183,15 @@ def _follow_ups(journal, on: date) -> list[FollowUpItem]:
 
 
 def _mentor_cards(topic_id: str) -> list[CardRef]:
-    """The topic's first two mentor cards (primary topic first), each with a gist."""
+    """The topic's first two mentor cards (primary topic first), each with a gist: the
+    card's "right now" line, else its first sentence."""
     from companion.cards import CardError, cards_for_topic
 
     try:
         cards = cards_for_topic(topic_id, "mentor")[:MAX_CARDS]
     except CardError:  # a broken card must not block sharing
         return []
-    return [CardRef(id=c.id, title=c.title, gist=card_gist(c.body)) for c in cards]
+    return [CardRef(id=c.id, title=c.title, gist=c.now or card_gist(c.body)) for c in cards]
 
 
 def card_gist(body: str) -> str:

@@ -36,9 +36,11 @@ BODY = ("Ask what the last month has been like and listen before advising. "
 
 
 def write_card(folder: Path, card_id: str, title: str, topic: str, audience: str,
-               body: str = BODY) -> None:
+               body: str = BODY,
+               now: str = "Ask how the last month has been, then listen.") -> None:
     folder.joinpath(f"{card_id}.md").write_text(
-        f"---\nid: {card_id}\ntitle: '{title}'\ntopic: {topic}\naudience: {audience}\n"
+        f"---\nid: {card_id}\ntitle: '{title}'\nnow: '{now}'\n"
+        f"topic: {topic}\naudience: {audience}\n"
         f"sources:\n- 'Source of {title}'\nreflect:\n- What helps?\n"
         "ask_mentor:\n- What would you do?\n---\n" + body * 6, encoding="utf-8")
 
@@ -54,9 +56,11 @@ def knowledge(tmp_path, monkeypatch) -> Path:
     write_card(cards, "m-burnout-a", "Noticing a struggling resident", "burnout", "mentor")
     write_card(cards, "m-burnout-b", "Protecting a tired resident", "burnout", "mentor",
                "Name the workload problem before the coping problem. It is usually the rota.\n")
-    write_card(cards, "m-burnout-c", "A third burnout card", "burnout", "mentor")
+    write_card(cards, "m-burnout-c", "A third burnout card", "burnout", "mentor",
+               now="Ask what drains the resident most this month.")
     write_card(cards, "m-career", "Talking about fellowships", "career-planning", "mentor",
-               "Help the resident compare two real offers, not an ideal and a real one.\n")
+               "Help the resident compare two real offers, not an ideal and a real one.\n",
+               now="Help the resident compare two real offers side by side.")
     write_card(cards, "r-burnout", "Resting on nights", "burnout", "resident")
     monkeypatch.setenv("COMPANION_KNOWLEDGE", str(root))
     return root
@@ -137,7 +141,9 @@ def test_one_question_and_two_ranked_mentor_cards_with_gists(journal):
     assert len(burnout) == 2
     assert all(c.id.startswith("m-") for c in burnout)
     assert burnout[0].title < burnout[1].title  # primary-topic cards, ranked by title
-    assert all(c.gist and "\n" not in c.gist and len(c.gist) <= 110 for c in burnout)
+    # the gist a mentor reads on paper is the card's "right now" line, not its first sentence
+    assert [c.gist for c in burnout] == ["Ask what drains the resident most this month.",
+                                         "Ask how the last month has been, then listen."]
     assert agenda.topics[2].cards == []
 
 

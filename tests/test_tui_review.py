@@ -16,7 +16,6 @@ from textual.widgets import OptionList, Static, TextArea
 import companion.tui
 from companion.agenda import Agenda, AgendaTopic, CardRef, FollowUpItem, load_agenda
 from companion.cards import cards_for_topic, load_cards
-from companion.sharing import card_gist
 from companion.tui.screens.review import ReviewScreen
 from companion.tui.screens.review_dialogs import FollowUpDialog, MentorCardDialog, parse_due
 
@@ -74,7 +73,9 @@ def write_card(folder: Path, card_id: str, title: str, topic: str, audience: str
                topics: tuple[str, ...] = ()) -> None:
     extra = "".join(f"- {t}\n" for t in topics)
     folder.joinpath(f"{card_id}.md").write_text(
-        f"---\nid: {card_id}\ntitle: '{title}'\ntopic: {topic}\n"
+        f"---\nid: {card_id}\ntitle: '{title}'\n"
+        "now: 'Ask what would help most this month, then listen.'\n"
+        f"topic: {topic}\n"
         + (f"topics:\n{extra}" if topics else "")
         + f"audience: {audience}\nsources:\n- 'Source of {title}'\n"
         "reflect:\n- What helps?\nask_mentor:\n- What would you do?\n---\n" + BODY + "\n",
@@ -281,7 +282,7 @@ async def test_mentor_cards_match_the_topic_and_audience(agenda_file):
         listing = screen.query_one("#topic-cards", OptionList)
         first = cards[listing.get_option_at_index(0).id]
         assert first.topic == "burnout"  # cards on the primary topic come first
-        assert card_gist(first.body) in str(listing.get_option_at_index(0).prompt)
+        assert first.now and first.now in str(listing.get_option_at_index(0).prompt)
         await pilot.press("enter")  # into the topic: focus on its advice cards
         assert screen.focused is listing
         await pilot.press("enter")

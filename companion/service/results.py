@@ -79,6 +79,8 @@ class CardHit:
     """Relevance for a search or turn; None in a plain listing."""
     text: str = ""
     """The passage that matched ("" in a listing)."""
+    now: str = ""
+    """The card's "right now" line: what to do right now, in one sentence."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class CardView:
     reflect: list[str]
     ask_mentor: list[str]
     body: str
+    now: str = ""
+    """What to do right now, in one sentence: shown before the body."""
 
 
 @dataclass(frozen=True)

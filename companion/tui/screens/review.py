@@ -273,7 +273,7 @@ class ReviewScreen(Screen):
         listing = self.query_one("#topic-cards", OptionList)
         listing.clear_options()
         for card in cards:
-            gist = card_gist(card.body)
+            gist = card.now or card_gist(card.body)
             prompt = Text(strip_controls(card.title), style="bold")
             if gist:
                 prompt.append(f"\n{strip_controls(gist)}", style="dim")
