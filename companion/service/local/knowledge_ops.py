@@ -32,7 +32,8 @@ class KnowledgeOps(ModelOps):
             cards = [c for c in self._load_retriever().cards
                      if not audience or visible_to(c, audience)]
         listed = [CardHit(id=c.id, title=c.title, topic=c.topic, topics=list(c.all_topics),
-                          audience=c.audience, sources=list(c.sources)) for c in cards]
+                          audience=c.audience, sources=list(c.sources), now=c.now)
+                  for c in cards]
         return sorted(listed, key=lambda c: c.title.casefold())
 
     def card(self, card_id: str) -> CardView:
