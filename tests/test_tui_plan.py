@@ -11,13 +11,22 @@ after "no".
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
+from textual.app import App
 from textual.widgets import Markdown, RadioSet, Static, TextArea
 from tui_support import fake_api, screen_name, until
 
+import companion.tui.app as tui_app
 from companion import paths
+from companion.journal.plan import PLAN_PARTS
+from companion.safety.resources import load_resources
+from companion.service.results import PlanPart, ResourceInfo, SafetyPlanView, SafetyView
 from companion.tui.app import make_app
+from companion.tui.screens.resources import ResourcesScreen
+
+APP_CSS = Path(tui_app.__file__).with_name("app.tcss")
 
 MARKER = "Quokka-plan-marker hand the pills to Sam"
 CRISIS = "I can't do this anymore. I want to kill myself tonight."
@@ -96,6 +105,30 @@ async def test_write_a_plan_and_see_it_first_on_the_crisis_screen(api):
         assert plan_box.region.y < hotlines.region.y, "the plan comes above the hotlines"
         assert "988" in crisis.query_one("#resources-list Markdown", Markdown).source
         assert hotlines.region.height > 0 and hotlines.region.bottom <= 32
+        await grounding_starts_and_stops_by_key(pilot, app)
+
+
+async def grounding_starts_and_stops_by_key(pilot, app) -> None:
+    """From the crisis screen: breathing starts with its timer, stops by key, goes back."""
+    await pilot.press("g")
+    await until(pilot, lambda: screen_name(app) == "GroundingScreen")
+    screen = app.screen
+    resources = screen.query_one("#grounding-resources Markdown", Markdown).source
+    assert "988" in resources and "911" in resources
+    await pilot.press("b")
+    assert screen.exercise == "breathing" and screen.breath_timer is not None
+    assert "Breathe in" in prompt(app)
+    await until(pilot, lambda: screen.breath_elapsed > 0.3)
+    assert "left" in str(screen.query_one("#grounding-clock").render())
+    await pilot.press("space")
+    assert screen.exercise == "" and screen.breath_timer is None
+    assert "Stopped" in prompt(app)
+    elapsed = screen.breath_elapsed
+    await pilot.pause(0.3)
+    assert screen.breath_elapsed == elapsed, "the timer is stopped"
+    assert screen.query_one("#grounding-resources").region.height > 0
+    await pilot.press("escape")
+    await until(pilot, lambda: screen_name(app) == "ResourcesScreen")
 
 
 @pytest.mark.parametrize("answer", ["y", "s"])
@@ -109,26 +142,42 @@ async def test_the_plan_shows_after_a_check_answered_yes_or_not_sure(api, answer
         assert MARKER in shown_plan(crisis)
 
 
-async def test_no_plan_means_no_plan_box_and_the_resources_still_fit_80x24(api):
-    app = make_app(api=api)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, app)
-        crisis = await crisis_screen_after(pilot, app, CRISIS)
-        assert not crisis.query("#your-plan")
-        assert crisis.query_one("#resources-list").max_scroll_y == 0
+class Host(App):
+    """A bare app showing one screen (no core needed)."""
+
+    def __init__(self, screen):
+        super().__init__(css_path=APP_CSS)
+        self.to_show = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.to_show)
 
 
-async def test_with_a_plan_every_hotline_still_shows_at_80x24(api):
-    await api.save_safety_plan({"warning_signs": "no sleep\nshort with everyone",
-                                "on_my_own": "a walk, a shower", "ask_for_help": MARKER})
-    app = make_app(api=api)
+def crisis_with(plan: SafetyPlanView | None) -> ResourcesScreen:
+    safety = SafetyView("crisis", resources=[ResourceInfo(**r.to_dict())
+                                             for r in load_resources()])
+    return ResourcesScreen(safety, "I'm really glad you told me. What you wrote sounds "
+                           "serious, and you deserve support from a person right now. You "
+                           "don't have to go through this alone.", plan)
+
+
+@pytest.mark.parametrize("written", [False, True])
+async def test_every_hotline_fits_at_80x24_with_or_without_a_plan(written):
+    parts = {"warning_signs": "no sleep\nshort with everyone", "on_my_own": "a walk, a shower",
+             "ask_for_help": MARKER}
+    plan = SafetyPlanView([PlanPart(key, heading, "", parts.get(key, ""))
+                           for key, heading, _ in PLAN_PARTS], saved=written)
+    app = Host(crisis_with(plan))
     async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, app)
-        crisis = await crisis_screen_after(pilot, app, CRISIS)
-        listing = crisis.query_one("#resources-list")
-        assert crisis.query_one("#your-plan").region.height > 0
-        assert listing.max_scroll_y == 0, "the hotlines must not scroll beside a plan"
-        assert listing.region.bottom <= 24
+        await pilot.pause()
+        screen = app.screen
+        listing = screen.query_one("#resources-list")
+        assert listing.max_scroll_y == 0, "the hotlines must not scroll, plan or not"
+        assert listing.region.bottom <= 24 and listing.region.height > 0
+        assert bool(screen.query("#your-plan")) is written
+        if written:
+            assert screen.query_one("#your-plan").region.height >= 3
+            assert screen.query_one("#your-plan").region.y < listing.region.y
 
 
 async def test_edit_and_delete_the_plan(api):
@@ -156,6 +205,10 @@ async def test_leaving_with_unsaved_words_warns_once(api):
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_plan(pilot, app)
         await type_into(pilot, screen, "on_my_own", "music")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and screen_name(app) == "PlanScreen", "ctrl+q warns first"
+        assert any("plan is not saved" in str(n.message) for n in app._notifications)
         await pilot.press("escape")
         assert screen_name(app) == "PlanScreen"
         assert "not saved" in str(screen.query_one("#plan-status").render())
@@ -222,32 +275,6 @@ async def test_plan_is_in_the_palette_and_on_the_resources_panel(api):
 # -- grounding ---------------------------------------------------------------------
 def prompt(app) -> str:
     return str(app.screen.query_one("#grounding-prompt", Static).render())
-
-
-async def test_grounding_from_the_crisis_screen_starts_and_stops_by_key(api):
-    app = make_app(api=api)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await opened(pilot, app)
-        await crisis_screen_after(pilot, app, CRISIS)
-        await pilot.press("g")
-        await until(pilot, lambda: screen_name(app) == "GroundingScreen")
-        screen = app.screen
-        resources = screen.query_one("#grounding-resources Markdown", Markdown).source
-        assert "988" in resources and "911" in resources
-        await pilot.press("b")
-        assert screen.exercise == "breathing" and screen.breath_timer is not None
-        assert "Breathe in" in prompt(app)
-        await until(pilot, lambda: screen.breath_elapsed > 0.3)
-        assert "left" in str(screen.query_one("#grounding-clock").render())
-        await pilot.press("space")
-        assert screen.exercise == "" and screen.breath_timer is None
-        assert "Stopped" in prompt(app)
-        elapsed = screen.breath_elapsed
-        await pilot.pause(0.3)
-        assert screen.breath_elapsed == elapsed, "the timer is stopped"
-        assert screen.query_one("#grounding-resources").region.height > 0
-        await pilot.press("escape")
-        await until(pilot, lambda: screen_name(app) == "ResourcesScreen")
 
 
 async def test_grounding_senses_from_the_palette_step_by_step(api):

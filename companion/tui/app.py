@@ -273,12 +273,13 @@ class CompanionApp(App[int]):
             self.pop_screen()
 
     async def action_quit(self) -> None:
-        # A mentor's unsaved review is lost on quit: warn once, quit on a second press.
+        # An unsaved review (mentor) or plan is lost on quit: warn once, quit on a second press.
         armed = time.monotonic() - self._quit_armed_at < QUIT_CONFIRM_SECONDS
         if getattr(self.screen, "unsaved_changes", False) and not armed:
             self._quit_armed_at = time.monotonic()
-            self.notify("The review is not saved. Press ctrl+s to save it, or ctrl+q again "
-                        "to quit without saving.", title="Unsaved review", severity="warning",
+            what = getattr(self.screen, "UNSAVED_WHAT", "review")
+            self.notify(f"The {what} is not saved. Press ctrl+s to save it, or ctrl+q again "
+                        "to quit without saving.", title=f"Unsaved {what}", severity="warning",
                         timeout=QUIT_CONFIRM_SECONDS)
             return
         await self._save_reflections()

@@ -117,8 +117,11 @@ class PlanScreen(Screen):
         return {part.id: self.query_one(f"#part-{part.id}", TextArea).text
                 for part in self.plan.parts}
 
+    UNSAVED_WHAT = "plan"
+    """What ctrl+q's warning calls the unsaved work (see ``CompanionApp.action_quit``)."""
+
     @property
-    def unsaved(self) -> bool:
+    def unsaved_changes(self) -> bool:
         if self.plan is None:
             return False
         now = {k: v.strip() for k, v in self.texts().items() if v.strip()}
@@ -201,7 +204,7 @@ class PlanScreen(Screen):
         self._status("Your plan was deleted.")
 
     def action_leave(self) -> None:
-        if self.unsaved and not self.leave_armed:
+        if self.unsaved_changes and not self.leave_armed:
             self.leave_armed = True
             self._status(f"Your changes are not saved: {SAVE_KEY} saves them, escape again "
                          "leaves without saving.")
