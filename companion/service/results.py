@@ -215,6 +215,9 @@ class TurnReply:
     was saved and the message goes again with the resident's choice."""
     privacy_applied: PrivacyChoice | None = None
     """What was done with the identifiers ("redact" or "keep"), None when there were none."""
+    choices: list[str] = field(default_factory=list)
+    """Quick answers the resident can pick instead of typing (a short reply, a feeling
+    check, an offer); the reply's text lists them too, for the command line."""
 
 
 @dataclass(frozen=True)
