@@ -34,6 +34,11 @@ def found(text: str, **kwargs) -> list[tuple[str, str]]:
          ("patient", "Mateo Rivas")),
         ("I told delphine arsenault she has ALS.", ("patient", "delphine arsenault")),
         ("Maria de la Cruz asked for her daughter.", ("patient", "Maria de la Cruz")),
+        # names the 1990 US Census does not list (world names file), accents, family name first
+        ("I sat with Thandiwe Dlamini after the family meeting.", ("patient", "Thandiwe Dlamini")),
+        ("Wanjiru Kamau asked whether the chemo takes her hair.", ("patient", "Wanjiru Kamau")),
+        ("Nguyen Van Minh refused the transfusion.", ("patient", "Nguyen Van Minh")),
+        ("I held Przemysław Kowalczyk's hand for the line.", ("patient", "Przemysław Kowalczyk")),
         # dates of service without a year
         ("Ricardo was admitted 9/9 with a stroke.", ("date", "9/9")),
         ("She was admitted on Aug 21st and nobody called her sister.", ("date", "Aug 21st")),
@@ -78,6 +83,7 @@ def test_each_new_kind_is_found(text, expected):
         "Dr. Patel, my attending, told me I handled the meeting well.",
         "Nurse Kelly caught my potassium error before it reached anyone.",
         "My co-resident Priya covered my pager so I could cry in the stairwell.",
+        "Our new intern Oluwaseun is amazing at procedures.",
         "The charge nurse, Denise, stayed late to help me with the transfer.",
         "I spoke with our social worker, Ms. Rivera, about discharge planning.",
         "Our program director, Dr. Arsenault, wants to meet on Friday.",
@@ -124,6 +130,15 @@ def test_gazetteer_has_census_names_with_frequencies_and_word_flags():
     assert will is not None and will.word and not will.is_first  # "Will" is also a word
     assert gazetteer.lookup("Zosyn") is None
     assert gazetteer.is_word("refused") and not gazetteer.is_word("otieno")
+
+
+def test_world_names_extend_the_census_as_rare_names():
+    dlamini, chukwuemeka, grace = (gazetteer.lookup(w) for w in ("Dlamini", "chukwuemeka", "Grace"))
+    assert dlamini is not None and dlamini.is_last and dlamini.last == 1
+    assert chukwuemeka is not None and chukwuemeka.is_first and chukwuemeka.first < 30
+    assert grace is not None and not grace.is_first  # a word stays weak evidence
+    wojcik = gazetteer.lookup("wojcik")
+    assert wojcik is not None and gazetteer.lookup("Wójcik") == wojcik  # accents folded
 
 
 def test_a_name_once_anchored_is_caught_everywhere_in_the_message():

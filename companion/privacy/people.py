@@ -36,7 +36,8 @@ from companion.privacy.gazetteer import NameInfo, common_first_names, is_word, l
 from companion.privacy.recognizer import ScanWork
 from companion.privacy.spans import Span
 
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’-][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ\u0100-\u024f\u1e00-\u1eff"  # Latin with accents: "Wałęsa", "Nguyễn"
+_TOKEN = re.compile(rf"[{_LETTER}]+(?:['’-][{_LETTER}]+)*")
 _SENTENCE_BREAK = re.compile(r"[.!?;:\"“”()\[\]\n]|--|—|–")
 _ABBREVIATIONS = frozenset("dr mr mrs ms mx st vs prof jr sr no e.g i.e feb jan aug sept oct "
                            "nov dec apr mar jun jul".split())
@@ -122,6 +123,15 @@ def _name_like(token: _Token) -> bool:
 
 def _gazetteer_name(token: _Token) -> bool:
     return token.info is not None and (token.info.is_first or token.info.is_last)
+
+
+def _name_head(head: _Token, rest: list[_Token]) -> bool:
+    """A sentence's capitalised first word starts a name: a first name ("Maria Lopez"), or a
+    surname followed by another known name ("Nguyen Van Minh", "Okafor Chidi" written family
+    name first); "Helping Mateo Rivas" starts with a word."""
+    if head.info is None:
+        return False
+    return head.info.is_first or (head.info.is_last and any(_gazetteer_name(t) for t in rest))
 
 
 def _joined(text: str, left: _Token, right: _Token) -> bool:
@@ -307,7 +317,8 @@ class _Finder:
                 j = self._extend(i)
                 if j - i < 3 + self._particles(i, j):  # four or more words are a title
                     head = tokens[i]
-                    if (j > i and head.sentence_start and not (head.info and head.info.is_first)
+                    if (j > i and head.sentence_start
+                            and not _name_head(head, tokens[i + 1:j + 1])
                             and not self._patient_anchor_before(i)):
                         i += 1  # "Helping Mateo Rivas": the capitalised first word is no name
                         continue
@@ -410,7 +421,7 @@ class _Finder:
             return None
         head = tokens[0]
         if len(tokens) >= 2:
-            if head.sentence_start and not (head.info and head.info.is_first):
+            if head.sentence_start and not _name_head(head, tokens[1:]):
                 return None
             if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
                 return None  # "the final boss in Elden Ring", "from Tilden Falls": not a person
