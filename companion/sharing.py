@@ -122,7 +122,8 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
         topic_ids: journal topic ids to share, in the order wanted; default all
             accepted (and already shared) topics in their stored order.
         edits: per topic id, any of ``title``, ``rationale``, ``ask``, ``question``,
-            ``need`` (one of NEEDS), ``decision`` and ``deadline`` (ISO date).
+            ``need`` (one of NEEDS), ``decision`` and ``deadline`` (ISO date). Need,
+            decision and deadline default to what the journal saved for the topic.
         meeting_minutes: the meeting's length; each ask's minutes fit it.
     """
     edits = edits or {}
@@ -143,14 +144,15 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
     topics = []
     for topic, slot in zip(chosen, minutes, strict=True):
         change = edits.get(topic.id, {})
-        need = change.get("need") or default_need(topic.topic_id)
+        need = change.get("need") or topic.need or default_need(topic.topic_id)
         if need not in NEEDS:
             raise AgendaError(f"need {need!r} for topic {topic.id}: use one of "
                               + ", ".join(NEEDS))
         rationale = change.get("rationale", topic.rationale)
         question = change.get("question") or next(iter(topic.questions), "")
+        deadline_text = change.get("deadline", topic.deadline)
         try:
-            deadline = date.fromisoformat(change["deadline"]) if change.get("deadline") else None
+            deadline = date.fromisoformat(deadline_text) if deadline_text else None
         except ValueError as exc:
             raise AgendaError(f"deadline for topic {topic.id} is not a date like "
                               "2026-12-31") from exc
@@ -161,7 +163,8 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
                                                   () if "rationale" in change
                                                   else topic.resident_words),
             cards=_mentor_cards(topic.topic_id), questions=[question] if question else [],
-            need=cast(Need, need), minutes=slot, decision=change.get("decision", ""),
+            need=cast(Need, need), minutes=slot,
+            decision=change.get("decision", topic.decision),
             deadline=deadline,
             last_time=last_marks.get(str(topic.id),
                                      "shared" if topic.status == "shared" else None),

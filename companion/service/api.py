@@ -134,9 +134,14 @@ class CompanionAPI(ABC):
         return cast(list[Topic], await self._call("topics", {"status": status}))
 
     async def update_topic(self, topic_id: int, status: str | None = None,
-                           title: str | None = None, rationale: str | None = None) -> Topic:
+                           title: str | None = None, rationale: str | None = None,
+                           need: str | None = None, decision: str | None = None,
+                           deadline: str | None = None) -> Topic:
+        """Change a topic; ``need``, ``decision`` and ``deadline`` are what the resident
+        plans to ask of the mentor ("" clears one, None leaves it)."""
         return cast(Topic, await self._call("update_topic", {
-            "topic_id": topic_id, "status": status, "title": title, "rationale": rationale}))
+            "topic_id": topic_id, "status": status, "title": title, "rationale": rationale,
+            "need": need, "decision": decision, "deadline": deadline}))
 
     async def move_topic(self, topic_id: int, step: int) -> list[Topic]:
         return cast(list[Topic], await self._call("move_topic",
