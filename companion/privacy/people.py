@@ -226,8 +226,9 @@ class _Finder:
         if nearest.low in words.FAMILY and len(before) > 1:
             owner = before[1]
             return owner.low in words.OTHERS or owner.possessive
-        if nearest.low in words.ADDRESS_FORMS and (len(before) == 1 or before[1].low not in words.OWN):
-            return True  # "grandma rosa asked...": what the ward calls her, not the resident's own
+        if nearest.low in words.ADDRESS_FORMS and (
+                len(before) == 1 or before[1].low not in words.OWN):
+            return True  # "grandma rosa asked...": what the ward calls her, not the resident's
         return False
 
     def _veto_after(self, last: int) -> bool:
@@ -466,7 +467,8 @@ class _Finder:
         if head.sentence_start or head.info is None:
             return None
         if head.info.first < 30 and head.info.last < 30 and not (
-                head.info.is_first and self._person_object(first) and self._patient_sentence(first)):
+                head.info.is_first and self._person_object(first)
+                and self._patient_sentence(first)):
             return None  # a rare name alone is more often a word or a brand
         if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
             return None  # "passed last night in Lima", "a professor from Stanford": a place
