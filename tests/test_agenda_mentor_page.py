@@ -17,12 +17,15 @@ import pytest
 import companion
 from companion.agenda import (
     MEETING_MINUTES,
+    SCHEMA_VERSION,
     Agenda,
     AgendaError,
+    FollowUpItem,
     Review,
     TopicReview,
     allot_minutes,
     parse_agenda,
+    since_last_time,
     to_markdown,
 )
 from companion.cli import main
@@ -189,12 +192,18 @@ def test_a_version_1_agenda_still_parses_and_renders():
     assert agenda.follow_ups[0].status == "open"
     assert "### 1. Running on empty" in to_markdown(agenda)
     again = parse_agenda(agenda.to_json())  # upgraded copies load too
-    assert again.schema_.endswith("@2") and again.review is not None
+    assert again.schema_.endswith(f"@{SCHEMA_VERSION}") and again.review is not None
+    assert again.last_meeting is None and topic.last_time is None
 
 
 def test_a_newer_agenda_is_refused():
     with pytest.raises(AgendaError, match="newer than this app"):
-        parse_agenda(json.dumps({**VERSION_1, "schema": "resident-companion/agenda@3"}))
+        parse_agenda(json.dumps({**VERSION_1, "schema": "resident-companion/agenda@4"}))
+
+
+def test_a_version_2_agenda_loads_without_what_changed():
+    agenda = parse_agenda(json.dumps({**VERSION_1, "schema": "resident-companion/agenda@2"}))
+    assert agenda.last_meeting is None and since_last_time(agenda) == []
 
 
 def test_needs_follow_up_is_an_outcome_that_counts_as_discussed(journal):
@@ -210,6 +219,52 @@ def test_needs_follow_up_is_an_outcome_that_counts_as_discussed(journal):
     assert result.discussed == 1
     statuses = [journal.topic(int(i)).status for i in ids]
     assert statuses == ["discussed", "shared", "shared"]
+
+
+def test_the_next_agenda_says_what_changed_since_last_time(journal):
+    """After a reviewed meeting the next page names the new asks and the ones back again."""
+    agenda = mentor_agenda(journal)
+    export_agenda(journal, agenda, "json")
+    ids = [t.id for t in agenda.topics]
+    reviewed = agenda.model_copy(update={"review": Review(
+        reviewed_on=date(2026, 12, 3), topics={ids[0]: TopicReview(status="discussed"),
+                                               ids[1]: TopicReview(status="deferred")},
+        follow_ups=[FollowUpItem(text="Draft the fellowship email", due=date(2026, 12, 10))])})
+    import_review(journal, parse_agenda(reviewed.to_json()))
+    fresh = journal.add_topic("networking", "Meeting people in my field",
+                              rationale="Who should I meet at the spring conference?")
+    journal.update_topic(fresh.id, status="accepted")
+
+    later = build_agenda(journal, resident="J.D.", on=date(2026, 12, 20),
+                         topic_ids=[int(ids[1]), int(ids[2]), fresh.id])
+    assert later.last_meeting == date(2026, 12, 3)
+    assert [t.last_time for t in later.topics] == ["deferred", "open", None]
+    assert [(f.text, f.status) for f in later.follow_ups][0] == \
+        ("Draft the fellowship email", "overdue")
+    lines = since_last_time(later)
+    assert lines[0].startswith("Last meeting: 2026-12-03; follow-ups ")
+    assert "overdue" in lines[0]
+    assert lines[1:] == ["New since then: ask 3.",
+                         "Back from before: ask 1 (deferred last time); ask 2 (on the last "
+                         "agenda, not reached)."]
+    page = export_agenda(journal, later, "md")
+    since = page.split("## Since last time\n\n", 1)[1].split("## Asks", 1)[0]
+    assert all(line in since for line in lines)
+    assert "- [ ] Draft the fellowship email (resident, by 2026-12-10) — overdue" in since
+    assert "- Before: deferred last time" in page
+    data = json.loads(later.to_json())
+    assert data["last_meeting"] == "2026-12-03"
+    assert [t.get("last_time") for t in data["topics"]] == ["deferred", "open", None]
+    assert parse_agenda(later.to_json()) == later  # the mentor's app reads it back
+
+
+def test_a_first_agenda_has_nothing_since_last_time(knowledge):
+    with Journal.open() as j:
+        topic = j.add_topic("burnout", "Exhaustion", rationale="Six nights in a row")
+        j.update_topic(topic.id, status="accepted")
+        agenda = build_agenda(j, on=MEETING_DAY)
+    assert agenda.last_meeting is None and agenda.topics[0].last_time is None
+    assert since_last_time(agenda) == [] and "Since last time" not in to_markdown(agenda)
 
 
 def test_card_gist_is_one_short_line():

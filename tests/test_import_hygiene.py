@@ -54,6 +54,7 @@ def test_app_side_holds_the_api_not_the_engine_or_a_model(module):
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
     assert "companion.dialogue.engine" not in loaded
     assert "companion.service.local" not in loaded
+    assert not [m for m in loaded if m.startswith("companion.retrieval")], "the index is the core's"
 
 
 def test_no_core_file_imports_textual_anywhere():

@@ -103,6 +103,8 @@ async def test_write_a_plan_and_see_it_first_on_the_crisis_screen(api):
         plan_box = crisis.query_one("#your-plan")
         hotlines = crisis.query_one("#resources-list")
         assert plan_box.region.y < hotlines.region.y, "the plan comes above the hotlines"
+        words = crisis.query_one("#your-plan-text").outer_size.height
+        assert plan_box.region.height == max(3, words), "no taller than its words"
         assert "988" in crisis.query_one("#resources-list Markdown", Markdown).source
         assert hotlines.region.height > 0 and hotlines.region.bottom <= 32
         await grounding_starts_and_stops_by_key(pilot, app)
@@ -178,6 +180,20 @@ async def test_every_hotline_fits_at_80x24_with_or_without_a_plan(written):
         if written:
             assert screen.query_one("#your-plan").region.height >= 3
             assert screen.query_one("#your-plan").region.y < listing.region.y
+
+
+def test_crisis_screen_with_a_plan_snapshot(snap_compare):
+    """The README's picture at 80x24, on a bare host (no core): the plan, then every line."""
+    parts = {"warning_signs": "Third night alone after call, not eating.",
+             "on_my_own": "Shower, eat something, ten minutes of slow breathing.",
+             "ask_for_help": "Maya (co-resident) 555-0142"}
+    plan = SafetyPlanView([PlanPart(key, heading, "", parts.get(key, ""))
+                           for key, heading, _ in PLAN_PARTS], saved=True)
+
+    async def shown(pilot) -> None:
+        await pilot.pause(0.3)
+
+    assert snap_compare(Host(crisis_with(plan)), terminal_size=(80, 24), run_before=shown)
 
 
 async def test_edit_and_delete_the_plan(api):

@@ -455,3 +455,41 @@ async def test_every_key_of_the_review_screen_shows_whole_in_its_footer(tmp_path
             assert cut == [] and footer.virtual_size.width <= footer.size.width, cut
     finally:
         await api.close()
+
+
+async def test_the_review_screen_says_what_changed_since_last_time(tmp_path):
+    """An agenda after an earlier meeting: when it was, which asks are new or back again."""
+    agenda = make_agenda()
+    agenda.last_meeting = dt.date(2026, 10, 22)
+    agenda.topics[1].last_time = "deferred"
+    path = tmp_path / "agenda.json"
+    path.write_text(agenda.to_json(), encoding="utf-8")
+    app = ReviewHost(path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        summary = str(screen.query_one("#review-summary", Static).render())
+        assert "last met 2026-10-22" in summary
+        topics = screen.query_one("#review-topics", OptionList)
+        prompts = [str(topics.get_option_at_index(i).prompt) for i in range(3)]
+        assert prompts[0].endswith("· new") and prompts[1].endswith("· again")
+        await pilot.press("down")
+        await settle(pilot)
+        ask = str(screen.query_one("#topic-ask", Static).render())
+        assert "Before: deferred last time" in ask
+        since = str(screen.query_one("#earlier-follow-ups", Static).render())
+        assert "Last meeting: 2026-10-22; follow-ups 1 open." in since
+        assert "New since then: asks 1 and 3." in since
+        assert "Back from before: ask 2 (deferred last time)." in since
+        assert "Draft the abstract" in since
+
+
+async def test_a_first_meeting_marks_no_ask_new(agenda_file):
+    app = ReviewHost(agenda_file)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        topics = app.screen.query_one("#review-topics", OptionList)
+        first = str(topics.get_option_at_index(0).prompt)
+        assert "new" not in first and "again" not in first
+        since = str(app.screen.query_one("#earlier-follow-ups", Static).render())
+        assert "Last meeting" not in since

@@ -53,9 +53,11 @@ class RecordOps(CoreBase):
         return self._open_journal().topics(status)
 
     def update_topic(self, topic_id: int, status: str | None = None, title: str | None = None,
-                     rationale: str | None = None) -> Topic:
+                     rationale: str | None = None, need: str | None = None,
+                     decision: str | None = None, deadline: str | None = None) -> Topic:
         return self._open_journal().update_topic(topic_id, status=status, title=title,
-                                                 rationale=rationale)
+                                                 rationale=rationale, need=need,
+                                                 decision=decision, deadline=deadline)
 
     def move_topic(self, topic_id: int, step: int) -> list[Topic]:
         """Move a topic up (negative) or down the agenda; one transaction."""

@@ -51,6 +51,18 @@ def your_plan(plan: SafetyPlanView | None) -> list[Widget]:
             VerticalScroll(Static(plan_text(plan), id="your-plan-text"), id="your-plan")]
 
 
+PLAN_MAX_LINES = 10
+
+
+def fit_plan_box(screen: Screen | ModalScreen) -> None:
+    """Let the plan box grow no taller than its words (it otherwise takes every free line)."""
+    boxes = screen.query("#your-plan")
+    if boxes:
+        box = boxes.first()
+        lines = box.query_one("#your-plan-text").outer_size.height
+        box.styles.max_height = min(PLAN_MAX_LINES, max(3, lines))
+
+
 def resources_markdown(resources: Sequence[ResourceInfo] | Sequence[Resource]) -> str:
     """One compact bullet per resource: name, what to dial or text, what it is."""
     if not resources:
@@ -94,13 +106,21 @@ class ResourcesScreen(ChoiceButtons, Screen[str]):
             with VerticalScroll(id="resources-list"):
                 yield Markdown(resources_markdown(self.safety.resources))
             with Horizontal(classes="buttons"):
-                yield Button("I'm safe, continue (c)", id="continue", variant="primary")
-                yield Button("End the session (e)", id="end", variant="default")
-                yield Button("Grounding (g)", id="grounding", variant="default")
+                # one line each beside a plan, so the plan gets those lines at 80x24
+                yield Button("I'm safe, continue (c)", id="continue", variant="primary",
+                             compact=has_plan)
+                yield Button("End the session (e)", id="end", variant="default",
+                             compact=has_plan)
+                yield Button("Grounding (g)", id="grounding", variant="default",
+                             compact=has_plan)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#end", Button).focus()
+        self.call_after_refresh(fit_plan_box, self)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(fit_plan_box, self)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "grounding":
@@ -162,6 +182,7 @@ class ResourcesPanel(ModalScreen[None]):
         if shown:
             box.add_class("with-plan")
             await box.mount_all(shown, after="#resources-heading")
+            self.call_after_refresh(fit_plan_box, self)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "grounding":
@@ -183,8 +204,10 @@ class ResourcesPanel(ModalScreen[None]):
         if app.locked:
             self.notify("Unlock the app to open your plan.", severity="warning")
             return
+        below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
         self.dismiss(None)
-        app.open_screen("plan")
+        if type(below).__name__ != "PlanScreen":  # already open beneath: just go back to it
+            app.open_screen("plan")
 
     def action_close(self) -> None:
         self.dismiss(None)
