@@ -131,6 +131,8 @@ def test_each_new_kind_is_found(text, expected):
         "I went to Lincoln High School and nobody there became a doctor.",
         "My attending worked at Mercy Hospital for ten years.",
         "I worked at a Ford Motor Company plant before med school.",
+        "Took step 3 on the twenty-first and I think I passed.",
+        "Priya's presentation at morning report was so good I felt small.",
         "My step 2 exam is Sat 6/14 and I'm behind on questions.",
         "The lady in the blue coat asked for directions to the cafeteria.",
         "She's ninety minutes late for the meeting again.",
