@@ -83,6 +83,9 @@ def found(text: str, **kwargs) -> list[tuple[str, str]]:
          ("location", "Kessler Plumbing")),
         ("Her checks go to P.O. Box 88, Cedar Bluffs, since the fire.",
          ("address", "P.O. Box 88, Cedar Bluffs")),
+        ("He was hurt at the Dawson Lumber yard and waited hours for us.",
+         ("location", "Dawson Lumber")),
+        ("I typed the MRN as 5512093 on the wrong consent.", ("mrn", "5512093")),
         # rooms and beds
         ("The woman in 22 rang every ten minutes and I stopped going.", ("room", "22")),
         ("I wrote bed 14 instead of 41 on the transfer form.", ("room", "41")),
@@ -127,6 +130,7 @@ def test_each_new_kind_is_found(text, expected):
         "Murphy's sign was positive and Rovsing's was negative.",
         "I went to Lincoln High School and nobody there became a doctor.",
         "My attending worked at Mercy Hospital for ten years.",
+        "I worked at a Ford Motor Company plant before med school.",
         "My step 2 exam is Sat 6/14 and I'm behind on questions.",
         "The lady in the blue coat asked for directions to the cafeteria.",
         "She's ninety minutes late for the meeting again.",

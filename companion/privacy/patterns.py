@@ -187,7 +187,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "mrn-labelled", "mrn",
         re.compile(r"\b(?:MRN|MR\s?#|MR\s+(?:number|no\.?)|medical\s+record(?:\s+(?:number|no\.?|#))?"
                    r"|chart\s*(?:number|no\.?|#)|record\s*(?:number|no\.?|#)|hospital\s+(?:number|no\.?|#)"
-                   r"|unit\s+(?:number|no\.?))\s*(?:is|was|of|ending\s+in|:|#|=|,)*\s*"
+                   r"|unit\s+(?:number|no\.?))\s*(?:is|was|of|as|ending\s+in|:|#|=|,)*\s*"
                    rf"(?P<v>{_ID_VALUE}|\d{{4,}})\b", I),
         0.95, group="v",
     ),
