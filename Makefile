@@ -18,7 +18,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check companion tests benchmarks
 	$(PY) -m mypy
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n logical
 
 lint: $(STAMP)
 	$(PY) -m ruff check companion tests benchmarks

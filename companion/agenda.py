@@ -17,10 +17,12 @@ not carry (review keys must name the agenda's own topics).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
 import tempfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -30,11 +32,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from companion.textnorm import strip_controls
 
 SCHEMA_NAME = "resident-companion/agenda"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version 2 added the mentor's page: per topic the ask in the resident's words,
 minutes, what the resident needs, a decision and deadline, one question and card
-gists; follow-up statuses; the meeting length. Version 1 files still load (the
-new fields take their defaults) and are upgraded to version 2 when read."""
+gists; follow-up statuses; the meeting length. Version 3 added what changed since
+last time: the last meeting's date and, per topic, what happened to it then.
+Older files still load (the new fields take their defaults) and are upgraded to
+the current version when read; an app that reads only version 2 refuses a version
+3 file as newer instead of failing on an unknown field."""
+
+LastTime = Literal["discussed", "deferred", "follow-up", "open", "shared"]
+"""What happened to a topic at the last meeting: the mentor's mark, ``open`` (on the
+last agenda, not marked) or ``shared`` (sent before, no review back yet)."""
+LAST_TIME_TEXT: dict[str, str] = {
+    "discussed": "discussed last time", "deferred": "deferred last time",
+    "follow-up": "needed follow-up last time", "open": "on the last agenda, not reached",
+    "shared": "shared before, no review back yet"}
 
 NEEDS = ("listen", "advise", "advocate", "introduce", "sponsor")
 """What a resident can ask of a mentor for one topic."""
@@ -104,6 +117,9 @@ class AgendaTopic(_Strict):
     minutes: int = Field(default=0, ge=0, le=600)
     decision: str = ""
     deadline: date | None = None
+    last_time: LastTime | None = None
+    """What happened to this topic last time; None: new since the last meeting (or
+    there was none)."""
 
     @property
     def heading(self) -> str:
@@ -142,6 +158,8 @@ class Agenda(_Strict):
     topics: list[AgendaTopic] = Field(default_factory=list)
     follow_ups: list[FollowUpItem] = Field(default_factory=list)
     meeting_minutes: int = Field(default=MEETING_MINUTES, ge=5, le=600)
+    last_meeting: datetime.date | None = None
+    """The last meeting with a review recorded; None: this is the first."""
     review: Review | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -358,6 +376,37 @@ def allot_minutes(asks: int, meeting: int = MEETING_MINUTES, follow_ups: bool = 
     return [s * SLOT for s in slots] + [0] * (asks - held)
 
 
+def since_last_time(agenda: Agenda) -> list[str]:
+    """What changed since the last meeting, in plain lines (no markup).
+
+    The follow-ups themselves are listed by the caller, one line each; these lines
+    say when the last meeting was, how its follow-ups stand, which asks are new and
+    which come back. Empty when there was no earlier meeting or shared agenda.
+    """
+    again = [(n, t) for n, t in enumerate(agenda.topics, 1) if t.last_time]
+    if agenda.last_meeting is None and not again:
+        return []
+    lines = []
+    if agenda.last_meeting is not None:
+        counts = Counter(f.status for f in agenda.follow_ups)
+        states = ", ".join(f"{counts[s]} {s}" for s in ("done", "overdue", "open") if counts[s])
+        lines.append(f"Last meeting: {agenda.last_meeting.isoformat()}"
+                     + (f"; follow-ups {states}." if states else "; no follow-ups agreed."))
+    new = [str(n) for n, t in enumerate(agenda.topics, 1) if not t.last_time]
+    if new and not again:
+        lines.append("Every ask below is new since then.")
+    elif new:
+        lines.append(f"New since then: ask{'s' if len(new) > 1 else ''} {_listed(new)}.")
+    if again:
+        lines.append("Back from before: " + "; ".join(
+            f"ask {n} ({LAST_TIME_TEXT[t.last_time or 'open']})" for n, t in again) + ".")
+    return lines
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def to_markdown(agenda: Agenda) -> str:
     """A printable page (one or two) for a mentor who has no app: asks first, ranked."""
     who = agenda.resident or "a resident"
@@ -366,8 +415,11 @@ def to_markdown(agenda: Agenda) -> str:
     lines = [f"# Mentor meeting — {who}, {agenda.date.isoformat()}", "",
              f"{agenda.meeting_minutes} minutes · {asks} ask(s)"
              + (f" · {decisions} decision(s) needed" if decisions else ""), ""]
-    if agenda.follow_ups:
+    since = since_last_time(agenda)
+    if agenda.follow_ups or since:
         lines += ["## Since last time", ""]
+        for line in since:  # one paragraph each: printed, they must not run together
+            lines += [line, ""]
         lines += [f"- {_box(f)} {_follow_up_line(f)}" for f in agenda.follow_ups]
         lines.append("")
     lines += ["## Asks, most important first", ""]
@@ -377,6 +429,8 @@ def to_markdown(agenda: Agenda) -> str:
     for number, topic in enumerate(agenda.topics, 1):
         lines += [f"### {number}. {topic.heading} — {_minutes(topic.minutes)}", ""]
         lines.append(f"- Needs from you: **{NEED_TEXT[topic.need]}** ({topic.title})")
+        if topic.last_time:
+            lines.append(f"- Before: {LAST_TIME_TEXT[topic.last_time]}")
         if topic.decision:
             due = f", by {topic.deadline.isoformat()}" if topic.deadline else ""
             lines.append(f"- Decision needed: {topic.decision}{due}")

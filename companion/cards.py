@@ -37,6 +37,8 @@ MAX_BODY_WORDS = 250
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _SPECIFIC_MARK = re.compile(r"\d|:|,|https?://|doi", re.IGNORECASE)
 MAX_ORGANISATION_WORDS = 4
+MAX_NOW_CHARS = 160
+"""The "right now" line is one printed line on the mentor's page and in a card list."""
 
 
 class CardMeta(BaseModel):
@@ -46,6 +48,8 @@ class CardMeta(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     title: str = Field(min_length=3, max_length=120)
+    now: str = Field(min_length=10, max_length=MAX_NOW_CHARS)
+    """One plain sentence: what to do right now. Shown first wherever the card is."""
     topic: str
     topics: list[str] = Field(default_factory=list)
     audience: Audience
@@ -53,6 +57,13 @@ class CardMeta(BaseModel):
     tags: list[str] = Field(default_factory=list)
     reflect: list[str] = Field(min_length=1, max_length=3)
     ask_mentor: list[str] = Field(min_length=1, max_length=3)
+
+    @field_validator("now")
+    @classmethod
+    def _one_sentence(cls, text: str) -> str:
+        if "\n" in text:
+            raise ValueError("must be one line: one plain sentence of what to do right now")
+        return text
 
     @field_validator("sources", "reflect", "ask_mentor", "tags")
     @classmethod
@@ -77,6 +88,9 @@ class Card:
     ask_mentor: tuple[str, ...]
     body: str
     path: Path = field(compare=False)
+    now: str = ""
+    """What to do right now, in one sentence (front matter ``now``). Not embedded: it
+    restates the body, so it is left out of :attr:`content_hash` and the index."""
 
     @property
     def all_topics(self) -> tuple[str, ...]:
@@ -94,7 +108,7 @@ class Card:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "title": self.title, "topic": self.topic,
+            "id": self.id, "title": self.title, "now": self.now, "topic": self.topic,
             "topics": list(self.all_topics), "audience": self.audience,
             "sources": list(self.sources), "tags": list(self.tags),
             "reflect": list(self.reflect), "ask_mentor": list(self.ask_mentor),
@@ -220,7 +234,7 @@ def _parse_file(path: Path, topics: dict[str, str]) -> tuple[Card | None, list[C
     if problems or meta is None:
         return None, problems
     card = Card(
-        id=meta.id, title=meta.title, topic=meta.topic, topics=tuple(meta.topics),
+        id=meta.id, title=meta.title, now=meta.now, topic=meta.topic, topics=tuple(meta.topics),
         audience=meta.audience, sources=tuple(meta.sources), tags=tuple(meta.tags),
         reflect=tuple(meta.reflect), ask_mentor=tuple(meta.ask_mentor), body=body, path=path,
     )

@@ -21,6 +21,7 @@ from companion.agenda import (
     AgendaTopic,
     CardRef,
     FollowUpItem,
+    LastTime,
     Need,
     allot_minutes,
     import_key,
@@ -121,7 +122,8 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
         topic_ids: journal topic ids to share, in the order wanted; default all
             accepted (and already shared) topics in their stored order.
         edits: per topic id, any of ``title``, ``rationale``, ``ask``, ``question``,
-            ``need`` (one of NEEDS), ``decision`` and ``deadline`` (ISO date).
+            ``need`` (one of NEEDS), ``decision`` and ``deadline`` (ISO date). Need,
+            decision and deadline default to what the journal saved for the topic.
         meeting_minutes: the meeting's length; each ask's minutes fit it.
     """
     edits = edits or {}
@@ -137,18 +139,21 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
             raise AgendaError(f"no topic with id {', '.join(map(str, missing))} in the journal")
         chosen = [by_id[i] for i in topic_ids]
     follow_ups = _follow_ups(journal, on)
+    last_meeting, last_marks = _last_meeting(journal)
+    recorded = journal.meetings()[0].created_at if last_meeting else ""
     minutes = allot_minutes(len(chosen), meeting_minutes, bool(follow_ups))
     topics = []
     for topic, slot in zip(chosen, minutes, strict=True):
         change = edits.get(topic.id, {})
-        need = change.get("need") or default_need(topic.topic_id)
+        need = change.get("need") or topic.need or default_need(topic.topic_id)
         if need not in NEEDS:
             raise AgendaError(f"need {need!r} for topic {topic.id}: use one of "
                               + ", ".join(NEEDS))
         rationale = change.get("rationale", topic.rationale)
         question = change.get("question") or next(iter(topic.questions), "")
+        deadline_text = change.get("deadline", topic.deadline)
         try:
-            deadline = date.fromisoformat(change["deadline"]) if change.get("deadline") else None
+            deadline = date.fromisoformat(deadline_text) if deadline_text else None
         except ValueError as exc:
             raise AgendaError(f"deadline for topic {topic.id} is not a date like "
                               "2026-12-31") from exc
@@ -159,11 +164,55 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
                                                   () if "rationale" in change
                                                   else topic.resident_words),
             cards=_mentor_cards(topic.topic_id), questions=[question] if question else [],
-            need=cast(Need, need), minutes=slot, decision=change.get("decision", ""),
+            need=cast(Need, need), minutes=slot,
+            decision=change.get("decision", topic.decision),
             deadline=deadline,
+            last_time=last_marks.get(str(topic.id), _shared_before(topic, recorded)),
         ))
     return Agenda(resident=resident, date=on, topics=topics, follow_ups=follow_ups,
-                  meeting_minutes=meeting_minutes)
+                  meeting_minutes=meeting_minutes, last_meeting=last_meeting)
+
+
+def _last_meeting(journal) -> tuple[date | None, dict[str, LastTime]]:
+    """The last recorded meeting's date and, per journal topic id it carried, its mark.
+
+    A topic on that agenda the mentor did not mark is ``open``. The stored agenda is
+    the reviewed file as imported; anything unreadable in it is ignored (a meeting
+    recorded by hand has no agenda at all).
+    """
+    meetings = journal.meetings()
+    if not meetings:
+        return None, {}
+    last = meetings[0]
+    try:
+        day: date | None = date.fromisoformat(last.date[:10])
+    except ValueError:
+        day = None
+    agenda = _mapping(last.agenda)
+    reviewed = _mapping(_mapping(agenda.get("review")).get("topics"))
+    topics = agenda.get("topics")
+    marks: dict[str, LastTime] = {}
+    for item in topics if isinstance(topics, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            status = _mapping(reviewed.get(item["id"])).get("status", "open")
+            marks[item["id"]] = status if status in LAST_MARKS else "open"
+    return day, marks
+
+
+def _mapping(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+LAST_MARKS = ("discussed", "deferred", "follow-up", "open")
+
+
+def _shared_before(topic, recorded: str) -> LastTime | None:
+    """``shared`` for a topic sent in an agenda before the last meeting was recorded that
+    no review has come back for; None otherwise. A topic shared since then is part of
+    this round (exporting Markdown, then JSON, must give the mentor the same page)."""
+    if topic.status == "shared" and recorded and topic.updated_at < recorded:
+        return "shared"
+    return None
 
 
 def _follow_ups(journal, on: date) -> list[FollowUpItem]:
@@ -183,14 +232,15 @@ def _follow_ups(journal, on: date) -> list[FollowUpItem]:
 
 
 def _mentor_cards(topic_id: str) -> list[CardRef]:
-    """The topic's first two mentor cards (primary topic first), each with a gist."""
+    """The topic's first two mentor cards (primary topic first), each with a gist: the
+    card's "right now" line, else its first sentence."""
     from companion.cards import CardError, cards_for_topic
 
     try:
         cards = cards_for_topic(topic_id, "mentor")[:MAX_CARDS]
     except CardError:  # a broken card must not block sharing
         return []
-    return [CardRef(id=c.id, title=c.title, gist=card_gist(c.body)) for c in cards]
+    return [CardRef(id=c.id, title=c.title, gist=c.now or card_gist(c.body)) for c in cards]
 
 
 def card_gist(body: str) -> str:

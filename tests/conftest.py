@@ -6,14 +6,76 @@ cards are being edited), reusing the shipped vectors of unchanged cards. Its fol
 put in ``COMPANION_PREBUILT_INDEX``, which every ``Retriever.open`` reads, in this
 process and in child processes (the app's model process). Tests marked ``slow`` get
 it automatically; other tests that start the real model can request it.
+
+Nothing may touch the resident's real data folder (``home_guard.py``): the whole run
+has its own ``COMPANION_HOME``, each test another, children inherit it even when given
+their own environment, and a test (or the run) that changes the real folder fails.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One BLAS/OpenMP thread per test worker (and its model processes): with a worker
+    # per core, more threads only fight each other (small matmuls ran 3.5x slower).
+    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
+
+import home_guard
 import pytest
+
+_session: dict[str, object] = {}
+
+
+def pytest_configure(config):
+    """Before anything runs: a session-wide COMPANION_HOME (collection and session
+    fixtures never see the real data folder), children inherit it, and the real
+    folder's state is taken to compare at the end."""
+    _session["previous"] = os.environ.get(home_guard.HOME_VARIABLE)
+    _session["home"] = tempfile.mkdtemp(prefix="companion-test-session-")
+    os.environ[home_guard.HOME_VARIABLE] = str(_session["home"])
+    home_guard.children_inherit_home()
+    _session["real"] = home_guard.real_data_dir()
+    _session["before"] = home_guard.footprint(home_guard.real_data_dir())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The run fails if anything in it (a test, a fixture, a child) wrote to the real folder."""
+    real = home_guard.real_data_dir()
+    changed = home_guard.what_changed(real, _session.get("before"), home_guard.footprint(real))
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"ERROR: this run wrote to the real data folder: {changed}. "
+                                "Every test must use COMPANION_HOME.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_unconfigure(config):
+    home_guard.restore_popen()
+    previous = _session.get("previous")
+    if previous is None:
+        os.environ.pop(home_guard.HOME_VARIABLE, None)
+    else:
+        os.environ[home_guard.HOME_VARIABLE] = str(previous)
+    if _session.get("home"):
+        shutil.rmtree(str(_session["home"]), ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def stays_out_of_the_real_data_dir(request):
+    """A test that writes to the real data folder fails, by name."""
+    real = home_guard.real_data_dir()
+    before = home_guard.footprint(real)
+    yield
+    changed = home_guard.what_changed(real, before, home_guard.footprint(real))
+    if changed:
+        pytest.fail(f"{request.node.nodeid} wrote to the real data folder: {changed} "
+                    "(use the companion_home fixture's COMPANION_HOME)", pytrace=False)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -25,6 +25,7 @@ def make_card(card_id: str, title: str, topic: str, body: str, *, topics=(), tag
         id=card_id, title=title, topic=topic, topics=tuple(topics), audience=audience,
         sources=(f"Test source for {card_id}",), tags=tuple(tags), reflect=tuple(reflect),
         ask_mentor=("How did you handle this?",), body=body, path=Path(f"{card_id}.md"),
+        now=f"Right now, try one step about {title.lower()}.",
     )
 
 
@@ -65,7 +66,7 @@ def sample_cards() -> list[Card]:
 
 
 def card_markdown(card: Card) -> str:
-    meta = {"id": card.id, "title": card.title, "topic": card.topic,
+    meta = {"id": card.id, "title": card.title, "now": card.now, "topic": card.topic,
             "topics": list(card.topics), "audience": card.audience,
             "sources": list(card.sources), "tags": list(card.tags),
             "reflect": list(card.reflect), "ask_mentor": list(card.ask_mentor)}

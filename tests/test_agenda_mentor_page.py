@@ -17,12 +17,15 @@ import pytest
 import companion
 from companion.agenda import (
     MEETING_MINUTES,
+    SCHEMA_VERSION,
     Agenda,
     AgendaError,
+    FollowUpItem,
     Review,
     TopicReview,
     allot_minutes,
     parse_agenda,
+    since_last_time,
     to_markdown,
 )
 from companion.cli import main
@@ -36,9 +39,11 @@ BODY = ("Ask what the last month has been like and listen before advising. "
 
 
 def write_card(folder: Path, card_id: str, title: str, topic: str, audience: str,
-               body: str = BODY) -> None:
+               body: str = BODY,
+               now: str = "Ask how the last month has been, then listen.") -> None:
     folder.joinpath(f"{card_id}.md").write_text(
-        f"---\nid: {card_id}\ntitle: '{title}'\ntopic: {topic}\naudience: {audience}\n"
+        f"---\nid: {card_id}\ntitle: '{title}'\nnow: '{now}'\n"
+        f"topic: {topic}\naudience: {audience}\n"
         f"sources:\n- 'Source of {title}'\nreflect:\n- What helps?\n"
         "ask_mentor:\n- What would you do?\n---\n" + body * 6, encoding="utf-8")
 
@@ -54,9 +59,11 @@ def knowledge(tmp_path, monkeypatch) -> Path:
     write_card(cards, "m-burnout-a", "Noticing a struggling resident", "burnout", "mentor")
     write_card(cards, "m-burnout-b", "Protecting a tired resident", "burnout", "mentor",
                "Name the workload problem before the coping problem. It is usually the rota.\n")
-    write_card(cards, "m-burnout-c", "A third burnout card", "burnout", "mentor")
+    write_card(cards, "m-burnout-c", "A third burnout card", "burnout", "mentor",
+               now="Ask what drains the resident most this month.")
     write_card(cards, "m-career", "Talking about fellowships", "career-planning", "mentor",
-               "Help the resident compare two real offers, not an ideal and a real one.\n")
+               "Help the resident compare two real offers, not an ideal and a real one.\n",
+               now="Help the resident compare two real offers side by side.")
     write_card(cards, "r-burnout", "Resting on nights", "burnout", "resident")
     monkeypatch.setenv("COMPANION_KNOWLEDGE", str(root))
     return root
@@ -137,7 +144,9 @@ def test_one_question_and_two_ranked_mentor_cards_with_gists(journal):
     assert len(burnout) == 2
     assert all(c.id.startswith("m-") for c in burnout)
     assert burnout[0].title < burnout[1].title  # primary-topic cards, ranked by title
-    assert all(c.gist and "\n" not in c.gist and len(c.gist) <= 110 for c in burnout)
+    # the gist a mentor reads on paper is the card's "right now" line, not its first sentence
+    assert [c.gist for c in burnout] == ["Ask what drains the resident most this month.",
+                                         "Ask how the last month has been, then listen."]
     assert agenda.topics[2].cards == []
 
 
@@ -183,12 +192,18 @@ def test_a_version_1_agenda_still_parses_and_renders():
     assert agenda.follow_ups[0].status == "open"
     assert "### 1. Running on empty" in to_markdown(agenda)
     again = parse_agenda(agenda.to_json())  # upgraded copies load too
-    assert again.schema_.endswith("@2") and again.review is not None
+    assert again.schema_.endswith(f"@{SCHEMA_VERSION}") and again.review is not None
+    assert again.last_meeting is None and topic.last_time is None
 
 
 def test_a_newer_agenda_is_refused():
     with pytest.raises(AgendaError, match="newer than this app"):
-        parse_agenda(json.dumps({**VERSION_1, "schema": "resident-companion/agenda@3"}))
+        parse_agenda(json.dumps({**VERSION_1, "schema": "resident-companion/agenda@4"}))
+
+
+def test_a_version_2_agenda_loads_without_what_changed():
+    agenda = parse_agenda(json.dumps({**VERSION_1, "schema": "resident-companion/agenda@2"}))
+    assert agenda.last_meeting is None and since_last_time(agenda) == []
 
 
 def test_needs_follow_up_is_an_outcome_that_counts_as_discussed(journal):
@@ -204,6 +219,52 @@ def test_needs_follow_up_is_an_outcome_that_counts_as_discussed(journal):
     assert result.discussed == 1
     statuses = [journal.topic(int(i)).status for i in ids]
     assert statuses == ["discussed", "shared", "shared"]
+
+
+def test_the_next_agenda_says_what_changed_since_last_time(journal):
+    """After a reviewed meeting the next page names the new asks and the ones back again."""
+    agenda = mentor_agenda(journal)
+    export_agenda(journal, agenda, "json")
+    ids = [t.id for t in agenda.topics]
+    reviewed = agenda.model_copy(update={"review": Review(
+        reviewed_on=date(2026, 12, 3), topics={ids[0]: TopicReview(status="discussed"),
+                                               ids[1]: TopicReview(status="deferred")},
+        follow_ups=[FollowUpItem(text="Draft the fellowship email", due=date(2026, 12, 10))])})
+    import_review(journal, parse_agenda(reviewed.to_json()))
+    fresh = journal.add_topic("networking", "Meeting people in my field",
+                              rationale="Who should I meet at the spring conference?")
+    journal.update_topic(fresh.id, status="accepted")
+
+    later = build_agenda(journal, resident="J.D.", on=date(2026, 12, 20),
+                         topic_ids=[int(ids[1]), int(ids[2]), fresh.id])
+    assert later.last_meeting == date(2026, 12, 3)
+    assert [t.last_time for t in later.topics] == ["deferred", "open", None]
+    assert [(f.text, f.status) for f in later.follow_ups][0] == \
+        ("Draft the fellowship email", "overdue")
+    lines = since_last_time(later)
+    assert lines[0].startswith("Last meeting: 2026-12-03; follow-ups ")
+    assert "overdue" in lines[0]
+    assert lines[1:] == ["New since then: ask 3.",
+                         "Back from before: ask 1 (deferred last time); ask 2 (on the last "
+                         "agenda, not reached)."]
+    page = export_agenda(journal, later, "md")
+    since = page.split("## Since last time\n\n", 1)[1].split("## Asks", 1)[0]
+    assert all(line in since for line in lines)
+    assert "- [ ] Draft the fellowship email (resident, by 2026-12-10) — overdue" in since
+    assert "- Before: deferred last time" in page
+    data = json.loads(later.to_json())
+    assert data["last_meeting"] == "2026-12-03"
+    assert [t.get("last_time") for t in data["topics"]] == ["deferred", "open", None]
+    assert parse_agenda(later.to_json()) == later  # the mentor's app reads it back
+
+
+def test_a_first_agenda_has_nothing_since_last_time(knowledge):
+    with Journal.open() as j:
+        topic = j.add_topic("burnout", "Exhaustion", rationale="Six nights in a row")
+        j.update_topic(topic.id, status="accepted")
+        agenda = build_agenda(j, on=MEETING_DAY)
+    assert agenda.last_meeting is None and agenda.topics[0].last_time is None
+    assert since_last_time(agenda) == [] and "Since last time" not in to_markdown(agenda)
 
 
 def test_card_gist_is_one_short_line():
@@ -236,3 +297,29 @@ def test_the_resident_sets_needs_decisions_and_length_from_the_command_line(jour
     assert main(["export", "agenda", "--need", "x=listen"]) == 2
     assert main(["export", "agenda", "--need", f"{ids[0]}=rescue"]) == 1
     assert main(["export", "agenda", "--minutes", "2"]) == 1
+
+
+def test_exporting_twice_gives_the_same_page(journal):
+    """Markdown then JSON of one agenda: the topics it just shared are not 'back from before'."""
+    first = mentor_agenda(journal)
+    export_agenda(journal, first, "md")
+    assert {t.status for t in journal.topics()} == {"shared"}
+    again = build_agenda(journal, resident="J.D.", on=MEETING_DAY,
+                         topic_ids=[int(t.id) for t in first.topics], edits={
+                             int(first.topics[1].id): {"decision": "Which application to send",
+                                                       "deadline": "2026-12-31"},
+                             int(first.topics[2].id): {"need": "sponsor",
+                                                       "question": "Would you write in support?"}})
+    assert [t.last_time for t in again.topics] == [None, None, None]
+    assert to_markdown(again) == to_markdown(first)
+
+
+def test_a_topic_shared_before_the_last_meeting_without_a_review_comes_back(knowledge):
+    with Journal.open() as j:
+        topic = j.add_topic("burnout", "Exhaustion", rationale="Six nights in a row",
+                            status="accepted")
+        export_agenda(j, build_agenda(j, on=MEETING_DAY), "md")  # sent; no review came back
+        j.add_meeting(date(2026, 12, 12), {})  # a meeting recorded by hand afterwards
+        later = build_agenda(j, topic_ids=[topic.id], on=date(2026, 12, 20))
+    assert later.topics[0].last_time == "shared"
+    assert "ask 1 (shared before, no review back yet)" in since_last_time(later)[-1]

@@ -28,6 +28,7 @@ BODY = " ".join(
 FRONT = {
     "id": "sample-card",
     "title": "A sample card",
+    "now": "Write down what you need, then ask one person for it.",
     "topic": "finding-a-mentor",
     "topics": "[networking]",
     "audience": "resident",
@@ -115,8 +116,8 @@ def test_unknown_field(kb):
     assert problem.message == "is not a known field"
 
 
-@pytest.mark.parametrize("missing", ["id", "title", "topic", "audience", "sources", "reflect",
-                                     "ask_mentor"])
+@pytest.mark.parametrize("missing", ["id", "title", "now", "topic", "audience", "sources",
+                                     "reflect", "ask_mentor"])
 def test_missing_required_field(kb, missing):
     write(kb, "incomplete.md", card_text(drop=(missing,)))
     problem = only_problem(kb)

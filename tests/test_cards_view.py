@@ -1,4 +1,4 @@
-"""The card view shows every source of a card, in the card's order, not only the first.
+"""The card view shows the "right now" line first and every source of a card, in order.
 
 A program director checks a card against its citations, so the screen must list them all.
 """
@@ -24,3 +24,10 @@ def test_every_source_of_a_real_card_is_shown_in_order():
 def test_a_card_with_one_source_still_shows_it():
     card = next(card for card in load_cards() if len(card.sources) == 1)
     assert sources_section(card_markdown(card_view(card))) == [card.sources[0]]
+
+
+def test_the_right_now_line_comes_first_after_the_title():
+    for card in load_cards():
+        assert card.now, card.id  # required: kb check fails on a card without one
+        view = card_markdown(card_view(card))
+        assert view.startswith(f"# {card.title}\n\n**Right now:** {card.now}\n\n{card.body}")

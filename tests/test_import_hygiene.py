@@ -54,6 +54,7 @@ def test_app_side_holds_the_api_not_the_engine_or_a_model(module):
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
     assert "companion.dialogue.engine" not in loaded
     assert "companion.service.local" not in loaded
+    assert not [m for m in loaded if m.startswith("companion.retrieval")], "the index is the core's"
 
 
 def test_no_core_file_imports_textual_anywhere():
@@ -149,3 +150,12 @@ def test_every_operation_of_the_local_core_is_on_the_typed_api():
     public = {name for name, _ in inspect.getmembers(LocalCompanion, inspect.isfunction)
               if not name.startswith("_")}
     assert public - LocalCompanion.NOT_ON_WIRE == set(wire.methods())
+
+
+def test_no_module_hides_behind_a_package_of_the_same_name():
+    """``x.py`` beside ``x/__init__.py`` is dead code (the package wins): a merge that
+    brought back a file since split into a package would go unnoticed otherwise."""
+    root = Path(companion.__file__).parent
+    shadowed = [init.parent.with_suffix(".py").relative_to(root).as_posix()
+                for init in root.rglob("__init__.py") if init.parent.with_suffix(".py").exists()]
+    assert shadowed == []

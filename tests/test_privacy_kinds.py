@@ -146,4 +146,6 @@ def test_scan_rejects_non_text():
 
 def test_titled_name_followed_by_something_else_than_a_staff_role_is_a_patient():
     assert found("Mr. Jones, a retired teacher, was my patient.") == [("patient", "Mr. Jones")]
-    assert found("Mrs. Adams, the patient in 4, was scared.") == [("patient", "Mrs. Adams")]
+    # "the patient in 4" also places her in bed 4 (a room identifier since issue 20)
+    assert found("Mrs. Adams, the patient in 4, was scared.") == [("patient", "Mrs. Adams"),
+                                                                  ("room", "4")]

@@ -36,7 +36,8 @@ def test_ask_json_shape(knowledge, hashing, capsys):
     assert out["query"] == "I have to present at M&M"
     assert len(out["results"]) == 3
     first = out["results"][0]
-    assert list(first) == ["id", "title", "topic", "topics", "score", "sources", "text"]
+    assert list(first) == ["id", "title", "now", "topic", "topics", "score", "sources", "text"]
+    assert first["now"].startswith("Right now, try one step")
     assert first["id"] == "mm-presenting"
     assert first["sources"] == ["Test source for mm-presenting"]
     scores = [r["score"] for r in out["results"]]

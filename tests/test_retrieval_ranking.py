@@ -111,6 +111,7 @@ def test_hit_dict_and_edge_cases(tmp_path):
     hit = retriever.search("present at M&M", k=1)[0]
     assert hit.to_dict() == {
         "id": "mm-presenting", "title": "Presenting your case at M&M",
+        "now": "Right now, try one step about presenting your case at m&m.",
         "topic": "emotional-support", "topics": ["emotional-support"],
         "score": round(hit.score, 4), "sources": ["Test source for mm-presenting"],
         "text": hit.text,

@@ -218,3 +218,41 @@ def test_stray_prints_in_the_child_cannot_corrupt_the_protocol(tmp_path):
     finally:
         noisy.close()
     assert "progress bar noise" in stderr.read_text(encoding="utf-8")
+
+
+def test_the_app_gets_typed_events_from_the_model_process():
+    from companion.service.events import CoreStopped, ModelsReady
+
+    service = ServiceClient(NO_MODELS, stderr_path=paths.data_dir() / "service-stderr.log")
+    api = ProcessCompanion(service)
+    events: list = []
+    api.connect(events.append)
+    deadline = time.monotonic() + 30
+    while not any(isinstance(e, ModelsReady) for e in events) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [type(e) for e in events] == [ModelsReady], "hello stays with the client"
+    assert events[0].problems == {}
+    api.connect(events.append)  # connecting again says ready again
+    assert [type(e) for e in events] == [ModelsReady, ModelsReady]
+    asyncio.run(api.close())
+    deadline = time.monotonic() + 10
+    while not isinstance(events[-1], CoreStopped) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert events[-1] == CoreStopped(expected=True, code=events[-1].code)
+
+
+def test_protocol_events_become_typed_ones_and_the_protocols_own_stay_out():
+    from companion.service.errors import ServiceError
+    from companion.service.events import CoreStopped, ModelsFailed, ModelsReady, event_from_wire
+
+    assert event_from_wire({"event": "ready", "seconds": {"total": 1}, "problems": {
+        "safety": "x"}}) == ModelsReady({"total": 1.0}, {"safety": "x"})
+    failed = event_from_wire({"event": "load_failed", "error": {
+        "code": "model_missing", "message": "no model", "retryable": False}})
+    assert isinstance(failed, ModelsFailed) and isinstance(failed.error, ServiceError)
+    assert failed.error.code == "model_missing" and failed.error.message == "no model"
+    assert event_from_wire({"event": "exit", "code": 3, "expected": False}) == \
+        CoreStopped(expected=False, code=3)
+    for own in ({"event": "hello", "protocol": 2}, {"event": "token", "text": "a"},
+                {"event": "something-new"}):
+        assert event_from_wire(own) is None

@@ -12,7 +12,8 @@ from tui_support import fake_api, screen_name, text_of, until
 
 from companion.tui.app import make_app
 
-MAIN_SCREENS = ["home", "agenda", "journal", "knowledge", "settings", "trends", "checkin",
+MAIN_SCREENS = ["home", "agenda", "journal", "knowledge", "settings", "trends", "checkin", "plan",
+                "grounding",
                 "reflection"]
 
 

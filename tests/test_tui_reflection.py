@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from textual import events
-from textual.widgets import DataTable, Input, Markdown, TextArea
+from textual.widgets import DataTable, Input, Markdown, Static, TextArea
 from tui_support import fake_api, screen_name, until
 
 from companion.service.proxy import ProcessCompanion
@@ -83,13 +83,16 @@ async def advice_topic_and_agenda(app, one_request: bool) -> None:
         if one_request:
             assert app.api.requests[before:] == ["turn"], "one message, one round trip"
         advice = screen.query_one("#advice")
-        assert len(advice.cards) >= 1 and all(c.title for c in advice.cards)
+        assert len(advice.cards) >= 1 and all(c.title and c.now for c in advice.cards)
+        listed = str(advice.query(Static).first().content)
+        assert advice.cards[0].now in listed  # what to do right now, under the title
         assert screen.query_one("#message-input", TextArea).text == ""
         advice.focus()
         await pilot.press("enter")  # Enter opens the whole card
         await until(pilot, lambda: screen_name(app) == "CardScreen")
         body = app.screen.query_one("#card-body", Markdown)
         await until(pilot, lambda: advice.cards[0].title in body.source)
+        assert f"**Right now:** {advice.cards[0].now}" in body.source
         await pilot.press("escape")
         topic = next(iter(screen.topics.values()))
         screen.query_one("#topics").focus()
@@ -169,6 +172,9 @@ async def test_weekly_check_in_inside_a_flow_saves_answers(service):
             radio.focus()
             await pilot.press("down", "enter")  # the second choice of each item
         await pilot.press("ctrl+s")
+        # "a little supported" is low support: the one-time offer of a plan comes first
+        await until(pilot, lambda: screen_name(app) == "PlanOfferDialog")
+        await pilot.press("n")
         await until(pilot, lambda: screen_name(app) == "ReflectionScreen"
                     and screen.state == "active"
                     and "check-in is saved" in conversation_text(screen))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, RadioSet
-from tui_support import fake_api, screen_name, text_of, until
+from tui_support import fake_api, fake_models, screen_name, text_of, until
 
 from companion.journal import Journal
 from companion.service.local import LocalCompanion
@@ -277,3 +277,24 @@ async def test_quitting_with_an_unsaved_review_warns_once(api, tmp_path):
         await pilot.pause(0.2)
         assert app.return_code == 0
     assert (tmp_path / "agenda.reviewed.json").is_file()
+
+
+async def test_models_that_cannot_load_are_said_with_the_reason():
+    from companion.models import ModelMissingError
+    from companion.service.inprocess import InProcessCompanion
+    from companion.service.local import LocalCompanion
+
+    class Missing(LocalCompanion):
+        def warm_up(self):
+            raise ModelMissingError("the embedding model is not installed (test)")
+
+    api = InProcessCompanion(Missing(**fake_models()))
+    try:
+        app = make_app(api=api)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await until(pilot, lambda: app.models_state == "failed")
+            said = [n for n in app._notifications
+                    if n.title == "The models could not be loaded"]
+            assert said and "the embedding model is not installed (test)" in said[0].message
+    finally:
+        await api.close()

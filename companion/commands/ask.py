@@ -24,7 +24,8 @@ def register(subparsers) -> None:
 
 
 def format_hits(hits: list[CardHit]) -> str:
-    """Readable terminal text: title, topics, the matching passage and its sources."""
+    """Readable terminal text: title, topics, what to do right now, the matching passage
+    and its sources."""
     if not hits:
         return "No matching cards."
     from companion.taxonomy import topic_label
@@ -35,14 +36,16 @@ def format_hits(hits: list[CardHit]) -> str:
         passage = textwrap.fill(hit.text, width=88, initial_indent="   ",
                                 subsequent_indent="   ", max_lines=6, placeholder=" ...")
         sources = "\n".join(f"   Source: {source}" for source in hit.sources)
+        now = f"   Right now: {hit.now}\n" if hit.now else ""
         blocks.append(f"{rank}. {hit.title}  [{topics}]  (score {hit.score or 0.0:.3f}, "
-                      f"{hit.id})\n{passage}\n{sources}")
+                      f"{hit.id})\n{now}{passage}\n{sources}")
     return "\n\n".join(blocks)
 
 
 def hit_json(hit: CardHit) -> dict[str, object]:
     """One result of ``ask --json`` (the fields and order scripts rely on)."""
-    return {"id": hit.id, "title": hit.title, "topic": hit.topic, "topics": hit.topics,
+    return {"id": hit.id, "title": hit.title, "now": hit.now, "topic": hit.topic,
+            "topics": hit.topics,
             "score": hit.score, "sources": hit.sources, "text": hit.text}
 
 

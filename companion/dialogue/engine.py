@@ -6,52 +6,39 @@ from retrieval, mentor-topic suggestions, and the next question from the flow or
 from the cards' reflection questions, never repeated. Every word said comes from
 reviewed files (flows, cards, ``reflections.yaml``); an optional generator may
 only rephrase, behind guardrails (see :mod:`companion.dialogue.generator`).
+
+This module holds the order of a turn; each step lives in its own module:
+:mod:`~companion.dialogue.gate` (safety screen, privacy scan, saving the message),
+:mod:`~companion.dialogue.reply_parts` (reflection, feeling check, themes, questions,
+cards), :mod:`~companion.dialogue.navigation` (the next step of the flow) and
+:mod:`~companion.dialogue.mentor_topics` (the session's mentor topics).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import re
 from collections import Counter
 
 import numpy as np
 
-from companion.dialogue import replies
-from companion.dialogue.cleaning import MessageError, clean_message
+from companion.dialogue import navigation, replies
+from companion.dialogue.cleaning import clean_message
 from companion.dialogue.flows import Flow, FlowError, load_flows
+from companion.dialogue.gate import TurnGate
+from companion.dialogue.mentor_topics import MentorTopics
+from companion.dialogue.reply_parts import ReplyParts
 from companion.dialogue.rumination import WINDOW, is_ruminating
 from companion.dialogue.session import Session, Summary, TurnResult
-from companion.dialogue.suggestions import (
-    Proposal,
-    SentenceTopics,
-    SuggestedTopic,
-    build_topic,
-    link_cards,
-    make_topic,
-    propose,
-    topical_question,
-)
+from companion.dialogue.suggestions import SentenceTopics, SuggestedTopic, build_topic
 from companion.dialogue.texts import load_texts
-from companion.dialogue.understanding import Understanding, Understood, yes_no
-from companion.textnorm import strip_controls
+from companion.dialogue.transcript import Transcript
+from companion.dialogue.understanding import Understanding, yes_no
 
 log = logging.getLogger(__name__)
 
-CARDS_PER_TURN = 2
-CARD_TOPICS = 1  # a card is shown only when it has the turn's main topic (dev card fit
-# 0.72 with the two main topics, 0.77 with the main one; 224 -> 202 cards)
-TOPIC_MIN_SCORE = 0.35  # the main topic of a turn must be at least this clear
-MAX_SESSION_TOPICS = 5
-CLINICAL_TOPIC = "knowledge-transfer"  # "Learning the judgement that comes with experience"
 STRAINED_BURNOUT = 4  # Mini-Z level 4-5: burnout symptoms that are not going away
 LOW_SUPPORT = 2  # "not" or "a little" supported
-FEELING_CHECK_EVERY = 3  # turns between two "Did I get that right?" checks
-FEELING_CHECK_MARGIN = 0.6  # ask when the runner-up is at least this close
-SCATTERED_MIN_SENTENCES = 4
-SCATTERED_MIN_TOPICS = 3
-SCATTERED_MAX = 3
-SCATTERED_MIN_PROBABILITY = 0.5
 
 
 class Engine:
@@ -84,11 +71,25 @@ class Engine:
         self.understanding = Understanding(
             embedder, topic_model=getattr(retriever, "topic_model", None))
         self._topic_vectors = self.understanding.topic_vectors
-        self.sentence_topics = SentenceTopics(
+        sentence_topics = SentenceTopics(
             embedder, getattr(retriever, "topic_model", None), self._topic_vectors)
+        self.transcript = Transcript(journal)
+        self.gate = TurnGate(screener, self.texts, self.transcript)
+        self.reply_parts = ReplyParts(self.texts, sentence_topics, retriever)
+        self.mentor_topics = MentorTopics(retriever, sentence_topics,
+                                          self.texts.mentor_topics, journal)
         self._sessions: dict[int, Session] = {}
         self._memory_ids = itertools.count(1)
-        self._memory_topic_ids = itertools.count(1)
+
+    @property
+    def sentence_topics(self) -> SentenceTopics:
+        """Scores single sentences for topics (for quotes and scattered messages)."""
+        return self.mentor_topics.sentence_topics
+
+    @sentence_topics.setter
+    def sentence_topics(self, scorer: SentenceTopics) -> None:
+        self.mentor_topics.sentence_topics = scorer
+        self.reply_parts.sentence_topics = scorer
 
     # ----------------------------------------------------------------- flows
     def flows(self) -> list[Flow]:
@@ -112,9 +113,9 @@ class Engine:
         session = Session(id=session_id, flow=flow, step=flow.start)
         self._sessions[session_id] = session
         step = session.current
-        question = self._flow_question(session, step)
+        question = self.reply_parts.flow_question(session, step)
         reply = "\n\n".join(part for part in (step.say, question) if part)
-        self._save(session, "companion", reply)
+        self.transcript.message(session, "companion", reply)
         return TurnResult(session_id=session_id, reply=reply, state="active", question=question)
 
     # ------------------------------------------------------------------ turn
@@ -132,68 +133,13 @@ class Engine:
         session = self.session(session_id)
         if session.state == "closed":
             raise FlowError("this session has ended; start a new reflection")
-        gate = self._safety_and_privacy(session, text, privacy)
+        gate = self.gate.open(session, text, privacy, self.colleagues)
         if isinstance(gate, TurnResult):
             return gate
         text, history, safety, privacy_info = gate
         result = self._respond(session, text, history, safety, on_token)
         result.privacy = privacy_info
         return result
-
-    def _safety_and_privacy(self, session: Session, raw: str, privacy: str):
-        """Screen, then scan for identifiers, then save: a TurnResult ends the turn here."""
-        from companion.safety.check import check_payload
-
-        if privacy not in ("ask", "keep", "redact"):
-            raise ValueError(f"privacy must be ask, keep or redact, got {privacy!r}")
-        if not isinstance(raw, str):
-            raise MessageError("A message must be text.")
-        history = list(session.resident_turns)
-        memory = session.safety
-        safety = self.screen(raw, history, memory=memory)
-        try:
-            text = clean_message(raw)
-        except MessageError:
-            if safety.level != "crisis":
-                raise
-            text = strip_controls(raw).strip()  # too long, but a crisis is never lost
-        spans = _identifiers(text, self.colleagues)
-        choice = "redact" if safety.level == "crisis" and privacy == "ask" else privacy
-        if spans and choice == "ask":
-            return TurnResult(session_id=session.id, reply="", state="privacy",
-                              safety=safety.to_dict(),
-                              privacy={"spans": [s.to_dict() for s in spans], "applied": None,
-                                       "text": text})
-        privacy_info = None
-        if spans:
-            if choice == "redact":
-                from companion.privacy import redact
-
-                text = redact(text, spans)
-            privacy_info = {"spans": [s.to_dict() for s in spans], "applied": choice,
-                            "text": text}
-        safety_dict = safety.to_dict()
-        # the choice is recorded with the message: "keep" means the resident chose it
-        self._save(session, "resident", text, safety.level,
-                   privacy=choice if spans else None)
-        session.resident_turns.append(text)
-        session.turn_count += 1
-        if safety.level == "crisis":
-            memory.pending = dict(safety.evidence)
-            result = self._crisis(session, safety_dict)
-            result.privacy = privacy_info
-            return result
-        if safety.level == "check":
-            session.state = "check"
-            memory.pending = dict(safety.evidence)
-            memory.pending_turn = (text, history, safety)
-            if self.journal is not None:
-                self.journal.record_safety_event(session.id, "check", safety.reasons)
-            payload = check_payload()
-            self._save(session, "companion", payload["question"])
-            return TurnResult(session_id=session.id, reply=payload["question"], state="check",
-                              safety=safety_dict, check=payload, privacy=privacy_info)
-        return text, history, safety, privacy_info
 
     def _respond(self, session: Session, text: str, history: list[str], safety,
                  on_token=None) -> TurnResult:
@@ -236,17 +182,17 @@ class Engine:
         if session.event is None:
             session.event = replies.event_kind(text)
 
-        reflection = self._reflection(session, understood, short)
+        reflection = self.reply_parts.reflection(session, understood, short)
         parts = [reflection]
         if safety.level == "concern":
             parts.append(self.texts.concern[0])
-        cards = [] if short else self._pick_cards(session, hits, understood)
+        cards = [] if short else self.reply_parts.pick_cards(session, hits, understood)
         clinical = replies.clinical_question(text)
         if not after_safety and safety.level == "none":  # not from a message of concern;
             # a clinical question becomes a topic only if the resident says so
-            self._update_topics(session, text, understood, hits, leave_out=clinical)
+            self.mentor_topics.update(session, text, understood, hits, leave_out=clinical)
         ruminating = not clinical and self._ruminating(session)
-        themes = [] if clinical or ruminating else self._scattered(text)
+        themes = [] if clinical or ruminating else self.reply_parts.scattered(text)
         if session.deferred:  # the question owed from the last turn is asked now
             session.deferred = False
         elif ruminating:
@@ -254,13 +200,13 @@ class Engine:
             session.rumination_from = len(session.feelings)
             parts.append(self.texts.rumination[(session.ruminations - 1)
                                                % len(self.texts.rumination)])
-            self._rumination_topic(session, hits)
-            session.step = self._jump_to_action(session)
+            self.mentor_topics.add_rumination(session, hits)
+            session.step = navigation.jump_to_action(session)
         else:
-            session.step = self._advance(session, understood)
-        self._settle(session, parts)
+            session.step = navigation.advance(session, understood)
+        navigation.settle(session, parts, self.texts)
         step = session.current
-        cards += self._step_cards(session, step, cards)
+        cards += self.reply_parts.step_cards(session, step, cards)
         result = TurnResult(session_id=session.id, reply="", state="active",
                             reflection=reflection, cards=cards,
                             topics=[t.to_dict() for t in session.topics.values()],
@@ -290,14 +236,15 @@ class Engine:
                       self.texts.line("rambling_ask")]
             result.choices = [label[:1].upper() + label[1:] for label in labels]
         else:
-            self._say_step(session, step, parts)
-            result.question = self._question(session, step, hits)
+            navigation.say_step(session, step, parts)
+            result.question = self.reply_parts.question(session, step)
             if ruminating and step.kind != "plan":
-                result.question = self._unasked(session, [self.texts.line("rumination_step")])
+                result.question = self.reply_parts.unasked(
+                    session, [self.texts.line("rumination_step")])
             if short and not understood.answer:
                 parts.append(self.texts.line("short_ack"))
                 result.choices = list(step.choices or self.texts.lists["short_choices"])
-            elif self._check_feeling(session, understood):
+            elif self.reply_parts.check_feeling(session, understood):
                 parts.insert(1, self.texts.line("feeling_check"))
                 names = self.texts.feeling_names
                 result.choices = [names[understood.feeling].capitalize(),
@@ -315,7 +262,7 @@ class Engine:
             parts.append(" · ".join(result.choices))
         result.topics = [t.to_dict() for t in session.topics.values()]
         result.reply = "\n\n".join(p for p in parts if p)
-        self._save(session, "companion", result.reply)
+        self.transcript.message(session, "companion", result.reply)
         if result.state == "closed":
             result.summary = self.end(session.id).to_dict()
         return result
@@ -347,7 +294,7 @@ class Engine:
                 if answer is None:
                     return None
                 if answer == "yes":
-                    self._add_clinical_topic(session, pending["quote"])
+                    self.mentor_topics.add_clinical(session, pending["quote"])
                     parts.append(self.texts.line("clinical_added"))
                 else:
                     parts.append(self.texts.line("clinical_declined"))
@@ -356,17 +303,17 @@ class Engine:
                     return None
                 parts.append(self.texts.line("rambling_pick"))
             session.deferred = False
-            self._settle(session, parts)
+            navigation.settle(session, parts, self.texts)
             step = session.current
             if step.kind in ("closing", "checkin"):
                 session.deferred = True  # the next message moves on as usual
                 question = ""
             else:
-                self._say_step(session, step, parts)
-                question = self._question(session, step, [])
+                navigation.say_step(session, step, parts)
+                question = self.reply_parts.question(session, step)
                 parts.append(question)
         reply = "\n\n".join(p for p in parts if p)
-        self._save(session, "companion", reply)
+        self.transcript.message(session, "companion", reply)
         return TurnResult(session_id=session.id, reply=reply, state="active", question=question,
                           feeling=feeling, topics=[t.to_dict() for t in session.topics.values()])
 
@@ -392,16 +339,16 @@ class Engine:
         session.step = target
         session.state = "active"
         parts = ["Thank you, your check-in is saved."]
-        self._settle(session, parts)
+        navigation.settle(session, parts, self.texts)
         nxt = session.current
-        self._say_step(session, nxt, parts)
-        question = self._flow_question(session, nxt)
+        navigation.say_step(session, nxt, parts)
+        question = self.reply_parts.flow_question(session, nxt)
         parts.append(question)
         choices = list(nxt.choices) if session.strained else []
         if choices:
             parts.append(" · ".join(choices))
         reply = "\n\n".join(p for p in parts if p)
-        self._save(session, "companion", reply)
+        self.transcript.message(session, "companion", reply)
         result = TurnResult(session_id=session.id, reply=reply, state="active", question=question,
                             choices=choices)
         if checkin is not None and hasattr(checkin, "to_dict"):
@@ -416,12 +363,11 @@ class Engine:
         """
         session = self.session(session_id)
         memory = session.safety
-        if self.journal is not None:
-            answer = "I'm safe, continue" if safe else "end the session"
-            self.journal.record_safety_event(session.id, "crisis", [f"answer: {answer}"])
+        answer = "I'm safe, continue" if safe else "end the session"
+        self.transcript.safety_event(session, "crisis", [f"answer: {answer}"])
         if not safe:
             reply = self.texts.crisis_end
-            self._save(session, "companion", reply)
+            self.transcript.message(session, "companion", reply)
             summary = self.end(session_id)
             return TurnResult(session_id=session_id, reply=reply, state="closed",
                               summary=summary.to_dict())
@@ -431,9 +377,9 @@ class Engine:
         memory.pending_turn = None
         session.state = "active"
         step = session.current
-        question = self._question(session, step, [])
+        question = self.reply_parts.question(session, step)
         reply = f"{self.texts.crisis_resume}\n\n{question}"
-        self._save(session, "companion", reply)
+        self.transcript.message(session, "companion", reply)
         return TurnResult(session_id=session_id, reply=reply, state="active", question=question)
 
     def answer_check(self, session_id: int, answer: str, on_token=None) -> TurnResult:
@@ -453,14 +399,14 @@ class Engine:
         text, history, safety = memory.pending_turn
         memory.pending_turn = None
         label = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}[key]
-        self._save(session, "resident", f"[answer to the safety question] {label}", "none")
-        if self.journal is not None:
-            self.journal.record_safety_event(session.id, "check", [f"answer: {key}"])
+        self.transcript.message(session, "resident", f"[answer to the safety question] {label}",
+                                "none")
+        self.transcript.safety_event(session, "check", [f"answer: {key}"])
         if key in ("yes", "not_sure"):
             crisis = safety.to_dict()
             crisis["level"] = "crisis"
             crisis["reasons"] = [*crisis["reasons"], f"check: the resident answered {key}"]
-            return self._crisis(session, crisis)
+            return self.gate.crisis(session, crisis)
         memory.record(memory.pending or {})
         memory.pending = None
         go_on = SafetyResult("concern", [*safety.reasons, "check: the resident answered no"],
@@ -470,40 +416,18 @@ class Engine:
     def end(self, session_id: int) -> Summary:
         """Close the session and save its summary."""
         session = self.session(session_id)
-        self._refresh_topics(session)
+        self.mentor_topics.refresh(session)
         themes = [t for t, _ in Counter(t for t in session.main_topics if t).most_common(3)]
         summary = Summary(
             flow=session.flow.id, themes=themes, feelings=list(session.feelings),
             cards=[{"id": cid, "title": title} for cid, title in session.shown_cards.items()],
             topics=[t.to_dict() for t in session.topics.values()], plans=list(session.plans),
-            text=self._summary_text(session, themes),
+            text=self.reply_parts.summary_text(session, themes),
         )
         if session.state != "closed" and self.journal is not None:
             self.journal.end_session(session.id, summary.to_dict())
         session.state = "closed"
         return summary
-
-    def _refresh_topics(self, session: Session) -> None:
-        """Take each topic's status and wording from the journal before summarising.
-
-        The resident accepts, edits and dismisses topics through the journal while
-        the session runs; without this the summary kept them "suggested" under the
-        title first suggested.
-        """
-        from companion.journal import RecordNotFoundError
-
-        if self.journal is None:
-            return
-        for topic in session.topics.values():
-            if topic.id is None:
-                continue
-            try:
-                stored = self.journal.topic(topic.id)
-            except RecordNotFoundError:  # deleted meanwhile: it keeps its old words
-                log.debug("topic %s not in the journal any more", topic.id)
-                continue
-            topic.title, topic.rationale, topic.status = (stored.title, stored.rationale,
-                                                          stored.status)
 
     def suggestions(self, session_id: int) -> list[dict]:
         return [t.to_dict() for t in self.session(session_id).topics.values()]
@@ -520,27 +444,6 @@ class Engine:
         ]
 
     # --------------------------------------------------------------- helpers
-    def _save(self, session: Session, role: str, text: str, level: str = "none",
-              privacy: str | None = None) -> None:
-        if self.journal is not None:
-            if privacy is None:
-                self.journal.add_message(session.id, role, text, safety_level=level)
-            else:
-                self.journal.add_message(session.id, role, text, safety_level=level,
-                                         privacy=privacy)
-
-    def _crisis(self, session: Session, safety: dict) -> TurnResult:
-        """Resources at once, in plain words; the flow pauses until the resident answers."""
-        session.state = "crisis"
-        if self.journal is not None:
-            self.journal.record_safety_event(session.id, "crisis", safety["reasons"])
-        lines = [self.texts.crisis, ""]
-        for res in safety["resources"]:
-            lines.append(f"- **{res['name']}**: {res['contact']}. {res['what']} {res['when']}")
-        reply = "\n".join(lines).strip()
-        self._save(session, "companion", reply)
-        return TurnResult(session_id=session.id, reply=reply, state="crisis", safety=safety)
-
     def _ruminating(self, session: Session) -> bool:
         if session.current.kind in {"plan", "closing"}:
             return False
@@ -550,216 +453,3 @@ class Engine:
         vectors = np.stack(session.vectors[start:])
         return is_ruminating(session.feelings[start:], vectors,
                              session.resident_turns[-len(vectors):])
-
-    def _rumination_topic(self, session: Session, hits) -> None:
-        """The worry the resident keeps returning to becomes one mentor topic: the sentence
-        of the repeated messages that carries a topic most clearly on its own."""
-        turns = session.resident_turns[-WINDOW:]
-        sentences = [s for turn in turns for s in replies.split_sentences(turn)
-                     if replies.words(s) >= 5 and not replies.is_admission(s)]
-        if not sentences:
-            return
-        probs = self.sentence_topics.probabilities(sentences)
-        row, column = np.unravel_index(int(np.argmax(probs)), probs.shape)
-        quote = _shorten(sentences[int(row)])
-        proposal = Proposal(self.sentence_topics.topic_ids[int(column)],
-                            float(probs[row, column]), quote,
-                            replies.as_question(quote) if replies.explicit_asks(quote)
-                            else topical_question(quote), "topical")
-        self._save_topic(session, proposal, turns[-1], hits)
-
-    def _jump_to_action(self, session: Session) -> str:
-        for name, step in session.flow.steps.items():
-            if step.kind == "plan" and session.visits[name] == 0:
-                return name
-        return next(n for n, s in session.flow.steps.items() if s.kind == "closing")
-
-    def _advance(self, session: Session, understood: Understood) -> str:
-        name = session.step
-        step = session.current
-        session.visits[name] += 1
-        if step.kind == "advice" and session.visits[name] < step.repeat:
-            return name
-        top = {t for t, _ in understood.topics[:2]}
-        for branch in step.branches:
-            cond = branch.when
-            if ((cond.topic and top & set(cond.topic))
-                    or (cond.feeling and understood.feeling in cond.feeling)
-                    or (cond.answer and understood.answer == cond.answer)
-                    or (cond.event and session.event in cond.event)):
-                return branch.next
-        return step.next or name
-
-    def _settle(self, session: Session, parts: list[str]) -> None:
-        """Move past steps the resident has already answered: a plan already given, a
-        question an earlier message answered (``skip_if``), a step made redundant."""
-        for _ in range(len(session.flow.steps)):
-            step = session.current
-            if step.kind in ("closing", "checkin"):
-                return
-            skip = any(session.visits[other] for other in step.skip_if_visited)
-            skip = skip or any(re.search(p, turn) for p in step.skip_if
-                               for turn in session.resident_turns)
-            if step.kind == "plan" and session.plans and session.visits[session.step] == 0 \
-                    and step.ask and step.ask[0] not in session.asked:
-                plan = session.plans[-1]
-                line = self.texts.line("plan_known", plan=_shorten(plan))
-                if line not in session.said:
-                    parts.append(line)
-                    session.said.append(line)
-                skip = True
-            if not skip:
-                return
-            session.visits[session.step] += 1
-            session.step = step.next or session.step
-            if step.next is None:
-                return
-
-    def _say_step(self, session: Session, step, parts: list[str]) -> None:
-        if step.say and step.say not in session.said:
-            parts.append(step.say)
-            session.said.append(step.say)
-
-    def _reflection(self, session: Session, understood: Understood, short: bool) -> str:
-        if short and understood.feeling == "neutral":
-            return ""
-        reflection = self.texts.reflection(understood.feeling, session.said)
-        session.said.append(reflection)
-        return reflection
-
-    def _check_feeling(self, session: Session, understood: Understood) -> bool:
-        """Now and then, when the reading is unsure, ask "Did I get that right?"."""
-        if understood.feeling == "neutral" or understood.second_feeling == understood.feeling:
-            return False
-        if session.turn_count - session.last_feeling_check < FEELING_CHECK_EVERY:
-            return False
-        if understood.second_score < FEELING_CHECK_MARGIN * understood.feeling_score:
-            return False
-        session.last_feeling_check = session.turn_count
-        session.pending = {"kind": "feeling_check"}
-        return True
-
-    def _scattered(self, text: str) -> list[str]:
-        """Topics of a long message that touches several things (each in its own sentences)."""
-        if replies.words(text) < replies.RAMBLING_WORDS:
-            return []
-        sentences = replies.split_sentences(text)
-        if len(sentences) < SCATTERED_MIN_SENTENCES:
-            return []
-        probs = self.sentence_topics.probabilities(sentences)
-        topics: list[str] = []
-        for row in probs:
-            i = int(np.argmax(row))
-            if row[i] >= SCATTERED_MIN_PROBABILITY:
-                topic = self.sentence_topics.topic_ids[i]
-                if topic not in topics:
-                    topics.append(topic)
-        return topics[:SCATTERED_MAX] if len(topics) >= SCATTERED_MIN_TOPICS else []
-
-    def _flow_question(self, session: Session, step) -> str:
-        return self._unasked(session, step.ask, fallback=False)
-
-    def _unasked(self, session: Session, questions, fallback: bool = True) -> str:
-        for question in questions:
-            if question not in session.asked:
-                session.asked.append(question)
-                return question
-        return "" if not fallback else self._unasked(
-            session, [*self.texts.lists["so_what"], *self.texts.fallback_questions], False)
-
-    def _question(self, session: Session, step, hits) -> str:
-        """The step's next unasked question, else a "So what?" question (never a card's)."""
-        question = self._unasked(session, step.ask)
-        return question or "What else is on your mind?"
-
-    def _card(self, card_id: str):
-        try:
-            return self.retriever.card(card_id)
-        except (KeyError, AttributeError):
-            return None
-
-    def _step_cards(self, session: Session, step, shown: list[dict]) -> list[dict]:
-        """The step's own cards (the branch's), once each, in the space left this turn."""
-        room = CARDS_PER_TURN - len(shown)
-        out: list[dict] = []
-        for card_id in step.cards:
-            if room <= 0:
-                break
-            card = self._card(card_id)
-            if card is None or card.id in session.shown_cards:
-                continue
-            session.shown_cards[card.id] = card.title
-            out.append({"id": card.id, "title": card.title, "topic": card.topic,
-                        "topics": list(card.all_topics), "score": 1.0,
-                        "sources": list(card.sources), "text": card.body})
-            room -= 1
-        return out
-
-    def _pick_cards(self, session: Session, hits, understood: Understood) -> list[dict]:
-        """Cards not shown before whose topics meet the turn's main topics; none rather
-        than a card about something else. Room is kept for the step's own cards."""
-        wanted = {t for t, _ in understood.topics[:CARD_TOPICS]}
-        room = CARDS_PER_TURN - (1 if session.current.cards else 0)
-        chosen = [h for h in hits if h.card.id not in session.shown_cards
-                  and wanted & set(h.card.all_topics)][:room]
-        for hit in chosen:
-            session.shown_cards.setdefault(hit.card.id, hit.card.title)
-        return [hit.to_dict() for hit in chosen]
-
-    def _update_topics(self, session: Session, text: str, understood: Understood,
-                       hits, leave_out: str | None = None) -> None:
-        source = text.replace(leave_out, " ") if leave_out else text
-        for proposal in propose(source, understood.topics, self.sentence_topics,
-                                TOPIC_MIN_SCORE):
-            self._save_topic(session, proposal, text, hits)
-
-    def _add_clinical_topic(self, session: Session, quote: str) -> None:
-        sentence = _shorten(quote)
-        proposal = Proposal(CLINICAL_TOPIC, 1.0, sentence, replies.as_question(sentence), "ask")
-        self._save_topic(session, proposal, quote, [])
-
-    def _save_topic(self, session: Session, proposal: Proposal, text: str, hits) -> None:
-        """Keep one topic per topic id (the first words that raised it) and save it."""
-        if proposal.topic_id in session.topics or len(session.topics) >= MAX_SESSION_TOPICS:
-            return
-        title = self.texts.mentor_topics.get(proposal.topic_id, proposal.topic_id)
-        topic = make_topic(proposal, title, link_cards(proposal.topic_id, text, hits,
-                                                       self.retriever))
-        if self.journal is not None:
-            topic.id = self.journal.add_topic(
-                session_id=session.id, topic_id=topic.topic_id, title=topic.title,
-                rationale=topic.rationale, card_ids=[c["id"] for c in topic.cards],
-                resident_words=[topic.resident_words], questions=topic.questions).id
-        else:
-            topic.id = next(self._memory_topic_ids)
-        session.topics[proposal.topic_id] = topic
-
-    def _summary_text(self, session: Session, themes: list[str]) -> str:
-        theme_words = ", ".join(self.texts.themes.get(t, t) for t in themes) or "open reflection"
-        feelings = [f for f in dict.fromkeys(session.feelings)]
-        lines = [f"**{session.flow.title}**: {theme_words}."]
-        if feelings:
-            lines.append(f"Feelings along the way: {', '.join(feelings)}.")
-        if session.shown_cards:
-            lines.append(f"Advice shown: {', '.join(session.shown_cards.values())}.")
-        kept = [t for t in session.topics.values() if t.status != "dismissed"]
-        if kept:
-            lines.append("Topics for your mentor: "
-                         + "; ".join(f"{t.title} ({t.status})" for t in kept) + ".")
-        if session.plans:
-            lines.append(f"Your next step: {session.plans[-1]}")
-        return "\n".join(lines)
-
-
-def _identifiers(text: str, colleagues: tuple[str, ...] = ()) -> list:
-    """Patient identifiers in a message (the privacy guard's spans), or none without it."""
-    try:
-        from companion.privacy import scan
-    except ModuleNotFoundError:  # pragma: no cover - the guard ships with the app
-        return []
-    return scan(text, colleagues=colleagues)
-
-
-def _shorten(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

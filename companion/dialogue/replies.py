@@ -198,3 +198,9 @@ def feeling_correction(text: str) -> str | None:
         if lowered in _FEELING_WORDS[feeling]:
             return feeling
     return None
+
+
+def brief(text: str, limit: int = 160) -> str:
+    """``text`` on one line, cut at a word to at most ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

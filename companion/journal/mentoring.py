@@ -21,8 +21,10 @@ from companion.journal.schema import TOPIC_STATUSES, now_iso
 
 _TOPIC_COLUMNS = (
     "id, topic_id, title, rationale, card_ids, resident_words, questions, status, "
-    "session_id, position, created_at, updated_at"
+    "session_id, position, created_at, updated_at, plan"
 )
+PLAN_FIELDS = ("need", "decision", "deadline")
+"""What the resident plans to ask of the mentor for a topic (sealed together as ``plan``)."""
 
 
 class MentoringRecords(StoreBase):
@@ -55,7 +57,7 @@ class MentoringRecords(StoreBase):
                 ).fetchone()[0]
             new_id = self._next_id(conn, "topics")
 
-            def seal(column: str, value: str) -> Any:
+            def seal(column: str, value: str | None) -> Any:
                 return self._seal("topics", column, value, new_id, session_id)
 
             def seal_list(column: str, value: Sequence[str]) -> Any:
@@ -64,12 +66,12 @@ class MentoringRecords(StoreBase):
 
             conn.execute(
                 f"INSERT INTO topics ({_TOPIC_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (new_id, seal("topic_id", str(topic_id)), seal("title", title),
                  seal("rationale", rationale or ""), seal_list("card_ids", card_ids),
                  seal_list("resident_words", resident_words),
                  seal_list("questions", questions), seal("status", status),
-                 session_id, int(position), now, now),
+                 session_id, int(position), now, now, seal("plan", None)),
             )
         return self.topic(new_id)
 
@@ -80,12 +82,22 @@ class MentoringRecords(StoreBase):
         title: str | None = None,
         rationale: str | None = None,
         position: int | None = None,
+        need: str | None = None,
+        decision: str | None = None,
+        deadline: str | None = None,
     ) -> Topic:
-        """Change a topic's status, wording or position; return the updated topic."""
+        """Change a topic's status, wording, position or plan; return the updated topic.
+
+        Args:
+            need: what the resident needs from the mentor (one of the agenda's needs);
+                ``""`` clears it. ``decision`` and ``deadline`` (YYYY-MM-DD) likewise;
+                None leaves a field as it is.
+        """
         if status is not None:
             _check_status(status)
         if title is not None and not title.strip():
             raise JournalValueError("topic title must be a non-empty string")
+        plan_change = _plan_change(need, decision, deadline)
         with self._tx() as conn:
             self._require(conn, "topics", "topic", topic_id)
             session_id = conn.execute("SELECT session_id FROM topics WHERE id = ?",
@@ -100,6 +112,12 @@ class MentoringRecords(StoreBase):
             if position is not None:
                 sets.append("position = ?")
                 values.append(int(position))
+            if plan_change:
+                row = conn.execute("SELECT plan FROM topics WHERE id = ?",
+                                   (topic_id,)).fetchone()
+                plan = {**self._plan(row[0], topic_id, session_id), **plan_change}
+                sets.append("plan = ?")
+                values.append(self._seal_json("topics", "plan", plan, topic_id, session_id))
             if sets:
                 conn.execute(
                     f"UPDATE topics SET {', '.join(sets)}, updated_at = ? WHERE id = ?",
@@ -180,13 +198,21 @@ class MentoringRecords(StoreBase):
         def opened_list(column: str, value: Any) -> list[str]:
             return self._open_json("topics", column, value, r[0], r[8], default=[])
 
+        plan = self._plan(r[12], r[0], r[8])
         return Topic(
             id=r[0], topic_id=opened("topic_id", r[1]), title=opened("title", r[2]),
             rationale=opened("rationale", r[3]), card_ids=opened_list("card_ids", r[4]),
             resident_words=opened_list("resident_words", r[5]),
             questions=opened_list("questions", r[6]), status=opened("status", r[7]),
             session_id=r[8], position=r[9], created_at=r[10], updated_at=r[11],
+            need=plan["need"], decision=plan["decision"], deadline=plan["deadline"],
         )
+
+    def _plan(self, value: Any, row: int, session_id: int | None) -> dict[str, str]:
+        """A topic's stored plan, every field present ("" when not set)."""
+        stored = self._open_json("topics", "plan", value, row, session_id, default={})
+        stored = stored if isinstance(stored, dict) else {}
+        return {name: str(stored.get(name) or "") for name in PLAN_FIELDS}
 
     # -- meetings and follow-ups ---------------------------------------------
     def add_meeting(
@@ -313,3 +339,21 @@ def _check_status(status: str) -> None:
             f"topic status must be one of {', '.join(TOPIC_STATUSES)}, got {status!r}"
         )
 
+
+def _plan_change(need: str | None, decision: str | None,
+                 deadline: str | None) -> dict[str, str]:
+    """The plan fields an update sets, checked ("" clears a field)."""
+    from companion.agenda import NEEDS
+
+    change: dict[str, str] = {}
+    if need is not None:
+        if need and need not in NEEDS:
+            raise JournalValueError(f"need must be one of {', '.join(NEEDS)}, got {need!r}")
+        change["need"] = need
+    if decision is not None:
+        if not isinstance(decision, str):
+            raise JournalValueError("decision must be text")
+        change["decision"] = " ".join(decision.split())
+    if deadline is not None:
+        change["deadline"] = iso_date(deadline, "deadline") if deadline.strip() else ""
+    return change

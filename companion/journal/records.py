@@ -43,6 +43,12 @@ class Topic:
     position: int
     created_at: str
     updated_at: str
+    need: str = ""
+    """What the resident needs from the mentor on it (listen, advise, ...); "" not said."""
+    decision: str = ""
+    """A decision the resident needs to make, in their words; "" none."""
+    deadline: str = ""
+    """When the decision is due (YYYY-MM-DD); "" none."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

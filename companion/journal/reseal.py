@@ -16,7 +16,13 @@ from typing import Any
 
 from companion.journal.crypto import DecryptionFailed, Place
 from companion.journal.errors import JournalTamperedError
-from companion.journal.schema import MESSAGE_BUCKET, META_SEALED_KEYS, SAFETY_BUCKET, SEALED
+from companion.journal.schema import (
+    MESSAGE_BUCKET,
+    META_SEALED_KEYS,
+    PLAN_BUCKET,
+    SAFETY_BUCKET,
+    SEALED,
+)
 
 
 def minimum_bucket(table: str, column: str) -> int:
@@ -29,6 +35,8 @@ def minimum_bucket(table: str, column: str) -> int:
         return SAFETY_BUCKET
     if (table, column) == ("messages", "text"):
         return MESSAGE_BUCKET
+    if (table, column) == ("topics", "plan"):
+        return PLAN_BUCKET
     return 0
 
 
@@ -53,13 +61,16 @@ def reseal_all(conn: sqlite3.Connection, path: Path, old: Any, new: Any,
     count = 0
     for table, spec in SEALED.items():
         parent = spec.parent or "NULL"
-        columns = ", ".join(spec.columns)
+        # a migration that re-seals runs before later ones add their columns
+        present = {info[1] for info in conn.execute(f"PRAGMA table_info({table})")}
+        sealed = tuple(c for c in spec.columns if c in present)
+        columns = ", ".join(sealed)
         rows = conn.execute(f"SELECT id, {parent}, {columns} FROM {table}").fetchall()
-        assignments = ", ".join(f"{c} = ?" for c in spec.columns)
+        assignments = ", ".join(f"{c} = ?" for c in sealed)
         for row in rows:
             row_id, parent_id = row[0], row[1]
             values = []
-            for column, value in zip(spec.columns, row[2:], strict=True):
+            for column, value in zip(sealed, row[2:], strict=True):
                 place = Place(table, column, row_id, parent_id)
                 values.append(seal_value(new, open_value(old, path, value, place, legacy), place))
             conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*values, row_id))

@@ -44,7 +44,7 @@ SEALED: dict[str, SealedTable] = {
     "messages": SealedTable(("role", "text", "safety_level", "privacy"), "session_id"),
     "checkins": SealedTable(("answers", "scores")),
     "topics": SealedTable(("topic_id", "title", "rationale", "card_ids", "resident_words",
-                           "questions", "status"), "session_id"),
+                           "questions", "status", "plan"), "session_id"),
     "meetings": SealedTable(("date", "agenda", "notes")),
     "follow_ups": SealedTable(("text", "owner", "due_date"), "meeting_id"),
     "safety_plan": SealedTable(("parts",)),
@@ -59,6 +59,10 @@ SAFETY_BUCKET = 1024
 MESSAGE_BUCKET = 2048
 """Minimum padded size of a message's text: the crisis reply (resources, ~1.1 kB) must
 look like any short message, or its size would tell that a crisis screen fired."""
+
+PLAN_BUCKET = 512
+"""Minimum padded size of a topic's plan: a need, a decision of a sentence or two and a
+deadline seal to the same size as no plan at all."""
 
 TOPIC_STATUSES = ("suggested", "accepted", "dismissed", "shared", "discussed")
 
@@ -159,6 +163,19 @@ def _v4(conn: sqlite3.Connection, codec: Any, path: Path) -> None:
     reseal.upgrade_to_format_2(conn, codec, path)
 
 
+def _v5(conn: sqlite3.Connection, codec: Any, path: Path) -> None:
+    """Add ``topics.plan``, sealed empty on every row: an encrypted journal holds no
+    NULL in a sealed column, so a topic with a plan looks like one without."""
+    from companion.journal import reseal
+    from companion.journal.crypto import Place
+
+    _run_script(conn, "ALTER TABLE topics ADD COLUMN plan")
+    for row_id, session_id in conn.execute("SELECT id, session_id FROM topics").fetchall():
+        conn.execute("UPDATE topics SET plan = ? WHERE id = ?",
+                     (reseal.seal_value(codec, None, Place("topics", "plan", row_id,
+                                                           session_id)), row_id))
+
+
 # (version, description, apply(conn, codec, path)). Append only; never edit a released
 # migration. They run after the passphrase is checked, so one may re-seal values.
 Migration = tuple[int, str, Callable[[sqlite3.Connection, Any, Path], None]]
@@ -177,6 +194,10 @@ MIGRATIONS: list[Migration] = [
     # dates sealed; safety events move into their session's sealed value.
     (4, "sealed-format 2: padding, row-bound values, sealed statuses, dates and safety events",
      _v4),
+    # What the resident plans to ask of the mentor for a topic: the need (listen,
+    # advise, ...), a decision needed and its deadline, as one sealed JSON value;
+    # NULL until the resident sets one.
+    (5, "topics.plan: need, decision and deadline of each topic (sealed JSON)", _v5),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from companion.privacy.dates import tied_to_a_patient
-from companion.privacy.people_words import CALENDAR, ORGANISATIONS, PLACES
+from companion.privacy.people_words import CALENDAR, ORGANISATION_NOUNS, ORGANISATIONS, PLACES
 from companion.privacy.recognizer import DIGITS, Recognizer, anchored
 
 _SUFFIX = (
@@ -70,7 +70,62 @@ def _a_small_place(match: re.Match[str], text: str) -> bool:
     return tied_to_a_patient(text, match.start(), match.end())
 
 
+_SCHOOL = re.compile(
+    rf"(?<![\w'’])(?P<v>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}\s+(?-i:Elementary(?:\s+School)?"
+    r"|Middle\s+School|Junior\s+High|High\s+School|Primary\s+School|Preschool|Montessori"
+    r"|Day\s?care|Academy))(?![\w'’])"
+)
+_BUSINESS = re.compile(
+    rf"(?<![\w'’])(?P<v>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}\s+(?-i:Co-op|Coop|Farms|Roofing"
+    r"|Plumbing|Construction|Lumber|Trucking|Motors|Foods|Dairy|Cannery|Factory|Plant|Warehouse"
+    r"|Inc\.?|LLC|Company|Grain(?:\s+(?:Co-op|Elevator))?))(?![\w'’-])"
+)
+_WORKPLACE = re.compile(
+    r"\b(?i:works?|worked|working|job|boss|janitor|cashier|manager|employed|shifts?|register"
+    r"|foreman|owns|owner|clerk|mechanic|cook|driver|stocker)\b[^.!?\n]{0,30}?\bat\s+(?:the\s+)?"
+    rf"(?P<v>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}(?:\s+in\s+{_PLACE_WORD})?)(?![\w'’])"
+)
+
+
+def _a_patients_school(match: re.Match[str], text: str) -> bool:
+    """"Kid goes to Lincoln Elementary": a school, unless the resident is speaking of their own."""
+    if match.group("v").split()[0].lower() in _NOT_SMALL_PLACES:
+        return False
+    return not _RESIDENT_SUBJECT.search(text[max(0, match.start() - 40):match.start()])
+
+
+def _a_patients_workplace(match: re.Match[str], text: str) -> bool:
+    """"his boss at Hendricks Roofing", "works the register at the Dollar General in
+    Hartsburg": a patient's employer (and town); not a hospital, a known institution or
+    the resident's own job."""
+    words = match.group("v").lower().split()
+    if words[0] in _NOT_SMALL_PLACES or words[0] in PLACES | ORGANISATIONS | CALENDAR:
+        return False
+    if any(w in ORGANISATION_NOUNS for w in words):
+        return False  # "worked at Mercy Hospital": where clinicians work
+    if _RESIDENT_SUBJECT.search(text[max(0, match.start() - 60):match.start()]):
+        return False
+    return tied_to_a_patient(text, match.start(), match.end())
+
+
+def _a_patients_business(match: re.Match[str], text: str) -> bool:
+    """"Injured at the Whitfield Grain Co-op": a small employer, named in a reflection, is
+    nearly always the patient's (the resident's own is told with "I", "my", "our")."""
+    if match.group("v").split()[0].lower() in _NOT_SMALL_PLACES | PLACES | ORGANISATIONS:
+        return False
+    return not _RESIDENT_SUBJECT.search(text[max(0, match.start() - 40):match.start()])
+
+
 ADDRESS_RECOGNIZERS: tuple[Recognizer, ...] = (
+    Recognizer(
+        "business", "location", _BUSINESS, 0.7, group="v", validate=_a_patients_business,
+    ),
+    Recognizer(
+        "school", "location", _SCHOOL, 0.7, group="v", validate=_a_patients_school,
+    ),
+    Recognizer(
+        "workplace", "location", _WORKPLACE, 0.7, group="v", validate=_a_patients_workplace,
+    ),
     Recognizer(
         "town-from", "location", _FROM_A_PLACE, 0.75, group="v", validate=_a_small_place,
     ),
@@ -91,7 +146,9 @@ ADDRESS_RECOGNIZERS: tuple[Recognizer, ...] = (
     ),
     Recognizer(
         "po-box", "address",
-        re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b", re.IGNORECASE),
+        # with the town after it: "P.O. Box 412, Elk Rapids"
+        re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b(?:,\s*(?-i:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
+                   r"(?:,?\s+(?-i:[A-Z]{2}))?(?:\s+\d{5})?)?", re.IGNORECASE),
         0.9,
     ),
     Recognizer(
@@ -111,6 +168,12 @@ ADDRESS_RECOGNIZERS = anchored(ADDRESS_RECOGNIZERS, {
     "street-lives-on": ("lives living lived live home house apartment address stays staying "
                         "moved shelter", -1),
     "po-box": ("p po", -1),
+    "business": ("co coop farms roofing plumbing construction lumber trucking motors foods dairy "
+                 "cannery factory plant warehouse inc llc company grain", 60, 24),
+    "school": ("elementary middle junior high primary preschool montessori daycare day academy",
+               60, 24),
+    "workplace": ("works work worked working job boss janitor cashier manager employed shift "
+                  "shifts register foreman owns owner clerk mechanic cook driver stocker", -1),
     "street-numbered": (DIGITS, -1),
     "state-zip": (DIGITS, 4, 12),
 })

@@ -44,7 +44,9 @@ SCHEDULE = re.compile(
 PATIENT = re.compile(
     r"\b(?:he|she|him|his|her|hers|patient|patients|pt|pts|Mr|Mrs|Ms|Miss"
     r"|family|daughter|son|wife|husband|mother|father|mom|dad|sister|brother|baby|child"
-    r"|admit(?:ted)?|admission|readmit(?:ted)?|discharged?|died|death|dead|passed|coded"
+    r"|admit(?:ted)?|admission|readmit(?:ted)?|discharged?|died|death|dead|coded"
+    # "he passed on the 9th", not "I think I passed" (an exam)
+    r"|(?<!\bI\s)(?<!\bwe\s)(?<!\bI\sthink\sI\s)passed(?!\s+(?:the|my|step|boards|it)\b)"
     r"|intubated|extubated|surgery|operation|procedure|biopsy|scan|transferred"
     r"|transfer|brought|came\s+(?:in|back)|presented|diagnosed|delivered|born|seen|saw|visit"
     r"|funeral|hospice|overdose|fell|septic|arrest(?:ed)?|stroke|seizure)\b",
@@ -82,11 +84,20 @@ def _patient_words(sentence: str, pronouns: bool = True) -> bool:
     return bool(PATIENT.search(rest))
 
 
+_THEIR = re.compile(r"\b(?:his|her|their|patient['’]s|pt['’]s)\s+(?:\w+\s+)?$", I)
+
+
+def _resident_schedule(sentence: str) -> bool:
+    """A schedule word that is not the patient's own ("her wedding was 9/21" is hers)."""
+    return any(not _THEIR.search(sentence[max(0, m.start() - 24):m.start()])
+               for m in SCHEDULE.finditer(sentence))
+
+
 def _about_a_patient(match: re.Match[str], text: str) -> bool:
     """Keep a partial date unless its sentence is about the resident's own schedule or people
     and nothing but a pronoun points at a patient ("my mentor ... on the 3rd, and she")."""
     sentence = sentence_around(text, match.start(), match.end())
-    if SCHEDULE.search(sentence) or _OWN_PEOPLE.search(sentence):
+    if _resident_schedule(sentence) or _OWN_PEOPLE.search(sentence):
         return _patient_words(sentence, pronouns=False)
     return True
 
@@ -140,7 +151,32 @@ def _numeric_partial(match: re.Match[str], text: str) -> bool:
     return _about_a_patient(match, text)
 
 
+_WEEKDAY = (r"(?-i:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)(?:\.|(?<=Mon|Fri|Sun)day"
+            r"|(?<=Tues)day|(?<=Wed)nesday|(?<=Thurs)day|(?<=Sat)urday)?")
+_SPELLED_ORDINAL = (r"(?:(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh"
+                    r"|eighth|ninth)|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+                    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
+                    r"|twentieth|thirtieth)")
+
 DATE_RECOGNIZERS: tuple[Recognizer, ...] = (
+    Recognizer(
+        # "Sat 10/19", "Thurs 1/18", "Tuesday the 3rd", "Fri, Aug 9": the weekday goes with it
+        "date-weekday", "date",
+        re.compile(rf"\b{_WEEKDAY},?\s+(?:the\s+(?P<o>{_DAY_NUM}{_ORDINAL})\b"
+                   rf"|(?P<m>0?[1-9]|1[0-2])/(?P<d>{_DAY_NUM})(?![\w/%]|[.,]\d)"
+                   rf"|{_MONTH_NAME}\s+{_DAY_NUM}{_ORDINAL}?(?![\w]))"),
+        0.75, validate=_about_a_patient,
+    ),
+    Recognizer(
+        # "transfused on the twenty-first": a spelled day of the month (not "first", "second",
+        # "third" alone: "on the second floor", "on the third try")
+        "date-ordinal-word", "date",
+        re.compile(rf"\b(?:on|since|until|till|by|from|to|and)\s+the\s+(?P<v>{_SPELLED_ORDINAL})"
+                   r"\b(?!\s+(?:time|day|hour|floor|week|admission|patient|round|try|attempt|dose"
+                   r"|cycle|grade|year|month|night|shift|call|one"
+                   r"|of\s+(?:the|my|his|her|them)))", I),
+        0.7, group="v", validate=_patient_event,
+    ),
     Recognizer(
         "date-numeric-partial", "date",
         re.compile(rf"(?<![\w/.:,$])(?P<m>0?[1-9]|1[0-2])/(?P<d>{_DAY_NUM})(?![\w/%]|[.,]\d)"),
@@ -178,4 +214,7 @@ DATE_RECOGNIZERS = anchored(DATE_RECOGNIZERS, {
                        "july aug august sep sept september oct october nov november dec "
                        "december", -1),
     "date-ordinal-day": ("on since until till by from to", -1),
+    "date-weekday": ("mon monday tue tues tuesday wed weds wednesday thu thur thurs thursday fri "
+                     "friday sat saturday sun sunday", -1),
+    "date-ordinal-word": ("on since until till by from to and", -1),
 })

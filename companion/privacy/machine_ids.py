@@ -49,6 +49,8 @@ MACHINE_RECOGNIZERS: tuple[Recognizer, ...] = (
         re.compile(r"\b(?:serial(?:\s+(?:number|no\.?|num|#))?|S/N|SN|device\s+(?:ID|number|no\.?)"
                    r"|UDI|IMEI|lot(?:\s+(?:number|no\.?|#))|model\s+(?:number|no\.?)"
                    r"|implant\s+(?:ID|number))\s*(?:is|was|of|:|#|=|,)*\s*"
+                   # "read the serial out loud — MDT-4Z9913K": a few words, then a dash or colon
+                   r"(?:(?:(?-i:[a-z]+)\s+){1,3}[—–:-]\s*)?"
                    rf"(?P<v>(?i:{_VALUE}))\b", I),
         0.92, group="v", trigger=re.compile(r"\d"),
     ),

@@ -49,12 +49,14 @@ DATE_CONTEXT = words_pattern([
     "appointment", "follow-up", "biopsy", "patient", "pt", "Mr", "Mrs",
     "Ms", "daughter", "son", "wife", "husband", "family", "funeral", "autopsy", "overdose",
     "transplant", "DNR", "hospice", "brought in", "born", "seizure", "stroke",
+    "colonoscopy", "endoscopy", "mammogram", "CT", "MRI", "scan", "dx", "path report",
+    "pathology", "visit", "seen",
 ])
 
 PHONE_CONTEXT = words_pattern([
     "phone", "cell", "mobile", "tel", "telephone", "fax", "number", "call", "called", "calling",
     "text", "texted", "reach", "reached", "voicemail", "contact", "landline", "dial", "dialled",
-    "dialed",
+    "dialed", "pager", "beeper", "paged",
 ])
 
 # --- ages over 89 -----------------------------------------------------------
@@ -111,7 +113,8 @@ def _not_a_temperature(match: re.Match[str], text: str) -> bool:
     return True
 
 
-_ID_VALUE = r"(?-i:[A-Z]{1,4}[-\s]?)?\d(?:[\d-]|[ ](?=\d{3})){3,24}\d(?-i:[A-Z]{0,2})"
+_ID_VALUE = (r"(?-i:[A-Z]{1,4}[-\s]?)?\d(?:[\d-]|[ ](?=\d{3})){3,24}\d(?-i:[A-Z]{0,2})"
+             r"(?:[ ]\d{1,2}(?![\w.,:/-]))?")  # a check digit after a space: "XJP 449 2018 3"
 """A record or account number: optional letter prefix, digits in groups, optional letter suffix."""
 
 _DIGIT = re.compile(r"\d")
@@ -147,8 +150,15 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     ),
     Recognizer(
         "phone-nanp", "phone",
-        re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w/-])"),
+        re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}"
+                   r"(?:,?\s*(?:ext\.?|extension|x)\s*\d{1,5})?(?![\w/-])", I),
         0.8,
+    ),
+    Recognizer(
+        # a national number with a trunk zero: "020 7946 0958", "0161 496 0000"
+        "phone-trunk", "phone",
+        re.compile(r"(?<![\w/.+-])0\d{2,4}[\s-]\d{3,4}[\s-]\d{3,4}(?![\w/-])"),
+        0.4, context=PHONE_CONTEXT, context_boost=0.4, window=40,
     ),
     Recognizer(
         "phone-international", "phone",
@@ -159,7 +169,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "phone-labelled", "phone",
         re.compile(r"\b(?:phone|cell|mobile|tel|telephone|fax|pager|landline|number|call(?:ed)?"
                    r"|text(?:ed)?|reach(?:ed)?)(?:\s+(?:number|no\.?|#|him|her|them|me|at|on|is|was))*"
-                   r"\s*[:#]?\s*(?P<v>\d{3}[\s.-]?\d{4}|\d{10})(?![\w/-])", I),
+                   r"\s*[:#,]?\s*(?P<v>\d{3}[\s.-]?\d{4}|\d{10})(?![\w/-])", I),
         0.9, group="v", validate=_a_phone_label,
     ),
     Recognizer(
@@ -177,7 +187,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "mrn-labelled", "mrn",
         re.compile(r"\b(?:MRN|MR\s?#|MR\s+(?:number|no\.?)|medical\s+record(?:\s+(?:number|no\.?|#))?"
                    r"|chart\s*(?:number|no\.?|#)|record\s*(?:number|no\.?|#)|hospital\s+(?:number|no\.?|#)"
-                   r"|unit\s+(?:number|no\.?))\s*(?:is|was|of|ending\s+in|:|#|=|,)*\s*"
+                   r"|unit\s+(?:number|no\.?))\s*(?:is|was|of|as|ending\s+in|:|#|=|,)*\s*"
                    rf"(?P<v>{_ID_VALUE}|\d{{4,}})\b", I),
         0.95, group="v",
     ),
@@ -190,7 +200,8 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "id-labelled", "id",
         re.compile(r"\b(?:acct|account|insurance|member|policy|subscriber|medicaid|medicare|encounter"
                    r"|CSN|FIN|case|claim|license|licence|passport|ID|identifier|health\s+plan|plan|group"
-                   r"|beneficiary|HICN|MBI|certificate|permit|DEA|NPI|driver['’]?s\s+licen[cs]e)"
+                   r"|beneficiary|HICN|MBI|certificate|permit|DEA|NPI|driver['’]?s\s+licen[cs]e"
+                   r"|accession|specimen|requisition)"
                    r"(?:\s+(?:number|no\.?|num|#|ID|id))?\s*(?:is|was|of|:|#|=)*\s*"
                    rf"(?P<v>{_ID_VALUE})\b", I),
         0.9, group="v",
@@ -229,8 +240,8 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     Recognizer(
         "age-pronoun", "age",
         re.compile(rf"(?:\b(?:he|she|they)|\b(?:Mr|Mrs|Ms|Miss)\.?\s+[A-Z][a-z]+"
-                   r"|\b(?:my|our|the|this|that|a)\s+(?:patient|pt|lady|man|woman|gentleman))\s+"
-                   rf"(?:is|was|'s|’s|were)\s+(?P<v>{_OLD_NUM})"
+                   r"|\b(?:my|our|the|this|that|a)\s+(?:patient|pt|lady|man|woman|gentleman))"
+                   rf"(?:\s+(?:is|was|were)|['’]s)\s+(?P<v>{_OLD_NUM}|{_OLD_WORD})"
                    r"(?=\s*(?:[,.;!?)]|$|\s(?:and|but|so|when|yet|now)\b))", I),
         0.8, group="v",
     ),
@@ -265,6 +276,22 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         0.85, group="v", trigger=_DIGIT,
     ),
     Recognizer(
+        # "the guy in 14", "the lady in 7": a person placed in a bare number
+        "room-person-in", "room",
+        re.compile(r"\b(?:guy|man|woman|lady|gentleman|kid|boy|girl|patient|pt|baby|one)\s+in\s+"
+                   r"(?P<v>\d{1,4}[A-D]?)\b(?![.,:/]\d|\s*(?:%|mg|hours?|hrs?|days?|weeks?|months?"
+                   r"|years?|min|minutes|am|pm|a\.m|p\.m|o'clock|times|x\b|of\b))", I),
+        0.8, group="v",
+    ),
+    Recognizer(
+        # "room 918 instead of 981", "bed 4 or 5": the other number is a room as well
+        "room-instead", "room",
+        re.compile(r"\b(?:bed|room|rm|bay)\s*\d{1,4}[A-D]?\s+(?:instead\s+of|not|or|and|then"
+                   r"|rather\s+than)\s+(?P<v>\d{1,4}[A-D]?)\b(?![.,:/]\d|\s*(?:%|mg|hours?"
+                   r"|days?|weeks?|min|times|x\b))", I),
+        0.8, group="v", validate=_a_patient_location,
+    ),
+    Recognizer(
         "room-bed", "room",
         re.compile(r"\b(?:bed|room|rm|bay|cubicle|stretcher|isolette|crib)\s*(?:#|no\.?|number)?\s*"
                    r"(?:\d{1,4}[A-Za-z]?|[A-Za-z]-?\d{1,3}[A-Za-z]?)\b"
@@ -286,7 +313,10 @@ RECOGNIZERS = anchored(RECOGNIZERS, {
     "mrn-labelled": ("mrn mr medical chart record hospital unit", -1),
     "id-labelled": ("acct account insurance member policy subscriber medicaid medicare encounter "
                     "csn fin case claim license licence passport id identifier health plan group "
-                    "beneficiary hicn mbi certificate permit dea npi driver", -1),
+                    "beneficiary hicn mbi certificate permit dea npi driver accession specimen "
+                    "requisition", -1),
+    "room-person-in": ("guy man woman lady gentleman kid boy girl patient pt baby one", -1),
+    "room-instead": ("bed room rm bay", -1),
     "date-of-birth": ("d dob date birth birthdate birthday born", -1),
     "room-bed": ("bed room rm bay cubicle stretcher isolette crib", -1),
     # numbers: tried only where digits stand (windows reach back over "+1 (" and labels)
@@ -301,7 +331,7 @@ RECOGNIZERS = anchored(RECOGNIZERS, {
     "age-phrase": (f"{OLD_AGE} ninety hundred", 8, 40),
     "age-labelled": (OLD_AGE, 16, 12),
     "age-sex-shorthand": (OLD_AGE, -1),
-    "age-pronoun": (OLD_AGE, 60, 16),
+    "age-pronoun": (f"{OLD_AGE} ninety hundred", 60, 16),
     "age-at": (OLD_AGE, 12, 24),
     "age-apposition": (OLD_AGE, 40, 8),
 })

@@ -32,11 +32,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from companion.privacy import people_words as words
-from companion.privacy.gazetteer import NameInfo, common_first_names, is_word, lookup
+from companion.privacy.gazetteer import (
+    NameInfo,
+    common_first_names,
+    first_names_not_words,
+    is_word,
+    lookup,
+)
 from companion.privacy.recognizer import ScanWork
 from companion.privacy.spans import Span
 
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’-][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ\u0100-\u024f\u1e00-\u1eff"  # Latin with accents: "Wałęsa", "Nguyễn"
+_TOKEN = re.compile(rf"[{_LETTER}]+(?:['’-][{_LETTER}]+)*")
 _SENTENCE_BREAK = re.compile(r"[.!?;:\"“”()\[\]\n]|--|—|–")
 _ABBREVIATIONS = frozenset("dr mr mrs ms mx st vs prof jr sr no e.g i.e feb jan aug sept oct "
                            "nov dec apr mar jun jul".split())
@@ -122,6 +129,18 @@ def _name_like(token: _Token) -> bool:
 
 def _gazetteer_name(token: _Token) -> bool:
     return token.info is not None and (token.info.is_first or token.info.is_last)
+
+
+def _name_head(head: _Token, rest: list[_Token]) -> bool:
+    """A sentence's capitalised first word starts a name: a first name ("Maria Lopez"), or a
+    surname followed by another known name ("Nguyen Van Minh", "Okafor Chidi" written family
+    name first); "Helping Mateo Rivas" starts with a word."""
+    if head.info is None:
+        # "Fatoumata Diallo signed out", "Harpreet Kaur's son": no listed name, but no
+        # English word either ("Helping", "Discharged" are), and a known name follows.
+        return (head.low not in words.NOT_NAMES and not is_word(head.low)
+                and any(_gazetteer_name(t) for t in rest))
+    return head.info.is_first or (head.info.is_last and any(_gazetteer_name(t) for t in rest))
 
 
 def _joined(text: str, left: _Token, right: _Token) -> bool:
@@ -213,6 +232,9 @@ class _Finder:
         if nearest.low in words.FAMILY and len(before) > 1:
             owner = before[1]
             return owner.low in words.OTHERS or owner.possessive
+        if nearest.low in words.ADDRESS_FORMS and (
+                len(before) == 1 or before[1].low not in words.OWN):
+            return True  # "grandma rosa asked...": what the ward calls her, not the resident's
         return False
 
     def _veto_after(self, last: int) -> bool:
@@ -228,9 +250,10 @@ class _Finder:
         if (nxt.low in words.EPONYM_NOUNS or nxt.low in words.ORGANISATION_NOUNS
                 or nxt.low in words.PLACE_TAILS):
             return True  # "Whipple procedure", "Henry Ford Hospital", "Bright Angel trail"
-        # "Grey's Anatomy", "St. Jude's Hospital"
+        # "Grey's Anatomy", "St. Jude's Hospital"; "Svetlana's INR" is hers
         return (token.possessive and nxt.shape in {"title", "upper"}
-                and nxt.low not in words.FUNCTION)
+                and nxt.low not in words.FUNCTION
+                and not (nxt.shape == "upper" and len(nxt.low) <= 5))
 
     def _role_after(self, last: int) -> bool:
         """"Denise, the charge nurse", "Ms. Thompson from pharmacy", "Kevin (our pharmacist)"."""
@@ -266,6 +289,8 @@ class _Finder:
                 and self._gap(last, last + 1) == " ":
             return True
         lows = [t.low for t in after[:3]]
+        if len(lows) > 1 and lows[0] == "in" and lows[1] in {"bed", "bay", "room", "pod", "rm"}:
+            return True  # "lakshmi in bay 3"
         if lows[:1] and lows[0] in {"was", "is", "got", "had", "has", "just"}:
             lows = lows[1:]
         return bool(lows) and lows[0] in {
@@ -300,17 +325,19 @@ class _Finder:
                 candidate = _name_like(token)
             elif token.shape == "lower":
                 candidate = ((i > 0 and tokens[i - 1].low in _ANCHORS and self._lower_anchored(i))
-                             or (token.low in common_first_names() and self._lower_full_name(i)))
+                             or (token.low in common_first_names() and self._lower_full_name(i))
+                             or self._lower_first_name_acting(i))
             else:
                 candidate = False
             if candidate:
                 j = self._extend(i)
+                head = tokens[i]
+                if (j > i and head.sentence_start
+                        and not _name_head(head, tokens[i + 1:j + 1])
+                        and not self._patient_anchor_before(i)):
+                    i += 1  # "Helping Mateo Rivas": the capitalised first word is no name
+                    continue
                 if j - i < 3 + self._particles(i, j):  # four or more words are a title
-                    head = tokens[i]
-                    if (j > i and head.sentence_start and not (head.info and head.info.is_first)
-                            and not self._patient_anchor_before(i)):
-                        i += 1  # "Helping Mateo Rivas": the capitalised first word is no name
-                        continue
                     run = self._judge(i, j)
                     if run is not None:
                         found.append(run)
@@ -328,7 +355,7 @@ class _Finder:
             nxt = tokens[j + 1]
             if nxt.sentence_start:
                 break
-            if _name_like(nxt) or self._lower_surname(j + 1):
+            if _name_like(nxt) or self._lower_surname(j + 1) or self._eponym_surname(j + 1):
                 j += 1
                 continue
             k = j + 1  # particles: "de", "la", "van", "bin" between two capitalised parts
@@ -341,6 +368,31 @@ class _Finder:
                 continue
             break
         return j
+
+    def _eponym_surname(self, index: int) -> bool:
+        """"Walter Parkinson": an eponym written after a first name, not before a disease noun
+        and not as a possessive ("James Parkinson's disease" stays an eponym)."""
+        token, before = self.tokens[index], self.tokens[index - 1]
+        if token.shape != "title" or token.possessive or token.low not in words.EPONYMS:
+            return False
+        if not (before.info is not None and before.info.is_first and before.info.first >= 30):
+            return False
+        after = self._after(index)
+        return not (after and after[0].low in words.EPONYM_NOUNS)
+
+    def _lower_first_name_acting(self, index: int) -> bool:
+        """"ngozi wanted out", "lakshmi in bay 3": a lower-case first name that is no word,
+        doing what patients do or placed in a bed."""
+        token = self.tokens[index]
+        if token.low not in first_names_not_words() or token.low in words.NOT_NAMES:
+            return False
+        info = lookup(token.low)
+        if info is None or len(token.low) < 3:
+            return False
+        if not self._patient_anchor_after(index):
+            return False
+        token.info = info
+        return True
 
     def _particles(self, i: int, j: int) -> int:
         return sum(1 for t in self.tokens[i:j + 1] if t.low in _PARTICLES and t.shape == "lower")
@@ -406,18 +458,23 @@ class _Finder:
         if any(t.low in self.colleagues for t in tokens):
             return None
         known = [t for t in tokens if _gazetteer_name(t)]
-        if not known:
-            return None
         head = tokens[0]
+        if not known:
+            return self._unlisted(first, last)
+        if len(tokens) == 1 and self._owns_something(last) and (
+                self._patient_sentence(first) or self._after(last)[0].shape == "upper"):
+            return _Run(first, last, SINGLE_IN_CONTEXT, False)  # "Ana's fundraiser is ..."
         if len(tokens) >= 2:
-            if head.sentence_start and not (head.info and head.info.is_first):
+            if head.sentence_start and not _name_head(head, tokens[1:]):
                 return None
             if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
                 return None  # "the final boss in Elden Ring", "from Tilden Falls": not a person
             return _Run(first, last, FULL_NAME, False)
         if head.sentence_start or head.info is None:
             return None
-        if head.info.first < 30 and head.info.last < 30:
+        if head.info.first < 30 and head.info.last < 30 and not (
+                head.info.is_first and self._person_object(first)
+                and self._patient_sentence(first)):
             return None  # a rare name alone is more often a word or a brand
         if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
             return None  # "passed last night in Lima", "a professor from Stanford": a place
@@ -427,8 +484,58 @@ class _Finder:
             return _Run(first, last, SINGLE_IN_CONTEXT, False)
         return None
 
+    def _owns_something(self, index: int) -> bool:
+        """"Aminata's hemoglobin", "Kawika's ukulele": a possessive before a lower-case noun
+        (or a lab: "Svetlana's INR") that is no eponym noun ("Bell's palsy")."""
+        token = self.tokens[index]
+        after = self._after(index)
+        if not token.possessive or not after or is_word(token.low):
+            return False
+        nxt = after[0]
+        if (nxt.low in words.EPONYM_NOUNS or nxt.low in words.FUNCTION
+                or nxt.low in words.WORK_POSSESSIONS):
+            return False
+        return nxt.shape == "lower" or (nxt.shape == "upper" and len(nxt.low) <= 5)
+
+    def _person_object(self, index: int) -> bool:
+        """A rare first name where a person goes: "the family meeting for Adaeze"."""
+        return index > 0 and self.tokens[index - 1].low in {
+            "for", "with", "about", "to", "told", "visited", "saw", "see", "and", "beside"}
+
+    def _unlisted(self, first: int, last: int) -> _Run | None:
+        """Names neither gazetteer lists ("Tevita Fifita", "Kawika's ukulele"): no English
+        word, and either two of them together mid-sentence or a possessive with a noun, in a
+        sentence about a patient."""
+        tokens = self.tokens[first:last + 1]
+        if any(is_word(t.low) or len(t.low) < 3 for t in tokens):
+            return None
+        if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
+            return None
+        if not self._patient_sentence(first):
+            return None
+        if len(tokens) == 2 and not tokens[0].sentence_start:
+            return _Run(first, last, SINGLE_IN_CONTEXT, False)
+        if len(tokens) == 1 and self._owns_something(last):
+            return _Run(first, last, SINGLE_IN_CONTEXT, False)
+        return None
+
+    def _coordinated(self, runs: list[_Run], covered: set[int]) -> list[_Run]:
+        """"Chioma and Emeka Nwosu": a capitalised name joined by "and" to a patient's name."""
+        out: list[_Run] = []
+        for run in runs:
+            for k, sep in ((run.first - 2, run.first - 1), (run.last + 2, run.last + 1)):
+                if not 0 <= k < len(self.tokens) or k in covered:
+                    continue
+                token, joiner = self.tokens[k], self.tokens[sep]
+                if (joiner.low == "and" and _name_like(token) and not is_word(token.low)
+                        and token.low not in self.colleagues and not token.possessive):
+                    out.append(_Run(k, k, SINGLE_IN_CONTEXT, False))
+                    covered.add(k)
+        return out
+
     def spans(self, anchored: Iterable[Span]) -> list[Span]:
         runs = self.runs()
+        runs += self._coordinated(runs, {i for r in runs for i in range(r.first, r.last + 1)})
         for run in runs:
             self.patients.update(t.low for t in self.tokens[run.first:run.last + 1]
                                  if len(t.low) > 2 and t.low not in words.NOT_NAMES)

@@ -57,6 +57,9 @@ nephew kid kids child children baby twins twin family parents parent stepmother 
 stepdad stepmom widow widower caregiver neighbour neighbor
 """)
 OWN = _words("my our")
+# Family words used as a form of address on the ward ("grandma rosa", "Papa Joe"); with no
+# "my" or "our" in front they are what staff call a patient.
+ADDRESS_FORMS = _words("grandma grandpa granny nana papa mama abuela abuelo auntie")
 OTHERS = _words("his her their the patient's pt's patients'")
 
 # After "X's": these make X a patient (or a patient's family), not an eponym.
@@ -64,6 +67,13 @@ PATIENT_POSSESSIONS = FAMILY | _words("""
 room bed chart mrn labs lab scan scans biopsy results diagnosis prognosis funeral obituary
 nurse surgery procedure code cancer tumor tumour pain meds medications case story face hand
 hands voice eyes house home dog cat wishes goals bedside discharge admission
+""")
+
+# After "X's": what a colleague has at work ("Jake's pager went off"); not a patient's.
+WORK_POSSESSIONS = _words("""
+pager pagers shift shifts note notes sign-out signout handoff presentation presentations call
+schedule lecture lectures feedback advice email emails text texts coffee badge car locker
+desk team service list census orders order teaching talk attending senior intern patients
 """)
 
 # After a name (with or without "'s"): the name is an eponym or a thing, not a person here.
@@ -76,6 +86,7 @@ contracture esophagus oesophagus diverticulum cyst cysts gland glands tube tubes
 point points stain stains smear monitor protocol position pouch loop anastomosis incision
 block needle forceps retractor lens method technique approach index stroke bundle bodies body
 cell cells type types grade stage staging unit units tap valve shunt scope trial study
+positive negative equivocal present absent elicited
 """)
 
 # Capitalised words after a name that make the run an institution or a place.
@@ -91,6 +102,8 @@ college school institute foundation memorial general county street st avenue ave
 boulevard lane drive park square building tower wing pavilion hall station airport church
 cathedral high elementary academy library museum department society association group
 services service program programme network system trust board council committee
+co-op coop co inc llc corp company factory plant warehouse store market farms mart depot
+roofing plumbing construction lumber trucking motors foods dairy elevator cannery
 """)
 
 EPONYMS = _words("""
@@ -111,6 +124,8 @@ glasgow-blatchford blatchford ranson ransons child-pugh centor caprini ehlers da
 ehlers-danlos munchausen munchausens takotsubo tako-tsubo wolff-parkinson-white mobitz
 wenckebach kerley braxton braxton-hicks ferriman gallwey tinel tinels phalen phalens
 finkelstein lachman mcmurray spurling spurlings gower gowers
+rovsing rovsings kehr kehrs nikolsky auspitz koebner lhermitte quincke duroziez chaddock
+chvosteks trousseaus grey-turner kernigs brudzinskis mcmurrays lachmans
 """)
 
 PLACES = _words("""
@@ -177,4 +192,5 @@ feeding tube ventilator vent dialysis transplant als stroke sepsis septic overdo
 fell fracture amputation leukemia lymphoma hiv dementia delirium confused hallucinating
 screamed yelled hugged pulled iv line labs she he her him his hers they them their sat
 sitting holding comforted reassured examining nobody alone scared afraid dying goodbye
+guy lady gentleman man woman
 """)

@@ -74,7 +74,8 @@ class Hit:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.card.id, "title": self.card.title, "topic": self.card.topic,
+            "id": self.card.id, "title": self.card.title, "now": self.card.now,
+            "topic": self.card.topic,
             "topics": list(self.card.all_topics), "score": round(float(self.score), 4),
             "sources": list(self.card.sources), "text": self.text,
         }

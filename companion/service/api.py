@@ -22,6 +22,7 @@ from typing import Any, Literal, cast
 from companion.checkin import CheckinItem
 from companion.journal import Checkin, SessionRecord, Topic
 from companion.mentor_reviews import MentorReview
+from companion.service.events import CoreEvent
 from companion.service.results import (
     AgendaText,
     CardHit,
@@ -41,9 +42,9 @@ from companion.settings import Settings, SettingsChanges
 from companion.sharing import IdentifierFinding
 
 TokenHandler = Callable[[str], None]
-EventHandler = Callable[[dict[str, Any]], None]
-"""Gets the implementation's events (``hello``, ``ready``, ``load_failed``, ``exit``),
-from any thread; see :mod:`companion.service.protocol` for their fields."""
+EventHandler = Callable[[CoreEvent], None]
+"""Gets the implementation's events (models ready or failed, the core stopped), from any
+thread; see :mod:`companion.service.events`."""
 
 
 class CompanionAPI(ABC):
@@ -53,8 +54,8 @@ class CompanionAPI(ABC):
     def connect(self, on_event: EventHandler) -> None:
         """Start (models load in the background) and send events to ``on_event``.
 
-        Returns at once; ``ready`` (or ``load_failed``) follows. Connecting an
-        implementation that is already ready sends ``ready`` again.
+        Returns at once; :class:`ModelsReady` (or :class:`ModelsFailed`) follows.
+        Connecting an implementation that is already ready sends ``ModelsReady`` again.
         """
 
     @abstractmethod
@@ -133,9 +134,14 @@ class CompanionAPI(ABC):
         return cast(list[Topic], await self._call("topics", {"status": status}))
 
     async def update_topic(self, topic_id: int, status: str | None = None,
-                           title: str | None = None, rationale: str | None = None) -> Topic:
+                           title: str | None = None, rationale: str | None = None,
+                           need: str | None = None, decision: str | None = None,
+                           deadline: str | None = None) -> Topic:
+        """Change a topic; ``need``, ``decision`` and ``deadline`` are what the resident
+        plans to ask of the mentor ("" clears one, None leaves it)."""
         return cast(Topic, await self._call("update_topic", {
-            "topic_id": topic_id, "status": status, "title": title, "rationale": rationale}))
+            "topic_id": topic_id, "status": status, "title": title, "rationale": rationale,
+            "need": need, "decision": decision, "deadline": deadline}))
 
     async def move_topic(self, topic_id: int, step: int) -> list[Topic]:
         return cast(list[Topic], await self._call("move_topic",

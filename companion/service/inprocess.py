@@ -18,6 +18,7 @@ from typing import Any
 from companion.service import protocol, wire
 from companion.service.api import CompanionAPI, EventHandler, TokenHandler
 from companion.service.errors import from_wire, to_wire
+from companion.service.events import ModelsFailed, ModelsReady
 from companion.service.local import LocalCompanion
 
 
@@ -29,12 +30,11 @@ class InProcessCompanion(CompanionAPI):
         self.requests: list[str] = []
         """Every method called, in order (tests count the round trips of a turn)."""
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="companion-core")
-        self.ready_info: dict[str, Any] | None = None
+        self.ready_info: ModelsReady | None = None
         self._closed_worker = False
 
     def connect(self, on_event: EventHandler) -> None:
-        """Warm up on the worker thread, then say ``ready`` (as the model process does)."""
-        on_event({"event": protocol.HELLO, "protocol": protocol.PROTOCOL_VERSION})
+        """Warm up on the worker thread, then say ready (as the model process does)."""
         if self.ready_info is not None:
             on_event(self.ready_info)
             return
@@ -43,9 +43,9 @@ class InProcessCompanion(CompanionAPI):
             try:
                 loaded = self.local.warm_up()
             except Exception as exc:  # noqa: BLE001 - reported as the model process does
-                on_event({"event": protocol.LOAD_FAILED, "error": to_wire(exc)})
+                on_event(ModelsFailed(from_wire(to_wire(exc))))
                 return
-            self.ready_info = {"event": protocol.READY, **loaded}
+            self.ready_info = ModelsReady(loaded["seconds"], loaded["problems"])
             on_event(self.ready_info)
 
         self._worker.submit(warm_up)

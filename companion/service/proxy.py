@@ -16,6 +16,7 @@ from typing import Any
 from companion.service import wire
 from companion.service.api import CompanionAPI, EventHandler, TokenHandler
 from companion.service.client import ServiceClient
+from companion.service.events import event_from_wire
 
 
 class ProcessCompanion(CompanionAPI):
@@ -28,11 +29,17 @@ class ProcessCompanion(CompanionAPI):
 
     def connect(self, on_event: EventHandler) -> None:
         client = self.client
-        client.on_event = on_event
+
+        def typed(data: dict[str, Any]) -> None:  # on the client's reader thread
+            event = event_from_wire(data)
+            if event is not None:
+                on_event(event)
+
+        client.on_event = typed
         if not client.running:
             client.start()  # OSError when the interpreter cannot be started
         elif client.ready_info is not None:
-            on_event(client.ready_info)
+            typed(client.ready_info)
 
     async def _call(self, method: str, params: dict[str, Any],
                     on_token: TokenHandler | None = None) -> Any:

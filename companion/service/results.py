@@ -79,6 +79,8 @@ class CardHit:
     """Relevance for a search or turn; None in a plain listing."""
     text: str = ""
     """The passage that matched ("" in a listing)."""
+    now: str = ""
+    """The card's "right now" line: what to do right now, in one sentence."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class CardView:
     reflect: list[str]
     ask_mentor: list[str]
     body: str
+    now: str = ""
+    """What to do right now, in one sentence: shown before the body."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,9 @@ class TurnReply:
     summary: SessionSummary | None = None
     generator_fallback: str | None = None
     """Why guardrails replaced the generator's words by the reviewed ones, if they did."""
+    generator_problem: str = ""
+    """At the start of a reflection: why the optional generator is off although it is
+    enabled (it could not load); "" when it is fine or off."""
     check: SafetyCheck | None = None
     """With state "check": the question to ask (answer with ``answer_check``)."""
     identifiers: list[Span] = field(default_factory=list)
@@ -208,6 +215,9 @@ class TurnReply:
     was saved and the message goes again with the resident's choice."""
     privacy_applied: PrivacyChoice | None = None
     """What was done with the identifiers ("redact" or "keep"), None when there were none."""
+    choices: list[str] = field(default_factory=list)
+    """Quick answers the resident can pick instead of typing (a short reply, a feeling
+    check, an offer); the reply's text lists them too, for the command line."""
 
 
 @dataclass(frozen=True)

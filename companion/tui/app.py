@@ -18,9 +18,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from companion.service import protocol
 from companion.service.api import CompanionAPI
 from companion.service.errors import InternalError, ServiceError, ServiceStoppedError
+from companion.service.events import CoreEvent, CoreStopped, ModelsFailed
+from companion.service.events import ModelsReady as CoreModelsReady
 from companion.service.results import FlowInfo, JournalStatus
 from companion.settings import Settings, SettingsChanges
 from companion.textnorm import strip_controls
@@ -71,7 +72,8 @@ class CompanionApp(App[int]):
         self.settings = settings
         self.review_file = review_file
         self.encrypted = False
-        self.models_info: dict[str, Any] = {}
+        self.models_info: CoreModelsReady | None = None
+        """Load times and problems, once the models are ready."""
         self.flows: list[FlowInfo] = []
         self._owns_api = owns_api
         self._idle_override = idle_lock_seconds
@@ -113,27 +115,25 @@ class CompanionApp(App[int]):
         if open_journal:
             self.open_journal()
 
-    def _relay_event(self, event: dict[str, Any]) -> None:
+    def _relay_event(self, event: CoreEvent) -> None:
         """From any thread: the API's event becomes a message on the app's loop."""
         self.post_message(ServiceEvent(event))
 
     def on_service_event(self, message: ServiceEvent) -> None:
         event = message.event
-        kind = event.get("event")
-        if kind == protocol.READY:
+        if isinstance(event, CoreModelsReady):
             self.models_info = event
             self.models_state = "ready"
-            for part, problem in (event.get("problems") or {}).items():
+            for part, problem in event.problems.items():
                 self.notify(strip_controls(f"{part}: {problem}"), title="Not available",
                             severity="warning", timeout=8 if part != "knowledge" else 20,
                             markup=False)
-            self.post_message(ModelsReady(event.get("seconds", {}), event.get("problems", {})))
-        elif kind == protocol.LOAD_FAILED:
+            self.post_message(ModelsReady(event.seconds, event.problems))
+        elif isinstance(event, ModelsFailed):
             self.models_state = "failed"
-            error = event.get("error") or {}
-            self.notify(f"{error.get('message')}\nSee {self.log_file}.",
+            self.notify(f"{event.error.message}\nSee {self.log_file}.",
                         title="The models could not be loaded", severity="error", timeout=20)
-        elif kind == protocol.EXIT and not event.get("expected"):
+        elif isinstance(event, CoreStopped) and not event.expected:
             self.models_state = "stopped"
             self.notify(STOPPED, severity="error", timeout=20)
 
@@ -273,12 +273,13 @@ class CompanionApp(App[int]):
             self.pop_screen()
 
     async def action_quit(self) -> None:
-        # A mentor's unsaved review is lost on quit: warn once, quit on a second press.
+        # An unsaved review (mentor) or plan is lost on quit: warn once, quit on a second press.
         armed = time.monotonic() - self._quit_armed_at < QUIT_CONFIRM_SECONDS
         if getattr(self.screen, "unsaved_changes", False) and not armed:
             self._quit_armed_at = time.monotonic()
-            self.notify("The review is not saved. Press ctrl+s to save it, or ctrl+q again "
-                        "to quit without saving.", title="Unsaved review", severity="warning",
+            what = getattr(self.screen, "UNSAVED_WHAT", "review")
+            self.notify(f"The {what} is not saved. Press ctrl+s to save it, or ctrl+q again "
+                        "to quit without saving.", title=f"Unsaved {what}", severity="warning",
                         timeout=QUIT_CONFIRM_SECONDS)
             return
         await self._save_reflections()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -14,11 +15,11 @@ if TYPE_CHECKING:
 class CompanionCommands(Provider):
     """Screens, flows and actions, searchable from ctrl+p."""
 
-    def _commands(self) -> list[tuple[str, Any, str]]:
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         from companion.tui.screens import SCREENS
 
         app = cast("CompanionApp", self.app)
-        entries: list[tuple[str, Any, str]] = []
+        entries: list[tuple[str, Callable[[], object], str]] = []
         for name, (_, _, label) in SCREENS.items():
             if name not in {"reflection", "home"}:
                 entries.append((label, partial(app.open_screen, name), f"Open {label.lower()}"))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.message import Message
+
+from companion.service.events import CoreEvent
 
 
 class ServiceEvent(Message):
-    """An event line from the model process (hello, ready, load_failed, exit)."""
+    """An event of the core: models ready or failed, the model process stopped."""
 
-    def __init__(self, event: dict[str, Any]):
+    def __init__(self, event: CoreEvent):
         super().__init__()
         self.event = event
 

@@ -20,6 +20,8 @@ SCREENS: dict[str, tuple[str, str, str]] = {
     "agenda": ("agenda", "AgendaScreen", "Mentor agenda: accepted topics"),
     "knowledge": ("knowledge", "KnowledgeScreen", "Knowledge: browse advice cards"),
     "settings": ("settings", "SettingsScreen", "Settings"),
+    "plan": ("plan", "PlanScreen", "My plan for hard days (a safety plan)"),
+    "grounding": ("grounding", "GroundingScreen", "Grounding: paced breathing or 5-4-3-2-1"),
     "reflection": ("reflection", "ReflectionScreen", "Reflection"),
 }
 

@@ -26,16 +26,34 @@ EXPORT_NOTE = ("The file holds the topics listed here, in the words shown (the t
                "why, which quote you), and your open follow-ups. Nothing else from your "
                "journal: no conversations, check-in scores or safety notes.")
 """Said before an export; the rationale does quote the journal, so it says so."""
+EDIT = Binding.Group("Edit", compact=True)
 MOVE = Binding.Group("Move", compact=True)
 EXPORT = Binding.Group("Export", compact=True)
 EMPTY = ("No topics on your agenda yet. In a reflection, accept a suggested topic "
          "with a and it appears here.")
 
 
+def plan_text(topic: Topic) -> str:
+    """The agenda's "You need" cell: the need, then any decision and its deadline."""
+    from companion.agenda import NEED_TEXT
+    from companion.sharing import default_need
+
+    need = topic.need or default_need(topic.topic_id)
+    parts = [NEED_TEXT.get(need, need) + ("" if topic.need else " (proposed)")]
+    if topic.decision:
+        parts.append(f"decide: {topic.decision}")
+    if topic.deadline:
+        parts.append(f"by {topic.deadline}")
+    return " · ".join(parts)
+
+
 class AgendaScreen(Screen):
     BINDINGS = [
-        Binding("e", "edit", "Edit"),
-        Binding("d", "remove", "Remove"),
+        # grouped in the footer ("end Edit"), so it fits at 80 columns
+        Binding("e", "edit", "Edit wording", group=EDIT),
+        Binding("n", "plan", "Edit need, decision, deadline", group=EDIT,
+                tooltip="What you need from your mentor, any decision and its deadline"),
+        Binding("d", "remove", "Remove from the agenda", group=EDIT),
         # grouped in the footer ("[] Move", "mJ Export"), so it fits at 80 columns
         Binding("left_square_bracket", "move(-1)", "Move up", key_display="[", group=MOVE),
         Binding("right_square_bracket", "move(1)", "Move down", key_display="]", group=MOVE),
@@ -50,7 +68,7 @@ class AgendaScreen(Screen):
         with Vertical(classes="main"):
             yield Static("Loading your agenda…", id="agenda-count", classes="hint")
             table: DataTable = DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
-            table.add_columns("#", "Topic", "Status", "Why (your words)")
+            table.add_columns("#", "Topic", "Status", "You need", "Why (your words)")
             yield table
             with VerticalScroll(id="agenda-review-box"):
                 yield Static("", id="agenda-review")
@@ -73,8 +91,8 @@ class AgendaScreen(Screen):
         row = table.cursor_row
         table.clear()
         for number, topic in enumerate(self.topics, start=1):
-            table.add_row(str(number), topic.title, topic.status, topic.rationale,
-                          key=str(topic.id))
+            table.add_row(str(number), topic.title, topic.status, plan_text(topic),
+                          topic.rationale, key=str(topic.id))
         if self.topics:
             table.move_cursor(row=min(row, len(self.topics) - 1))
         count = f"{len(self.topics)} topic(s) to share." if self.topics else EMPTY
@@ -111,6 +129,11 @@ class AgendaScreen(Screen):
         if topic is not None:
             self.change(topic, "edit")
 
+    def action_plan(self) -> None:
+        topic = self._current()
+        if topic is not None:
+            self.change(topic, "plan")
+
     def action_remove(self) -> None:
         topic = self._current()
         if topic is not None:
@@ -118,11 +141,20 @@ class AgendaScreen(Screen):
 
     @work(group="agenda-change", exit_on_error=False)
     async def change(self, topic: Topic, action: str) -> None:
+        from companion.sharing import default_need
         from companion.tui.screens.topic_edit import TopicEditDialog
+        from companion.tui.screens.topic_plan import TopicPlanDialog
 
         app = companion_app(self)
         try:
-            if action == "edit":
+            if action == "plan":
+                plan = await app.push_screen_wait(
+                    TopicPlanDialog(topic, default_need(topic.topic_id)))
+                if plan is None:
+                    return
+                await app.api.update_topic(topic.id, need=plan.need, decision=plan.decision,
+                                           deadline=plan.deadline)
+            elif action == "edit":
                 wording = await app.push_screen_wait(TopicEditDialog(topic))
                 if wording is None:
                     return

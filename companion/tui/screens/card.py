@@ -19,11 +19,12 @@ def card_view(card: Card) -> CardView:
     """A card read from the files (the mentor's review screen) in the API's shape."""
     return CardView(id=card.id, title=card.title, topic=card.topic, topics=list(card.all_topics),
                     audience=card.audience, sources=list(card.sources),
-                    reflect=list(card.reflect), ask_mentor=list(card.ask_mentor), body=card.body)
+                    reflect=list(card.reflect), ask_mentor=list(card.ask_mentor), body=card.body,
+                    now=card.now)
 
 
 def card_markdown(card: CardView) -> str:
-    parts = [f"# {card.title}", card.body]
+    parts = [f"# {card.title}", f"**Right now:** {card.now}" if card.now else "", card.body]
     if card.reflect:
         parts.append("## To reflect on\n" + "\n".join(f"- {q}" for q in card.reflect))
     if card.ask_mentor:

@@ -98,6 +98,10 @@ class CheckinScreen(Screen):
             app.report(exc, "saving the check-in")
             return
         self.notify("Check-in saved.")
+        from companion.tui.screens.plan_offer import offer_plan_if_due
         from companion.tui.screens.trends import TrendsScreen
 
+        write_plan = await offer_plan_if_due(self)
         app.switch_screen(TrendsScreen())
+        if write_plan:
+            app.open_screen("plan")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
@@ -22,7 +20,7 @@ COVERED = {"ctrl+p", "tab", "shift+tab", "escape", "ctrl+t", "ctrl+l", "ctrl+q"}
 """Keys BASICS already explains (better than the app's terse binding text)."""
 
 
-def help_rows(active_bindings: dict[str, Any]) -> list[tuple[str, str]]:
+def help_rows(active_bindings: dict[str, ActiveBinding]) -> list[tuple[str, str]]:
     """One row per key: the screen's own keys first, then the basics it does not rebind.
 
     The app's own bindings (ctrl+t "Theme", ctrl+p "palette"...) are the basics said
@@ -59,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
-    def __init__(self, active_bindings: dict[str, Any]):
+    def __init__(self, active_bindings: dict[str, ActiveBinding]):
         super().__init__(classes="dialog")
         self.rows = help_rows(active_bindings)
 

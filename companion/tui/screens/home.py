@@ -24,6 +24,7 @@ PLACES = [
     ("agenda", "Mentor agenda", "a"),
     ("knowledge", "Knowledge", "k"),
     ("settings", "Settings", "s"),
+    ("plan", "My plan for hard days", "p"),
 ]
 
 

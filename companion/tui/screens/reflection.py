@@ -38,6 +38,7 @@ from companion.tui.messages import TokenStreamed
 from companion.tui.screens import companion_app
 from companion.tui.widgets.advice_list import AdviceList
 from companion.tui.widgets.conversation import REVIEWED_NOTE, Conversation
+from companion.tui.widgets.quick_choices import QuickChoices, without_choices_line
 from companion.tui.widgets.topic_list import TopicList
 
 # The message box (a TextArea) takes ctrl+e (line end) and ctrl+k (delete to line end)
@@ -92,6 +93,7 @@ class ReflectionScreen(Screen):
         with Horizontal(id="reflection"):
             with Vertical(id="conversation-column"):
                 yield Conversation(id="conversation")
+                yield QuickChoices(id="quick-choices")
                 yield TextArea(id="message-input", soft_wrap=True, show_line_numbers=False,
                                placeholder="Write here, as many lines as you like…")
                 yield Static("", id="message-count", classes="hint")
@@ -109,6 +111,7 @@ class ReflectionScreen(Screen):
         self.query_one(AdviceList).show([], {})
         self.query_one(TopicList).show([])
         self.query_one("#message-count", Static).display = False
+        self.query_one(QuickChoices).show([])
         self.query_one("#message-input", TextArea).focus()
         self.start_session()
 
@@ -129,6 +132,9 @@ class ReflectionScreen(Screen):
             self._status("")
             return
         self.session_id = result.session_id
+        if result.generator_problem:  # enabled but not loaded: say why, once per reflection
+            self.notify(f"{result.generator_problem}\nReplies keep the reviewed wording.",
+                        title="Generator", severity="warning", timeout=15, markup=False)
         await self.show_result(result)
         if self.send_when_open:
             self.send_when_open = False
@@ -156,8 +162,14 @@ class ReflectionScreen(Screen):
         count.display = bool(note)
         count.set_class(len(event.text_area.text.strip()) > MAX_MESSAGE_CHARS, "over-limit")
 
+    @on(QuickChoices.Picked)
+    def _choice_picked(self, event: QuickChoices.Picked) -> None:
+        if self.session_id is not None and self.state == "active":
+            self.send_message(event.text, typed=False)
+
     @work(exclusive=True, group="turn", exit_on_error=False)
-    async def send_message(self, text: str) -> None:
+    async def send_message(self, text: str, typed: bool = True) -> None:
+        """Send one message; ``typed`` is False for a quick choice (the box keeps its draft)."""
         from companion.tui.screens.privacy import PrivacyDialog
 
         app = companion_app(self)
@@ -181,7 +193,8 @@ class ReflectionScreen(Screen):
             area.read_only = False
         if result is None:
             return
-        area.clear()
+        if typed:
+            area.clear()
         if result.said:
             await self.query_one(Conversation).add("you", result.said)
         if privacy is None and result.privacy_applied == "redact":
@@ -225,6 +238,8 @@ class ReflectionScreen(Screen):
     # -- showing a result --------------------------------------------------------
     async def show_result(self, result: TurnReply) -> None:
         conversation = self.query_one(Conversation)
+        choices = result.choices if result.state == "active" else []
+        self.query_one(QuickChoices).show(choices)
         if result.state == "crisis":
             conversation.drop_pending()
             await self._crisis(result)
@@ -237,7 +252,7 @@ class ReflectionScreen(Screen):
         if result.reply:
             # Guardrails may have replaced the streamed words by the curated text.
             note = REVIEWED_NOTE if result.generator_fallback else ""
-            await conversation.finish_reply(result.reply, note)
+            await conversation.finish_reply(without_choices_line(result.reply, choices), note)
         else:
             conversation.drop_pending()
         if result.cards:
@@ -260,7 +275,11 @@ class ReflectionScreen(Screen):
         app = companion_app(self)
         self.state = "crisis"
         self._status("")
-        choice = await app.push_screen_wait(ResourcesScreen(result.safety, result.reply))
+        try:  # the resident's own plan goes first; the hotlines never wait on an error
+            plan = await app.api.safety_plan_view()
+        except ServiceError:
+            plan = None
+        choice = await app.push_screen_wait(ResourcesScreen(result.safety, result.reply, plan))
         if self.session_id is None:
             return
         try:
@@ -325,6 +344,10 @@ class ReflectionScreen(Screen):
             app.report(exc, "saving the check-in")
             return
         await self.show_result(result)
+        from companion.tui.screens.plan_offer import offer_plan_if_due
+
+        if await offer_plan_if_due(self):
+            app.open_screen("plan")
 
     # -- topics and cards --------------------------------------------------------
     @on(AdviceList.Open)

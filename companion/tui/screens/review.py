@@ -37,6 +37,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from companion.agenda import (
+    LAST_TIME_TEXT,
     NEED_TEXT,
     OUTCOME,
     Agenda,
@@ -48,6 +49,7 @@ from companion.agenda import (
     for_mentor,
     load_agenda,
     reviewed_path,
+    since_last_time,
     write_new_file,
 )
 from companion.cards import Card, cards_for_topic
@@ -74,6 +76,8 @@ def ask_lines(topic: AgendaTopic) -> str:
     when = f"{topic.minutes} min" if topic.minutes else "if time allows"
     lines = [f"{when} · needs from you: [b]{NEED_TEXT[topic.need]}[/b] · "
              f"[dim]{shown(topic.title)}[/dim]"]
+    if topic.last_time:
+        lines.append(f"[b]Before:[/b] {LAST_TIME_TEXT[topic.last_time]}")
     deadline = topic.deadline.isoformat() if topic.deadline else ""
     if topic.decision:
         due = f", by {deadline}" if deadline else ""
@@ -202,13 +206,16 @@ class ReviewScreen(Screen):
         return (f"Agenda from [b]{shown(who)}[/b] for the meeting on "
                 f"{self.agenda.date.isoformat()} · {self.agenda.meeting_minutes} min · "
                 f"{len(self.agenda.topics)} ask(s)"
-                + (f" · {decisions} decision(s) needed" if decisions else ""))
+                + (f" · {decisions} decision(s) needed" if decisions else "")
+                + (f" · last met {self.agenda.last_meeting.isoformat()}"
+                   if self.agenda.last_meeting else ""))
 
     def _earlier_follow_ups(self) -> str:
         assert self.agenda is not None
+        since = "".join(f"{shown(line)}\n" for line in since_last_time(self.agenda))
         if not self.agenda.follow_ups:
-            return "No open follow-ups from the last meeting."
-        return "Since the last meeting:\n" + "\n".join(
+            return since + "No open follow-ups from the last meeting."
+        return since + "Since the last meeting:\n" + "\n".join(
             f"{'✓' if f.status == 'done' else '•'} {shown(follow_up_text(f))}"
             + (f" — {f.status}" if f.status != "open" else "")
             for f in self.agenda.follow_ups)
@@ -219,6 +226,10 @@ class ReviewScreen(Screen):
         prompt.append(f" · {topic.minutes} min" if topic.minutes else " · if time", style="dim")
         if status != "open":
             prompt.append(f" ({OUTCOME[status]})", style="dim")
+        elif topic.last_time:
+            prompt.append(" · again", style="dim")
+        elif self.agenda is not None and self.agenda.last_meeting:
+            prompt.append(" · new", style="dim")
         return prompt
 
     def _fill_topics(self) -> None:
@@ -273,7 +284,7 @@ class ReviewScreen(Screen):
         listing = self.query_one("#topic-cards", OptionList)
         listing.clear_options()
         for card in cards:
-            gist = card_gist(card.body)
+            gist = card.now or card_gist(card.body)
             prompt = Text(strip_controls(card.title), style="bold")
             if gist:
                 prompt.append(f"\n{strip_controls(gist)}", style="dim")

@@ -6,12 +6,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
 
 from companion.journal import JournalCleanupError
 from companion.service.errors import ServiceError
+from companion.textnorm import strip_controls
 from companion.tui.screens import companion_app
 
 
@@ -74,6 +76,8 @@ class SettingsScreen(Screen):
                 with Horizontal(classes="setting"):
                     yield Label(label)
                     yield Switch(values[name], id=name)
+                if name == "generator_enabled":
+                    yield Static("", id="generator-state", classes="hint")
             yield Static("Appearance and agenda", classes="section-title")
             with Horizontal(classes="setting"):
                 yield Label("Dark theme (ctrl+t anywhere)")
@@ -90,6 +94,21 @@ class SettingsScreen(Screen):
     def on_mount(self) -> None:
         self.title = "Settings"
         self._show_passphrase()
+        self.query_one("#generator-state").display = False
+        self.show_generator_state()
+
+    @work(exclusive=True, group="settings-generator", exit_on_error=False)
+    async def show_generator_state(self) -> None:
+        """Why the generator is off although enabled (it failed to load), if it is."""
+        app = companion_app(self)
+        try:
+            problem = (await app.api.status()).generator_problem
+        except ServiceError:
+            problem = ""  # the journal's own trouble is reported where it is opened
+        state = self.query_one("#generator-state", Static)
+        state.update(Content(strip_controls(f"⚠ {problem} Replies keep the reviewed wording."))
+                     if problem else "")
+        state.display = bool(problem)
 
     def _show_passphrase(self) -> None:
         app = companion_app(self)
@@ -105,6 +124,7 @@ class SettingsScreen(Screen):
                 app.action_toggle_theme()
         elif event.switch.id == "generator_enabled":
             app.save_setting({"generator_enabled": event.value})
+            self.query_one("#generator-state").display = False  # a new try, a new reason
             if event.value:
                 message, severity = generator_note(app.settings.generator_path)
                 self.notify(message, title="Generator", severity=severity, timeout=12,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,7 +16,7 @@ from companion.tui.screens import companion_app
 EMPTY = "No check-ins yet. Press c for a quick check-in; your trend appears here."
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: object) -> str:
     return "–" if value is None else str(value)
 
 

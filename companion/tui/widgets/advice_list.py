@@ -1,4 +1,4 @@
-"""The advice cards retrieved for the latest turn (title, topic, source)."""
+"""The advice cards retrieved for the latest turn (title, what to do right now, topic, source)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ class AdviceList(ListView):
         for card in cards:
             topic = labels.get(card.topic, card.topic)
             source = (card.sources or [""])[0]
-            text = (f"[b]{escape(card.title)}[/b]\n[dim]{escape(topic)}"
+            now = f"\n{escape(card.now)}" if card.now else ""
+            text = (f"[b]{escape(card.title)}[/b]{now}\n[dim]{escape(topic)}"
                     f"{' · ' + escape(source) if source else ''}[/dim]")
             self.append(ListItem(Static(text), name=card.id))
         self.call_after_refresh(setattr, self, "index", 0)
