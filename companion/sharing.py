@@ -140,6 +140,7 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
         chosen = [by_id[i] for i in topic_ids]
     follow_ups = _follow_ups(journal, on)
     last_meeting, last_marks = _last_meeting(journal)
+    recorded = journal.meetings()[0].created_at if last_meeting else ""
     minutes = allot_minutes(len(chosen), meeting_minutes, bool(follow_ups))
     topics = []
     for topic, slot in zip(chosen, minutes, strict=True):
@@ -166,8 +167,7 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
             need=cast(Need, need), minutes=slot,
             decision=change.get("decision", topic.decision),
             deadline=deadline,
-            last_time=last_marks.get(str(topic.id),
-                                     "shared" if topic.status == "shared" else None),
+            last_time=last_marks.get(str(topic.id), _shared_before(topic, recorded)),
         ))
     return Agenda(resident=resident, date=on, topics=topics, follow_ups=follow_ups,
                   meeting_minutes=meeting_minutes, last_meeting=last_meeting)
@@ -204,6 +204,15 @@ def _mapping(value: object) -> dict:
 
 
 LAST_MARKS = ("discussed", "deferred", "follow-up", "open")
+
+
+def _shared_before(topic, recorded: str) -> LastTime | None:
+    """``shared`` for a topic sent in an agenda before the last meeting was recorded that
+    no review has come back for; None otherwise. A topic shared since then is part of
+    this round (exporting Markdown, then JSON, must give the mentor the same page)."""
+    if topic.status == "shared" and recorded and topic.updated_at < recorded:
+        return "shared"
+    return None
 
 
 def _follow_ups(journal, on: date) -> list[FollowUpItem]:

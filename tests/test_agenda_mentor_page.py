@@ -297,3 +297,29 @@ def test_the_resident_sets_needs_decisions_and_length_from_the_command_line(jour
     assert main(["export", "agenda", "--need", "x=listen"]) == 2
     assert main(["export", "agenda", "--need", f"{ids[0]}=rescue"]) == 1
     assert main(["export", "agenda", "--minutes", "2"]) == 1
+
+
+def test_exporting_twice_gives_the_same_page(journal):
+    """Markdown then JSON of one agenda: the topics it just shared are not 'back from before'."""
+    first = mentor_agenda(journal)
+    export_agenda(journal, first, "md")
+    assert {t.status for t in journal.topics()} == {"shared"}
+    again = build_agenda(journal, resident="J.D.", on=MEETING_DAY,
+                         topic_ids=[int(t.id) for t in first.topics], edits={
+                             int(first.topics[1].id): {"decision": "Which application to send",
+                                                       "deadline": "2026-12-31"},
+                             int(first.topics[2].id): {"need": "sponsor",
+                                                       "question": "Would you write in support?"}})
+    assert [t.last_time for t in again.topics] == [None, None, None]
+    assert to_markdown(again) == to_markdown(first)
+
+
+def test_a_topic_shared_before_the_last_meeting_without_a_review_comes_back(knowledge):
+    with Journal.open() as j:
+        topic = j.add_topic("burnout", "Exhaustion", rationale="Six nights in a row",
+                            status="accepted")
+        export_agenda(j, build_agenda(j, on=MEETING_DAY), "md")  # sent; no review came back
+        j.add_meeting(date(2026, 12, 12), {})  # a meeting recorded by hand afterwards
+        later = build_agenda(j, topic_ids=[topic.id], on=date(2026, 12, 20))
+    assert later.topics[0].last_time == "shared"
+    assert "ask 1 (shared before, no review back yet)" in since_last_time(later)[-1]

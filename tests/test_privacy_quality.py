@@ -14,6 +14,9 @@ DATA = Path(__file__).parent / "data"
 SET = DATA / "privacy_set.jsonl"
 SAFE_HARBOR_SET = DATA / "privacy_safe_harbor.jsonl"
 """Names without a title, dates of service, beds, devices, plates, URLs, IPs, towns."""
+P2_TUNE_SET = DATA / "privacy_P2_tune.jsonl"
+"""The tuning half (ids p2-001..p2-160 by sorted id) of a batch written by an author who
+had not seen the guard; its other half was kept unseen and scored once (README)."""
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +51,14 @@ def test_safe_harbor_targets(safe_harbor):
     assert score.recall >= 0.97, score.missed
     assert score.clean_changed_rate < 0.03, score.false_alarms
     assert score.kind_accuracy >= 0.9, score.missed
+
+
+def test_p2_tuning_half_targets():
+    items = load_labelled_set(P2_TUNE_SET, strict_kinds=False)
+    assert len(items) == 160
+    score = evaluate(items, scan)
+    assert score.recall >= 0.97, score.missed
+    assert score.clean_changed_rate < 0.03, score.false_alarms
 
 
 def test_kind_aliases_of_other_authors_load(tmp_path):

@@ -75,6 +75,11 @@ _SCHOOL = re.compile(
     r"|Middle\s+School|Junior\s+High|High\s+School|Primary\s+School|Preschool|Montessori"
     r"|Day\s?care|Academy))(?![\w'’])"
 )
+_BUSINESS = re.compile(
+    rf"(?<![\w'’])(?P<v>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}\s+(?-i:Co-op|Coop|Farms|Roofing"
+    r"|Plumbing|Construction|Lumber|Trucking|Motors|Foods|Dairy|Cannery|Factory|Plant|Warehouse"
+    r"|Inc\.?|LLC|Company|Grain(?:\s+(?:Co-op|Elevator))?))(?![\w'’-])"
+)
 _WORKPLACE = re.compile(
     r"\b(?i:works?|worked|working|job|boss|janitor|cashier|manager|employed|shifts?|register"
     r"|foreman|owns|owner|clerk|mechanic|cook|driver|stocker)\b[^.!?\n]{0,30}?\bat\s+(?:the\s+)?"
@@ -103,7 +108,18 @@ def _a_patients_workplace(match: re.Match[str], text: str) -> bool:
     return tied_to_a_patient(text, match.start(), match.end())
 
 
+def _a_patients_business(match: re.Match[str], text: str) -> bool:
+    """"Injured at the Whitfield Grain Co-op": a small employer, named in a reflection, is
+    nearly always the patient's (the resident's own is told with "I", "my", "our")."""
+    if match.group("v").split()[0].lower() in _NOT_SMALL_PLACES | PLACES | ORGANISATIONS:
+        return False
+    return not _RESIDENT_SUBJECT.search(text[max(0, match.start() - 40):match.start()])
+
+
 ADDRESS_RECOGNIZERS: tuple[Recognizer, ...] = (
+    Recognizer(
+        "business", "location", _BUSINESS, 0.7, group="v", validate=_a_patients_business,
+    ),
     Recognizer(
         "school", "location", _SCHOOL, 0.7, group="v", validate=_a_patients_school,
     ),
@@ -152,6 +168,8 @@ ADDRESS_RECOGNIZERS = anchored(ADDRESS_RECOGNIZERS, {
     "street-lives-on": ("lives living lived live home house apartment address stays staying "
                         "moved shelter", -1),
     "po-box": ("p po", -1),
+    "business": ("co coop farms roofing plumbing construction lumber trucking motors foods dairy "
+                 "cannery factory plant warehouse inc llc company grain", 60, 24),
     "school": ("elementary middle junior high primary preschool montessori daycare day academy",
                60, 24),
     "workplace": ("works work worked working job boss janitor cashier manager employed shift "

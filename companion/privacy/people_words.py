@@ -102,6 +102,8 @@ college school institute foundation memorial general county street st avenue ave
 boulevard lane drive park square building tower wing pavilion hall station airport church
 cathedral high elementary academy library museum department society association group
 services service program programme network system trust board council committee
+co-op coop co inc llc corp company factory plant warehouse store market farms mart depot
+roofing plumbing construction lumber trucking motors foods dairy elevator cannery
 """)
 
 EPONYMS = _words("""
