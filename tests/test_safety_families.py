@@ -34,6 +34,7 @@ def rules_only():
     ("I checked the toxic dose of my own meds and it wasn't for a patient.", "crisis"),
     ("I have been stockpiling my sleeping pills and there are enough now.", "crisis"),
     ("I wrote goodbye letters to my parents last night.", "crisis"),
+    ("After the call I sat in the car pressing a blade to my thigh.", "crisis"),
     ("I keep fantasizing about bringing a weapon to work and making the people in the "
      "program office pay", "crisis"),
 ])
@@ -68,7 +69,9 @@ def test_stance_features_tell_self_from_patient():
 
 def test_shipped_model_matches_its_manifest_and_the_code():
     manifest = verify_model_file()
-    assert manifest["report"]["out_of_fold_train_jsonl"]["n_crisis"] > 100
+    pooled = manifest["report"]["leave_one_author_out"]["pooled"]
+    assert pooled["n_crisis"] > 400 and pooled["n_noncrisis"] > 600
+    assert len(manifest["authors"]) >= 3  # figures are for text by an author the head never saw
     model = load_model(manifest["embedder"])
     assert 0.0 < model.check_threshold < 1.0
     assert model.weights.shape == (model.dimension + len(feature_names()),)

@@ -44,7 +44,9 @@ SCHEDULE = re.compile(
 PATIENT = re.compile(
     r"\b(?:he|she|him|his|her|hers|patient|patients|pt|pts|Mr|Mrs|Ms|Miss"
     r"|family|daughter|son|wife|husband|mother|father|mom|dad|sister|brother|baby|child"
-    r"|admit(?:ted)?|admission|readmit(?:ted)?|discharged?|died|death|dead|passed|coded"
+    r"|admit(?:ted)?|admission|readmit(?:ted)?|discharged?|died|death|dead|coded"
+    # "he passed on the 9th", not "I think I passed" (an exam)
+    r"|(?<!\bI\s)(?<!\bwe\s)passed(?!\s+(?:the|my|step|boards|it)\b)"
     r"|intubated|extubated|surgery|operation|procedure|biopsy|scan|transferred"
     r"|transfer|brought|came\s+(?:in|back)|presented|diagnosed|delivered|born|seen|saw|visit"
     r"|funeral|hospice|overdose|fell|septic|arrest(?:ed)?|stroke|seizure)\b",

@@ -101,6 +101,13 @@ def is_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def first_names_not_words() -> frozenset[str]:
+    """Every listed first name that is no English word ("ngozi", "lakshmi"; not "rose")."""
+    return frozenset(name for name, info in _table().items()
+                     if info.is_first and not is_word(name))
+
+
+@lru_cache(maxsize=1)
 def common_first_names() -> frozenset[str]:
     """First names at 30 per million or more that are not also words ("maria", "delphine")."""
     return frozenset(name for name, info in _table().items()

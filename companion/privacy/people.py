@@ -32,7 +32,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from companion.privacy import people_words as words
-from companion.privacy.gazetteer import NameInfo, common_first_names, is_word, lookup
+from companion.privacy.gazetteer import (
+    NameInfo,
+    common_first_names,
+    first_names_not_words,
+    is_word,
+    lookup,
+)
 from companion.privacy.recognizer import ScanWork
 from companion.privacy.spans import Span
 
@@ -378,10 +384,10 @@ class _Finder:
         """"ngozi wanted out", "lakshmi in bay 3": a lower-case first name that is no word,
         doing what patients do or placed in a bed."""
         token = self.tokens[index]
-        if token.low in words.NOT_NAMES or len(token.low) < 3 or is_word(token.low):
+        if token.low not in first_names_not_words() or token.low in words.NOT_NAMES:
             return False
         info = lookup(token.low)
-        if info is None or not info.is_first:
+        if info is None or len(token.low) < 3:
             return False
         if not self._patient_anchor_after(index):
             return False

@@ -246,7 +246,10 @@ RULES: tuple[Rule, ...] = (
           r"(?:\w+ ){0,3}(?:insulin|meds|medications?|pills|doses?)\b(?=.*\b(?:on purpose|"
           r"deliberately|intentionally|to see what|hoping))"
           r"|\b(?:on purpose|deliberately|intentionally) (?:overdos\w*|took too many|skipp\w*)\b"
-          r"|\btook (?:a handful|too many|all) of (?:\w+ ){0,2}(?:pills|tablets|meds)\b"),
+          r"|\btook (?:a handful|too many|all) of (?:\w+ ){0,2}(?:pills|tablets|meds)\b"
+          # a blade held to one's own body (no cut yet): the retrained head scored it 0.69
+          r"|\b(?:held|hold(?:ing)?|press(?:ed|ing)?|put|pushed) (?:a|the|my) (?:razor|blade|"
+          r"knife|scalpel)s? (?:to|against|into) my (?:wrists?|arms?|throat|neck|thighs?|skin)\b"),
     _rule("overdose-self", "self-harm", "crisis", "contextual",
           _I + r" (?:\w+ ){0,3}(?:overdos\w*|od'?d|attempted)\b"),
     # --- harm to others

@@ -24,7 +24,7 @@ import numpy as np
 from companion.paths import knowledge_dir
 from companion.safety.lexicon import SentenceContext, sentence_context
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 _FIRST = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|im|ive|me|my|mine|myself)\b")
 _REFLEXIVE = re.compile(r"\bmyself\b|\bmy (?:own )?(?:life|death|body|wrists?|arms?|legs?|skin)\b")
@@ -41,7 +41,7 @@ _DEATH = re.compile(
 _INTENT = re.compile(
     r"\b(?:want|wanna|wanted|wish|wishing|hope|hoping|going to|gonna|plan\w*|ready|decided|"
     r"intend\w*|tempt\w*|urge\w*|need to|will|i'll|would rather|keep thinking|can't stop|"
-    r"fantasi[sz]\w*|imagin\w*|picture\w*)\b")
+    r"fantasi[sz]\w*|imagin\w*|picture\w*|on purpose|deliberately|intentionally)\b")
 _TIME = re.compile(
     r"\b(?:tonight|today|right now|this (?:weekend|week|time)|tomorrow|soon|after (?:my|this) "
     r"(?:shift|call)|lately|again|these days|every (?:night|day)|anymore|any more|still)\b")
@@ -51,6 +51,18 @@ _NEGATION = re.compile(r"\b(?:not|no|never|nothing|none|nobody|without)\b|n't\b"
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yourself|u|ur)\b")
 _LITERAL = re.compile(r"\b(?:for real|seriously|not (?:a|the usual) joke|not joking|not kidding|"
                       r"i mean it|literally)\b")
+# An ordinary plan: intent, then an everyday act aimed at a person or a job ("I'm going
+# to tell my PD", "tonight I'll call my mum", "end things with him"). Intent and time
+# words alone made such plans look like a plan to die (issue 14, false checks).
+_EVERYDAY_PLAN = re.compile(
+    r"\b(?:going to|gonna|will|i'll|planning to|plan to|want to|decided to|ready to|about to)\s+"
+    r"(?:\w+\s+){0,2}?(?:tell|ask|call|text|email|e-mail|message|talk|speak|say sorry|"
+    r"apologi[sz]e|meet|book|schedule|quit|resign|switch|transfer|move|leave (?:the|this|my) "
+    r"(?:program|job|residency|apartment|hospital|specialty)|hand in|give (?:my )?notice|"
+    r"study|submit|finish|swap|drop|sleep|eat|cook|pack|sell|buy|apply|write (?:to|an? email|"
+    r"a letter to)|report|complain|escalate|sign up|take (?:a|the|my) (?:day|week|leave|"
+    r"vacation|weekend|nap|break))\b"
+    r"|\bend (?:it|things) with (?:him|her|them|my \w+)\b")
 _CONTEXT_FLAGS = ("negated", "clinical", "education", "resolved", "hyperbole", "humour",
                   "literal", "benign_object")
 
@@ -107,7 +119,8 @@ def feature_names() -> list[str]:
             "intent", "time", "past", "negation", "question", "literal",
             "first_x_death", "first_x_intent", "reflexive_x_death", "other_x_death",
             "negation_x_death", "log_words", "rule_crisis_active", "rule_crisis_set_aside",
-            "rule_concern_active"]
+            "rule_concern_active", "intent_x_death", "first_x_intent_x_death",
+            "intent_without_death", "everyday_plan"]
     base += [f"context_{name}" for name in _CONTEXT_FLAGS]
     base += [f"srl:{name}" for name in lexicon_constructs()]
     return base
@@ -138,7 +151,8 @@ def hand_features(unit: str, ctx: SentenceContext | None = None,
               _has(_TIME, unit), _has(_PAST, unit), negation, 1.0 if "?" in unit else 0.0,
               _has(_LITERAL, unit), first * death, first * intent, reflexive * death,
               other * death * (1.0 - first), negation * death, float(np.log1p(words)) / 4.0,
-              *rules]
+              *rules, intent * death, first * intent * death, intent * (1.0 - death),
+              _has(_EVERYDAY_PLAN, unit)]
     values += [1.0 if getattr(ctx, name) else 0.0 for name in _CONTEXT_FLAGS]
     _, patterns, _ = _lexicon(str(lexicon_path()))
     values += [min(3.0, float(len(p.findall(unit)))) for p in patterns]
