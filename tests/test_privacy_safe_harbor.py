@@ -86,6 +86,9 @@ def found(text: str, **kwargs) -> list[tuple[str, str]]:
         ("He was hurt at the Dawson Lumber yard and waited hours for us.",
          ("location", "Dawson Lumber")),
         ("I typed the MRN as 5512093 on the wrong consent.", ("mrn", "5512093")),
+        ("She is in her late nineties and still lives alone.", ("age", "late nineties")),
+        ("Call her daughter at 555.0142 before noon.", ("phone", "555.0142")),
+        ("I moved him to room 4-12 after the fall.", ("room", "room 4-12")),
         # rooms and beds
         ("The woman in 22 rang every ten minutes and I stopped going.", ("room", "22")),
         ("I wrote bed 14 instead of 41 on the transfer form.", ("room", "41")),
@@ -132,6 +135,8 @@ def test_each_new_kind_is_found(text, expected):
         "My attending worked at Mercy Hospital for ten years.",
         "I worked at a Ford Motor Company plant before med school.",
         "Took step 3 on the twenty-first and I think I passed.",
+        "We're in the 90s percentile for burnout, apparently.",
+        "The K was 3.5 and the Mg 2.1 today.",
         "Priya's presentation at morning report was so good I felt small.",
         "My step 2 exam is Sat 6/14 and I'm behind on questions.",
         "The lady in the blue coat asked for directions to the cafeteria.",

@@ -180,7 +180,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     ),
     Recognizer(
         "phone-local", "phone",
-        re.compile(r"(?<![\w/.$-])\d{3}-\d{4}(?![\w/-]|\.\d)"),
+        re.compile(r"(?<![\w/.$-])\d{3}[-.]\d{4}(?![\w/-]|\.\d)"),
         0.4, context=PHONE_CONTEXT, context_boost=0.4, window=40,
     ),
     Recognizer(
@@ -231,6 +231,13 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         re.compile(rf"\b(?:aged?|age:|turned|turning)\s+(?P<v>{_OLD_NUM}|{_OLD_WORD})\b"
                    r"(?!\s*(?:%|percent|degrees|°))", I),
         0.9, group="v",
+    ),
+    Recognizer(
+        # a decade over 89 is an age Safe Harbor removes: "in her late nineties"
+        "age-decade", "age",
+        re.compile(r"\b(?:in|into)\s+(?:his|her|their)\s+(?P<v>(?:(?:early|mid|late)[\s-]+)?"
+                   r"(?:nineties|90s|90['’]s|hundreds))\b", I),
+        0.85, group="v",
     ),
     Recognizer(
         "age-sex-shorthand", "age",
@@ -294,7 +301,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     Recognizer(
         "room-bed", "room",
         re.compile(r"\b(?:bed|room|rm|bay|cubicle|stretcher|isolette|crib)\s*(?:#|no\.?|number)?\s*"
-                   r"(?:\d{1,4}[A-Za-z]?|[A-Za-z]-?\d{1,3}[A-Za-z]?)\b"
+                   r"(?:\d{1,4}-\d{1,3}[A-Za-z]?|\d{1,4}[A-Za-z]?|[A-Za-z]-?\d{1,3}[A-Za-z]?)\b"
                    r"(?!\s*(?:%|mg|hours?|hrs?|days?|weeks?|min|times|x\b))", I),
         0.85, validate=_a_patient_location,
     ),
@@ -332,6 +339,7 @@ RECOGNIZERS = anchored(RECOGNIZERS, {
     "age-labelled": (OLD_AGE, 16, 12),
     "age-sex-shorthand": (OLD_AGE, -1),
     "age-pronoun": (f"{OLD_AGE} ninety hundred", 60, 16),
+    "age-decade": ("nineties hundreds <digits>", 24, 12),
     "age-at": (OLD_AGE, 12, 24),
     "age-apposition": (OLD_AGE, 40, 8),
 })
