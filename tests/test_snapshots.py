@@ -53,6 +53,9 @@ async def after_the_first_message(pilot) -> None:
 
     await until(pilot, answered, timeout=60)
     await app.workers.wait_for_complete()
+    conversation = screen.query_one("#conversation")
+    await until(pilot, lambda: conversation.max_scroll_y > 0
+                and conversation.scroll_y == conversation.max_scroll_y)
     await pilot.pause(0.3)
 
 

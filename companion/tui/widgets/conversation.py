@@ -47,6 +47,12 @@ class Conversation(VerticalScroll):
     can_focus = True
     pending: PendingReply | None = None
 
+    def on_mount(self) -> None:
+        # Markdown turns finish their layout after they are mounted; anchored, the view
+        # follows them to the last line (a slow machine left it short of the end) and
+        # lets go while the resident scrolls back to read.
+        self.anchor()
+
     async def add(self, role: str, text: str) -> Markdown:
         """A turn at the bottom; the resident's goes above a reply already on its way."""
         block = Markdown(text, classes="turn-you" if role == "you" else "turn-companion")
