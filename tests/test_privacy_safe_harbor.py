@@ -136,6 +136,7 @@ def test_each_new_kind_is_found(text, expected):
         "I worked at a Ford Motor Company plant before med school.",
         "Took step 3 on the twenty-first and I think I passed.",
         "We're in the 90s percentile for burnout, apparently.",
+        "Tolstoy's descriptions of how she feels at the end are almost clinical.",
         "The K was 3.5 and the Mg 2.1 today.",
         "Priya's presentation at morning report was so good I felt small.",
         "My step 2 exam is Sat 6/14 and I'm behind on questions.",

@@ -69,11 +69,15 @@ nurse surgery procedure code cancer tumor tumour pain meds medications case stor
 hands voice eyes house home dog cat wishes goals bedside discharge admission
 """)
 
-# After "X's": what a colleague has at work ("Jake's pager went off"); not a patient's.
+# After "X's": what a colleague has at work ("Jake's pager went off") or an author made
+# ("Tolstoy's descriptions"); not a patient's.
 WORK_POSSESSIONS = _words("""
 pager pagers shift shifts note notes sign-out signout handoff presentation presentations call
 schedule lecture lectures feedback advice email emails text texts coffee badge car locker
 desk team service list census orders order teaching talk attending senior intern patients
+description descriptions writing writings novel novels book books poem poems poetry essay essays
+prose quote quotes words music song songs album albums lyrics painting paintings art films
+movie movies show podcast theory theories work works
 """)
 
 # After a name (with or without "'s"): the name is an eponym or a thing, not a person here.
