@@ -35,7 +35,9 @@ five utterances): its top topic is right for 0.55 of utterances at p >= 0.35, 0.
 0.5, 0.75 at 0.6 and 0.80 at 0.7. A wrong mentor topic costs more than a missing one.
 (Dev conversations: topic support 0.56 with 50 topics at 0.35/0.3, 0.76 with 25 at 0.6.)"""
 ASK_ALONE_PROBABILITY = 0.6
-"""An ask whose own topic is this likely needs no agreement from the rest of the turn."""
+"""An ask whose own topic is this likely needs no agreement from the rest of the turn.
+While ``ASK_MIN_PROBABILITY`` is as high, every ask that qualifies is this clear and the
+agreement rule does not act; it matters again if the minimum is lowered."""
 QUOTE_MIN_PROBABILITY = 0.6
 """A sentence quoted for a topical turn must give the topic at least this probability."""
 MIN_QUOTE_WORDS = 5
