@@ -231,3 +231,13 @@ def generator_service(tmp_path_factory, tiny_model_dir, prebuilt_index):
     client.wait_ready(900)
     yield client, events
     client.close()
+
+
+@pytest.fixture
+async def api():
+    """The typed API in-process on the small fakes (``tui_support.fake_api``), closed after."""
+    from tui_support import fake_api
+
+    companion = fake_api()
+    yield companion
+    await companion.close()

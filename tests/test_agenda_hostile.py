@@ -301,8 +301,9 @@ def test_export_refuses_what_the_mentor_could_not_open(journal):
 
 
 def test_the_app_api_says_when_a_review_was_already_imported(journal, tmp_path):
+    from tui_support import fake_models
+
     from companion.service.local import LocalCompanion
-    from tests.tui_support import fake_models
 
     _, path = reviewed(journal, tmp_path)
     journal.close()

@@ -4,9 +4,9 @@ warns once about where case details are safe, and never quotes an admission."""
 from __future__ import annotations
 
 import pytest
+from test_dialogue_behaviour import Feelings, KeywordTopics, NoHits, Screener
 
 from companion.dialogue.replies import admission_sentences
-from tests.test_dialogue_behaviour import Feelings, KeywordTopics, NoHits, Screener
 
 PRACTICAL = {
     "safe": "Is the patient safe now, and does your senior or attending know what happened?",

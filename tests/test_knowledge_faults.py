@@ -12,12 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tui_support import fake_api, fake_models, until
 
 from companion.cards import load_cards
 from companion.cli import main
 from companion.dialogue.flows import load_flows
 from companion.knowledge import knowledge_problems
-from tests.tui_support import fake_api, fake_models, until
 
 REPO_KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
 BROKEN_CARD = "burnout-three-dimensions.md"

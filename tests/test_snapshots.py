@@ -13,7 +13,7 @@ import json
 
 import pytest
 from textual.widgets import Static, TextArea
-from tui_support import fake_api, screen_name, until
+from tui_support import screen_name, until
 
 from companion.journal import Journal
 from companion.tui.app import make_app
@@ -22,13 +22,6 @@ FIRST_MESSAGE = ("My attending yelled at me in front of the whole team this morn
                  "now I keep thinking I am not good enough to be a doctor.")
 """A message the fakes answer with advice and a suggested topic (the README's message
 is answered by the real model; the fakes find no topic in it)."""
-
-
-@pytest.fixture
-async def api():
-    companion = fake_api()
-    yield companion
-    await companion.close()
 
 
 # -- reflection ----------------------------------------------------------------------

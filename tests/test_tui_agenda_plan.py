@@ -8,21 +8,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from textual.widgets import DataTable, Input, Select, Static
-from tui_support import fake_api, screen_name, until
+from tui_support import screen_name, until
 
 from companion.journal import Journal
 from companion.tui.app import make_app
 
 DECISION = "Which fellowship programs to apply to"
-
-
-@pytest.fixture
-async def api():
-    companion = fake_api()
-    yield companion
-    await companion.close()
 
 
 async def open_agenda(pilot, app) -> DataTable:

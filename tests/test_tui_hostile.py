@@ -12,9 +12,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 from textual.app import App
 from textual.widgets import OptionList, Static
+from tui_support import text_of, until
 
 import companion.tui
 from companion.agenda import Agenda, AgendaTopic, CardRef, FollowUpItem
@@ -22,7 +22,6 @@ from companion.journal import Journal
 from companion.tui.app import make_app
 from companion.tui.screens import review as review_module
 from companion.tui.screens.review import ReviewScreen
-from tests.tui_support import fake_api, text_of, until
 
 OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"
 CLEAR = "\x1b[2J"
@@ -116,13 +115,6 @@ async def test_review_error_for_a_crafted_key_is_shown_clean(tmp_path):
         error = str(app.screen.query_one("#review-error", Static).render())
         assert "cannot be opened" in error and "'[b]x'" in error
         assert_clean(error)
-
-
-@pytest.fixture
-async def api():
-    companion = fake_api()
-    yield companion
-    await companion.close()
 
 
 async def test_home_screen_shows_imported_follow_ups_without_escapes(api):

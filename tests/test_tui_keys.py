@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import DataTable, Footer, Input
-from tui_support import fake_api, screen_name, text_of, until
+from tui_support import screen_name, text_of, until
 
 from companion.tui.app import make_app
 
 MAIN_SCREENS = ["home", "agenda", "journal", "knowledge", "settings", "trends", "checkin", "plan",
                 "grounding",
                 "reflection"]
-
-
-@pytest.fixture
-async def api():
-    companion = fake_api()
-    yield companion
-    await companion.close()
 
 
 async def opened(pilot, app) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 from textual.widgets import Markdown, RadioSet, Static, TextArea
-from tui_support import fake_api, screen_name, until
+from tui_support import screen_name, until
 
 import companion.tui.app as tui_app
 from companion import paths
@@ -31,13 +31,6 @@ APP_CSS = Path(tui_app.__file__).with_name("app.tcss")
 MARKER = "Quokka-plan-marker hand the pills to Sam"
 CRISIS = "I can't do this anymore. I want to kill myself tonight."
 CHECK = "kms"  # the lexicon alone only asks the check question for this
-
-
-@pytest.fixture
-async def api():
-    companion = fake_api()
-    yield companion
-    await companion.close()
 
 
 async def opened(pilot, app) -> None:

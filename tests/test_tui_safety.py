@@ -10,20 +10,13 @@ from __future__ import annotations
 import pytest
 from textual.app import App
 from textual.widgets import Markdown, TextArea
-from tui_support import fake_api, screen_name, until
+from tui_support import screen_name, until
 
 from companion.safety.resources import FALLBACK_RESOURCES, load_resources
 from companion.service.results import CheckAnswer, ResourceInfo, SafetyCheck, SafetyView
 from companion.tui.app import make_app
 from companion.tui.screens.resources import ResourcesPanel, ResourcesScreen
 from companion.tui.screens.safety_check import SafetyCheckDialog
-
-
-@pytest.fixture
-async def api():
-    companion = fake_api()
-    yield companion
-    await companion.close()
 
 
 def fits_without_scrolling(screen) -> None:

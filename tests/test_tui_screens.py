@@ -13,20 +13,13 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, RadioSet
-from tui_support import fake_api, fake_models, screen_name, text_of, until
+from tui_support import fake_models, screen_name, text_of, until
 
 from companion.journal import Journal
 from companion.service.local import LocalCompanion
 from companion.tui.app import make_app
 
 PASSPHRASE = "blue lantern"
-
-
-@pytest.fixture
-async def api():
-    companion = fake_api()
-    yield companion
-    await companion.close()
 
 
 def encrypted_journal() -> None:

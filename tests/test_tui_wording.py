@@ -8,10 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from textual.app import App
 from textual.widgets import Static, Switch
-from tui_support import fake_api, screen_name, until
+from tui_support import screen_name, until
 
 import companion.tui
 from companion.agenda import Agenda, AgendaTopic
@@ -31,13 +30,6 @@ class ReviewHost(App):
 
     def on_mount(self) -> None:
         self.push_screen(ReviewScreen(str(self.review_file)))
-
-
-@pytest.fixture
-async def api():
-    companion = fake_api()
-    yield companion
-    await companion.close()
 
 
 async def test_the_mentor_view_does_not_say_you_wrote_to_the_mentor(tmp_path):

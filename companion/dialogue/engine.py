@@ -186,7 +186,6 @@ class Engine:
         parts = [reflection]
         if safety.level == "concern":
             parts.append(self.texts.concern[0])
-        cards = [] if short else self.reply_parts.pick_cards(session, hits, understood)
         clinical = replies.clinical_question(text)
         if not after_safety and safety.level == "none":  # not from a message of concern;
             # a clinical question becomes a topic only if the resident says so
@@ -206,7 +205,8 @@ class Engine:
             session.step = navigation.advance(session, understood)
         navigation.settle(session, parts, self.texts)
         step = session.current
-        cards += self.reply_parts.step_cards(session, step, cards)
+        cards = self.reply_parts.cards(session, (asked_step, step), [] if short else hits,
+                                       understood)
         result = TurnResult(session_id=session.id, reply="", state="active",
                             reflection=reflection, cards=cards,
                             topics=[t.to_dict() for t in session.topics.values()],

@@ -60,10 +60,18 @@ class Condition(BaseModel):
 
 
 class Branch(BaseModel):
+    """Where a condition leads, and what the rest of the session may draw on once taken."""
+
     model_config = ConfigDict(extra="forbid")
 
     when: Condition
     next: str
+    topics: list[str] = Field(default_factory=list)
+    """Once taken, the topics advice cards may come from in the steps that follow
+    (each step's own ``topics`` still come first); empty: the flow's topics."""
+    cards: list[str] = Field(default_factory=list)
+    """Once taken, the only steps' own cards that may be shown in the steps that follow
+    (the cards that fit this branch); empty: every step's own cards."""
 
 
 class Step(BaseModel):
@@ -75,6 +83,8 @@ class Step(BaseModel):
     say: str = ""
     ask: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
+    """The topics retrieved advice cards may come from at this step (a card's main topic
+    must be one of them); empty: the branch's topics, else the flow's."""
     branches: list[Branch] = Field(default_factory=list)
     next: str | None = None
     repeat: int = Field(default=1, ge=1, le=5)
@@ -87,7 +97,7 @@ class Step(BaseModel):
     skip_if_visited: list[str] = Field(default_factory=list)
     """Steps that, once visited, make this one redundant."""
     cards: list[str] = Field(default_factory=list)
-    """Card ids shown when the flow reaches this step (the branch's own cards)."""
+    """Card ids shown when the flow reaches this step, before any retrieved card."""
 
     @field_validator("skip_if")
     @classmethod
@@ -115,6 +125,8 @@ class FlowSpec(BaseModel):
     description: str = Field(min_length=3)
     order: int = 100
     topics: list[str] = Field(default_factory=list)
+    """The topics retrieved advice cards may come from in this flow (see ``Step.topics``);
+    empty: any topic (an open reflection)."""
     start: str
     steps: dict[str, Step] = Field(min_length=1)
 
@@ -165,7 +177,8 @@ def _problems(spec: FlowSpec, topics: dict[str, str]) -> list[str]:
         for other in step.skip_if_visited:
             if other not in spec.steps:
                 problems.append(f"{where}: 'skip_if_visited' names unknown step '{other}'")
-        for topic in [*step.topics, *(t for b in step.branches for t in b.when.topic)]:
+        for topic in [*step.topics, *(t for b in step.branches for t in (*b.when.topic,
+                                                                          *b.topics))]:
             if topic not in topics:
                 problems.append(f"{where}: unknown topic '{topic}'")
         if step.kind == "closing":

@@ -15,7 +15,11 @@ from companion.dialogue.understanding import Understood
 
 
 def advance(session: Session, understood: Understood) -> str:
-    """The step after the current one: a repeat, the first branch that matches, or next."""
+    """The step after the current one: a repeat, the first branch that matches, or next.
+
+    A branch taken that declares cards or topics makes them the session's for the
+    steps that follow (see :func:`companion.dialogue.reply_parts.ReplyParts.cards`).
+    """
     name = session.step
     step = session.current
     session.visits[name] += 1
@@ -28,6 +32,9 @@ def advance(session: Session, understood: Understood) -> str:
                 or (cond.feeling and understood.feeling in cond.feeling)
                 or (cond.answer and understood.answer == cond.answer)
                 or (cond.event and session.event in cond.event)):
+            if branch.topics or branch.cards:  # what the rest of the session draws on
+                session.branch_topics = list(branch.topics)
+                session.branch_cards = list(branch.cards)
             return branch.next
     return step.next or name
 

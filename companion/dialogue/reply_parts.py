@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from companion.cards import visible_to
 from companion.dialogue import replies
 from companion.dialogue.session import Session
 from companion.dialogue.suggestions import SentenceTopics
@@ -17,6 +18,8 @@ from companion.dialogue.understanding import Understood
 CARDS_PER_TURN = 2
 CARD_TOPICS = 1  # a card is shown only when it has the turn's main topic (dev card fit
 # 0.72 with the two main topics, 0.77 with the main one; 224 -> 202 cards)
+GUIDED_FLOOR = 0.7  # a retrieved card in a guided flow needs this fused score (the
+# retriever's own floor is 0.6)
 FEELING_CHECK_EVERY = 3  # turns between two "Did I get that right?" checks
 FEELING_CHECK_MARGIN = 0.6  # ask when the runner-up is at least this close
 SCATTERED_MIN_SENTENCES = 4
@@ -100,34 +103,55 @@ class ReplyParts:
         except (KeyError, AttributeError):
             return None
 
-    def step_cards(self, session: Session, step, shown: list[dict]) -> list[dict]:
-        """The step's own cards (the branch's), once each, in the space left this turn."""
-        room = CARDS_PER_TURN - len(shown)
+    def cards(self, session: Session, steps, hits, understood: Understood) -> list[dict]:
+        """The turn's advice cards: the flow's own first, then retrieved ones that fit.
+
+        Own cards are the current step's (flow data), once each; after a branch that
+        lists cards, only those the branch lists.
+        A retrieved card fills the room left only if its topics meet the turn's main
+        topic and, in a guided flow, its main topic is one the steps may draw on
+        (:func:`allowed_topics` of the step answered and the step reached) and its
+        score clears ``GUIDED_FLOOR``. Never a card already shown, a card with the
+        title of one already shown, or a card a resident may not see.
+
+        Args:
+            steps: the step the resident answered and the step the flow reached.
+            hits: retrieval results for the turn (resident audience), best first;
+                empty for a turn too short to retrieve on.
+        """
+        room = CARDS_PER_TURN
         out: list[dict] = []
-        for card_id in step.cards:
+        for card_id in steps[-1].cards:
             if room <= 0:
                 break
+            if session.branch_cards and card_id not in session.branch_cards:
+                continue
             card = self._card(card_id)
-            if card is None or card.id in session.shown_cards:
+            if card is None or not self._showable(session, card):
                 continue
             session.shown_cards[card.id] = card.title
-            out.append({"id": card.id, "title": card.title, "topic": card.topic,
-                        "topics": list(card.all_topics), "score": 1.0,
+            out.append({"id": card.id, "title": card.title, "now": card.now,
+                        "topic": card.topic, "topics": list(card.all_topics), "score": 1.0,
                         "sources": list(card.sources), "text": card.body})
+            room -= 1
+        wanted = {t for t, _ in understood.topics[:CARD_TOPICS]}
+        allowed = set().union(*(allowed_topics(session, step) for step in steps))
+        for hit in hits:
+            if room <= 0:
+                break
+            if not self._showable(session, hit.card) or not wanted & set(hit.card.all_topics):
+                continue
+            if allowed and (hit.card.topic not in allowed or hit.score < GUIDED_FLOOR):
+                continue
+            session.shown_cards[hit.card.id] = hit.card.title
+            out.append(hit.to_dict())
             room -= 1
         return out
 
     @staticmethod
-    def pick_cards(session: Session, hits, understood: Understood) -> list[dict]:
-        """Cards not shown before whose topics meet the turn's main topics; none rather
-        than a card about something else. Room is kept for the step's own cards."""
-        wanted = {t for t, _ in understood.topics[:CARD_TOPICS]}
-        room = CARDS_PER_TURN - (1 if session.current.cards else 0)
-        chosen = [h for h in hits if h.card.id not in session.shown_cards
-                  and wanted & set(h.card.all_topics)][:room]
-        for hit in chosen:
-            session.shown_cards.setdefault(hit.card.id, hit.card.title)
-        return [hit.to_dict() for hit in chosen]
+    def _showable(session: Session, card) -> bool:
+        return (card.id not in session.shown_cards and visible_to(card, "resident")
+                and card.title not in session.shown_cards.values())
 
     # ------------------------------------------------------------- summary
     def summary_text(self, session: Session, themes: list[str]) -> str:
@@ -146,3 +170,9 @@ class ReplyParts:
         if session.plans:
             lines.append(f"Your next step: {session.plans[-1]}")
         return "\n".join(lines)
+
+
+def allowed_topics(session: Session, step) -> set[str]:
+    """The topics retrieved cards may come from at ``step``: the step's own, else those of
+    the branch taken, else the flow's; empty (any topic) in an open reflection."""
+    return set(step.topics or session.branch_topics or session.flow.topics)

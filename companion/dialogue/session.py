@@ -38,6 +38,8 @@ class Session:
     responded: set[int] = field(default_factory=set)  # resident turns that got a reflection
     previous_feelings: np.ndarray | None = None  # the last turn's own feeling probabilities
     event: str | None = None  # what happened (adverse-event flow), once known
+    branch_topics: list[str] = field(default_factory=list)  # of the last branch taken that
+    branch_cards: list[str] = field(default_factory=list)  # declares them (flow data)
     pending: dict | None = None  # what the last reply waits for: a feeling check, an offer...
     deferred: bool = False  # the current step's question is still owed
     last_feeling_check: int = -10
