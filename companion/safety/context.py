@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from companion.safety.sentences import clause_start
+from companion.safety.sentences import clause_start, split_sentences
 
 _NEGATION = re.compile(
     r"\b(not|no|never|nor|zero|without|den(?:y|ies|ied)|nothing like|none)\b|\w+n't\b|\bcannot\b"
@@ -145,7 +145,7 @@ _RELAPSE = re.compile(
 def is_resolved_history(sentence: str, message: str) -> bool:
     """The sentence is about a past that the message says has resolved (and not returned)."""
     return (bool(_PAST_MARKER.search(sentence)) and bool(_RECOVERY.search(message))
-            and not _RELAPSE.search(sentence))
+            and not _RELAPSE.search(sentence) and not still_at_risk(message))
 
 
 _HYPERBOLE = re.compile(
@@ -187,3 +187,178 @@ _LITERAL = re.compile(
 def is_literal(sentence: str) -> bool:
     """The resident insists they are not speaking figuratively."""
     return bool(_LITERAL.search(sentence))
+
+
+# --- Where a rule hit stands in the message: asserted now, or framed as something else.
+# These four questions are asked of every crisis-rule hit (see ``lexicon._frame``). Each
+# one only moves a hit *down* (to ``check`` or to the stance head); none can raise one.
+
+_SPEECH_VERB = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|tell|asked|asks|screamed|yelled|shouted|wrote|"
+    r"writes|texted|texts|posted|posts|messaged|whispered|mumbled|muttered|joked|jokes|"
+    r"repeat(?:s|ed|ing)|kept saying|keeps saying|goes|went|like)\b"
+)
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:he|she|they|he's|she's|they're|you|you're|we|patients?|pts?|someone|somebody|people|"
+    r"residents?|interns?|colleagues?|friends?|who|woman|man|girl|boy|kid|teen\w*|child|"
+    r"mother|father|mom|dad|son|daughter|wife|husband|partner|roommate|brother|sister|"
+    r"character|speaker|author|narrator|nurse|attending|senior|co-?intern|co-?resident|"
+    r"family|everyone|anyone)\b"
+)
+_SELF_SUBJECT = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself)\b")
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text``."""
+    found = None
+    for found in pattern.finditer(text):  # noqa: B007 - the loop only advances to the last
+        pass
+    return found
+
+
+def subject_before(text: str) -> str | None:
+    """``"first"``, ``"other"`` or None: the nearest subject word at the end of ``text``."""
+    last: tuple[int, str] | None = None
+    for match in _SELF_SUBJECT.finditer(text):
+        last = (match.start(), "first")
+    for match in _OTHER_SUBJECT.finditer(text):
+        if last is None or match.start() > last[0]:
+            last = (match.start(), "other")
+    return last[1] if last else None
+
+
+def _open_quote(before: str) -> int | None:
+    """Index of the quote mark opened (and not closed) before a position, if any."""
+    if before.count('"') % 2 == 1:
+        return before.rfind('"')
+    opening = [m.start() for m in re.finditer(r"(?:^|[\s(:,])'(?=\w)", before)]
+    closing = [m.start() for m in re.finditer(r"(?<=[\w.!?,])'(?=[\s.,!?)]|$)", before)]
+    if len(opening) > len(closing):
+        return opening[-1]
+    return None
+
+
+def quoted_speaker(sentence: str, start: int) -> str | None:
+    """Who speaks the quoted words at ``start``: ``"first"``, ``"other"``, or None (not quoted).
+
+    The speaker is the nearest subject before the opening quote ("my patient said 'I want
+    to die'" is other; "I yelled 'I want to die'" and an unattributed quote are first).
+    """
+    opened = _open_quote(sentence[:start])
+    if opened is None:
+        return None
+    lead = sentence[:opened]
+    verb = _last(_SPEECH_VERB, lead)
+    scope = lead[:verb.start()] if verb else lead
+    return "other" if subject_before(scope) == "other" else "first"
+
+
+_ASKED = re.compile(
+    r"\b(?:ask(?:s|ed|ing)?|question(?:s|ed)?|screen(?:s|ed|ing)? (?:me )?for|survey|"
+    r"questionnaire|phq(?:-?9)?|form|wanted to know|check(?:s|ed|ing)? in)\b"
+    r"(?:[^.?!]{0,60}?)\b(?:if|whether|about|for)\b"
+)
+_ANSWER_NO = re.compile(
+    r"\b(?:(?:answer|answered|said|say|told (?:her|him|them|my \w+))(?: was| is)?,? (?:honestly )?"
+    r"no|honestly,? no|the answer (?:is|was) no|(?:could|can) (?:honestly )?say no|"
+    r"not even a little|i'?m not\b|i am not\b|i wasn'?t\b|i'?m not,|i haven'?t\b|"
+    r"(?:and|,) no\b)"
+)
+_ANSWER_YES = re.compile(
+    r"\b(?:said yes|answered yes|the answer (?:is|was) yes|honestly,? yes|i (?:said|told "
+    r"(?:her|him|them)) (?:that )?i (?:am|was|do|did|have)\b|i lied|lied and said|"
+    r"couldn'?t (?:say|answer) no|didn'?t (?:know what to|answer)|"
+    r"(?:truth|real answer) is (?:yes|i))"
+)
+
+
+def in_answered_question(sentence: str, start: int, message: str) -> bool:
+    """The phrase is the content of a question someone asked, and the resident said no.
+
+    "The survey asked if I've thought about killing myself and I could say no" reports
+    a question; it asserts nothing about the resident, and the answer is a denial.
+    """
+    asked = _last(_ASKED, sentence[:start])
+    if asked is None or len(sentence[asked.end():start].split()) > 8:
+        return False
+    return bool(_ANSWER_NO.search(message)) and not _ANSWER_YES.search(message)
+
+
+_PAST_TENSE = re.compile(
+    r"\b(?:was|were|had|did|didn'?t|used to|wanted|thought|felt|tried|experienced|went "
+    r"through|attempted|came close|considered)\b|\bi (?:\w+ )?\w{2,}ed\b"
+)
+_PRESENT_FIRST_PERSON = re.compile(
+    r"\b(?:i'?m|i am|i keep|i (?:(?:really|just|still|honestly|sometimes|often|kind of|kinda) )?"
+    r"(?:want|wanna|wish|need|feel|think|mean|plan|have been|'ve been|would|will|'d|'ll|"
+    r"am going to|'m going to|'m gonna))\b|\bi(?:'d|'ll)\b(?! (?:been|had|\w+ed)\b)"
+)
+_PRESENT_SAFE = re.compile(
+    r"\b(?:safe now|i'?m safe|i am safe|steady now|stable now|(?:i'?m|i am|i feel) "
+    r"(?:well|okay|ok|fine|good|stable|better|healthy|steady|safe|myself|like myself)"
+    r"(?: now| again| these days)|feel like myself|doing (?:much |a lot |really )?(?:well|better|"
+    r"great|okay|ok|fine|good)|in treatment|(?:on|take|taking) (?:meds|medication) that work|"
+    r"haven'?t had (?:a single |one |any )?(?:thought|urge|episode)|hasn'?t (?:come|came) back|"
+    r"(?:never|not) (?:come|came) back|(?:therapy|treatment|medication|meds|sertraline|"
+    r"counsel+ing) (?:helped|worked|saved)|got (?:me )?(?:help|through)|slowly came back|"
+    r"recovered|in recovery|in remission|behind me|past that|excited about|looking forward|"
+    r"(?:months?|years?) (?:clear|free|well|since|sober|clean)|came back as|glad i told|"
+    r"(?:it|things) got better|(?:got|getting|get) (?:better|help|sober|treatment)|"
+    r"(?:started|engaged (?:fully )?in|began|stayed in) (?:\w+ )?(?:therapy|treatment|"
+    r"medication|counsel+ing)|(?:haven'?t|have not|hasn'?t|has not) had (?:\w+ ){0,2}"
+    r"(?:thoughts?|urges?|ideation|episodes?)|i'?m (?:happy|happier|thriving)|"
+    r"(?:come|came) back from (?:it|that)|safety plan)\b"
+)
+_STILL_AT_RISK = re.compile(
+    r"\b(?:again|lately|recently|these days|this week|tonight|today|tomorrow|soon|last night|"
+    r"yesterday|"
+    r"this morning|right now|(?:come|coming|came) back|creeping back|returned|returning|"
+    r"still (?:want|think|feel|have|get))\b"
+)
+_RISK_CUE = re.compile(
+    r"\b(?:suicid\w*|die|died|dying|dead|death|kill\w*|end(?:ing)? (?:it|my life|things)|hurt\w* "
+    r"myself|harm\w*|cut\w*|overdos\w*|thoughts?|urges?|ideation|it'?s back|wanting to|"
+    r"want to|dark)\b"
+)
+# Said anywhere, these keep the present open whatever else the message says.
+_PRESENT_INTENT = re.compile(
+    r"\b(?:now i (?:mean|want|think|feel|keep)|i mean it|not (?:joking|kidding) (?:any ?more|"
+    r"now)|but now|and now i)\b"
+)
+_NOT_A_RETURN = re.compile(
+    r"\b(?:(?:hasn'?t|haven'?t|has not|have not|never|not|didn'?t)(?: \w+)?|if (?:it|they|that|"
+    r"the \w+)(?: ever)?) (?:come|came|comes|coming|returned?|returns)(?: back)?\b"
+    r"|\b(?:slowly |finally |and )?came back\b(?! (?:again|lately|this|last|tonight|today))"
+)
+
+
+def still_at_risk(message: str) -> bool:
+    """The message says the trouble is present, recent or has returned.
+
+    A recency or relapse word counts only in a sentence about the trouble itself
+    ("the thoughts came back this week"), not in "this week I celebrated a year sober".
+    """
+    if _PRESENT_INTENT.search(message):
+        return True
+    for sentence in split_sentences(message):
+        cleaned = _NOT_A_RETURN.sub(" ", sentence)
+        if _STILL_AT_RISK.search(cleaned) and _RISK_CUE.search(cleaned):
+            return True
+    return False
+
+
+def in_resolved_past(sentence: str, end: int, message: str) -> bool:
+    """The phrase ending at ``end`` is told in the past tense, the message says the present
+    is safe, and nothing says it has come back or is recent ("last night", "again")."""
+    told = sentence[:end]
+    clause = told[clause_start(sentence, end - 1):]
+    # "if I died tomorrow", "I wish I were dead": subjunctive, not a past
+    told = _SUBJUNCTIVE.sub(" ", told)
+    past = _PAST_TENSE.search(told) or _PAST_MARKER.search(told) or _PAST_NOUN.search(told)
+    safe_now = _PRESENT_SAFE.search(message) or _RECOVERY.search(message)
+    return (bool(past) and not _PRESENT_FIRST_PERSON.search(clause) and bool(safe_now)
+            and not still_at_risk(message))
+
+
+_SUBJUNCTIVE = re.compile(r"\b(?:if|wish|as if|as though|even if) (?:i|we)\b(?: \w+){0,2}")
+_PAST_NOUN = re.compile(r"\bpast (?:\w+ )?(?:thoughts?|episodes?|attempts?|self-?harm|history)\b")

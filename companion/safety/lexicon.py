@@ -36,6 +36,7 @@ class LexiconHit:
     sentence: int
     phrase: str
     suppressed_by: str | None = None  # e.g. "negation", "clinical", "resolved-history"
+    downgraded_by: str | None = None  # a crisis rule that only asks: "someone-else", ...
 
     @property
     def active(self) -> bool:
@@ -81,40 +82,70 @@ def sentence_context(sentence: str, message: str) -> SentenceContext:
     )
 
 
-def _suppression(rule: Rule, ctx: SentenceContext, match: re.Match[str],
-                 message: str) -> str | None:
+def _frame(rule: Rule, ctx: SentenceContext, match: re.Match[str],
+           message: str) -> tuple[str | None, str | None]:
+    """How the message frames one rule hit: ``(set_aside_by, downgraded_by)``.
+
+    Set aside: the hit is not the resident's own present state (negated in its clause,
+    quoted from someone else, a question the resident answered no, a past the message
+    says is over); the stance head alone decides. Downgraded: a crisis rule that is
+    probably not meant as said (someone else is the subject, a self-quote or figure of
+    speech the message disowns) asks the one question (``check``) instead of the full
+    screen. First-person present intent is never framed away: "I said I was fine but I
+    want to die" stays a crisis.
+    """
     sentence = ctx.text
     if context.is_negated(sentence, match.start()):
-        return "negation"
-    if context.in_reported_speech(sentence, match.start()):
-        return "reported-speech"
-    if ctx.resolved:
-        return "resolved-history"
+        return "negation", None
+    speaker = context.quoted_speaker(sentence, match.start())
+    if speaker == "other":
+        return "reported-speech", None
+    if context.in_answered_question(sentence, match.start(), message):
+        return "answered-question", None
+    if context.in_resolved_past(sentence, match.end(), message):
+        return "resolved-history", None
     if rule.name in _GAP_RULES and context.is_negated(match.group(0), len(match.group(0))):
-        return "negation"
+        return "negation", None
     first_person = _first_person(sentence, match)
     if rule.needs_first_person and not first_person:
-        return "not-first-person"
+        return "not-first-person", None
     # "who gets the payout when I'm dead" on a life-insurance form is paperwork, not a plan.
     if (rule.name == "plan" and re.match(r"(?:after|when|once) ", match.group(0))
             and _BENIGN_PLANNING.search(message)):
-        return "benign-reason"
+        return "benign-reason", None
     if rule.strength == "explicit" and first_person:
-        return None
+        if rule.level != "crisis" or ctx.literal or context.still_at_risk(message):
+            return None, None
+        if speaker == "first" and _DISOWNED.search(message):
+            return None, "disowned-quote"
+        if _HYPERBOLIC_CONDITIONAL.search(sentence):
+            return None, "figure-of-speech"
+        return None, None
     if rule.name in ("giving-away", "goodbye-notes") and _BENIGN_GIVING.search(message):
-        return "benign-reason"
+        return "benign-reason", None
     for name in ("clinical", "education", "hyperbole", "humour"):
         if getattr(ctx, name) and not (ctx.literal and name in ("hyperbole", "humour")):
-            return name
-    return None
+            return name, None
+    if rule.strength == "explicit" and rule.level == "crisis" and not first_person:
+        return None, "someone-else"
+    return None, None
+
+
+# A self-quote ("I yelled 'I want to die'") the message itself takes back.
+_DISOWNED = re.compile(
+    r"\b(?:i don'?t(?: really)?(?: mean it)?[,.]|i didn'?t mean (?:it|that)|not serious|"
+    r"(?:just )?a (?:thing|figure of speech|saying) (?:people say|everyone says)|"
+    r"just an expression|as a joke)"
+)
+# "if I have to write one more discharge summary I'll throw myself off the roof": a
+# complaint; it asks the question rather than raising the screen. Jokes and "lol" alone
+# never downgrade (young residents in crisis often write both).
+_HYPERBOLIC_CONDITIONAL = re.compile(
+    r"\bif i (?:have|had|'?ve got) to (?:\w+ ){1,2}(?:one more|another|more|again)\b"
+)
 
 
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself)\b")
-_SUBJECT = re.compile(
-    r"\b(?:(?P<first>i|i'm|i've|i'd|i'll|me|my|myself)|(?P<other>he|she|they|he's|she's|they're|"
-    r"patients?|pts?|we|someone|somebody|people|residents?|interns?|colleague|friend|who|woman|man|"
-    r"girl|boy|kid|teen\w*|child|mother|father|son|daughter|wife|husband|family))\b"
-)
 # Rules with a word gap inside the pattern, where a negation can hide in the match itself.
 _GAP_RULES = frozenset({"suicidal-self", "overdose-self", "harm-others-urge", "means",
                         "thoughts-of-dying", "method-thoughts"})
@@ -124,12 +155,10 @@ def _first_person(sentence: str, match: re.Match[str]) -> bool:
     """Is the resident the subject? The phrase itself, else the nearest subject before it."""
     if _FIRST_PERSON.search(match.group(0)):
         return True
-    before = sentence[clause_start(sentence, match.start()):match.start()]
-    subjects = list(_SUBJECT.finditer(before))
-    if not subjects:
-        before = sentence[:match.start()]
-        subjects = list(_SUBJECT.finditer(before))
-    return not subjects or subjects[-1].group("first") is not None
+    subject = context.subject_before(sentence[clause_start(sentence, match.start()):match.start()])
+    if subject is None:
+        subject = context.subject_before(sentence[:match.start()])
+    return subject != "other"
 _BENIGN_PLANNING = re.compile(
     r"\b(?:term life|life insurance (?:application|policy|form|quote)|application wants|"
     r"beneficiar\w*|payout|estate (?:lawyer|attorney|planning)|do(?:ing)? (?:the|a|my) will|"
@@ -141,6 +170,11 @@ _BENIGN_GIVING = re.compile(
     r"retir\w*|baby|wedding|farewell party|transferr?\w*|new job|"
     r"leaving (?:the|this|my) (?:program|hospital|city|job|practice))\b"
 )
+
+
+def _weight(hit: LexiconHit) -> int:
+    """Full hit over downgraded hit over set-aside hit."""
+    return 0 if not hit.active else 1 if hit.downgraded_by else 2
 
 
 def scan_sentences(sentences: list[str], message: str) -> tuple[list[LexiconHit],
@@ -162,12 +196,14 @@ def scan_sentences(sentences: list[str], message: str) -> tuple[list[LexiconHit]
                 continue
             best: LexiconHit | None = None
             for match in rule.pattern.finditer(sentence):
-                reason = _suppression(rule, ctx, match, norm_message)
-                hit = LexiconHit(rule.name, rule.kind, rule.level, index, match.group(0), reason)
-                if best is None or (hit.active and not best.active):
+                reason, downgrade = _frame(rule, ctx, match, norm_message)
+                level = "check" if downgrade else rule.level
+                hit = LexiconHit(rule.name, rule.kind, level, index, match.group(0), reason,
+                                 downgrade)
+                if best is None or _weight(hit) > _weight(best):
                     best = hit
-                if hit.active:
-                    break  # one active hit per rule and sentence is enough
+                if hit.active and hit.downgraded_by is None:
+                    break  # one full hit per rule and sentence is enough
             if best is not None:
                 hits.append(best)
     return hits, contexts

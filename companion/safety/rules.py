@@ -54,9 +54,15 @@ def _rule(name: str, kind: str, level: str, strength: str, regex: str,
 RULES: tuple[Rule, ...] = (
     # --- suicidal thoughts, explicit
     _rule("kill-myself", "explicit", "crisis", "explicit",
-          r"\b(?:kill(?:ing)?|off(?:ing)?|hang(?:ing)?|shoot(?:ing)?|drown(?:ing)?) myself\b"),
+          r"\b(?:kill|off(?:ing)?|hang(?:ing)?|shoot(?:ing)?|drown(?:ing)?) myself\b"
+          # the study idiom: "killing myself studying", "killing myself on microbiology"
+          r"|\bkilling myself\b(?! (?:studying|working|trying to|to (?:study|finish|learn|get|"
+          r"make|keep)|on (?:micro|path|pharm|biochem|anatom|physio|anki|uworld)\w*))"),
     _rule("end-my-life", "explicit", "crisis", "explicit",
           r"\b(?:end(?:ing)?|take|taking|took) (?:my (?:own )?life|it all)\b"
+          # "end it all with my ex / this lease" is closing a chapter, unless "with" a means
+          r"(?! with (?:my|this|the|that|his|her|their|our|these|those) (?!(?:\w+ )?"
+          + _MEANS + r"))"
           r"|\bend (?:things|everything)(?: for good| permanently)?\b(?! (?:with|on|between))"),
     _rule("suicidal-self", "explicit", "crisis", "explicit",
           _I + r" (?:\w+ ){0,3}(?:suicidal|thinking (?:about|of) suicide|thought about suicide)"
@@ -251,7 +257,8 @@ RULES: tuple[Rule, ...] = (
           r"|\b(?:held|hold(?:ing)?|press(?:ed|ing)?|put|pushed) (?:a|the|my) (?:razor|blade|"
           r"knife|scalpel)s? (?:to|against|into) my (?:wrists?|arms?|throat|neck|thighs?|skin)\b"),
     _rule("overdose-self", "self-harm", "crisis", "contextual",
-          _I + r" (?:\w+ ){0,3}(?:overdos\w*|od'?d|attempted)\b"),
+          _I + r" (?!(?:\w+ ){0,2}(?:worked|treated|seen|saw|managed|reversed|ran|run|"
+          r"responded to|narcan\w*|intubated) )(?:\w+ ){0,3}(?:overdos\w*|od'?d|attempted)\b"),
     # --- harm to others
     _rule("harm-others-urge", "harm-others", "crisis", "explicit",
           r"\b(?:urges?|fantasi[sz]\w* about|thought about|thinking about|think about|picture|"

@@ -165,8 +165,10 @@ def rule_flags(unit: str) -> tuple[float, float, float]:
 
     hits, _ = scan_sentences([unit], unit)
     crisis_active = any(h.active and h.level == "crisis" for h in hits)
-    crisis_aside = any(not h.active and h.level == "crisis" for h in hits)
-    concern = any(h.active and h.level in ("concern", "check") for h in hits)
+    # a crisis rule the context downgraded to a question counts as set aside
+    crisis_aside = any((not h.active and h.level == "crisis") or h.downgraded_by for h in hits)
+    concern = any(h.active and h.level in ("concern", "check") and not h.downgraded_by
+                  for h in hits)
     return float(crisis_active), float(crisis_aside), float(concern)
 
 
