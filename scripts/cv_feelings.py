@@ -1,16 +1,21 @@
 """Leave-one-author-out cross-validation of the feeling model: an honest estimate for a new author.
 
-Each author's file is held out in turn; the model is trained on the others (plus
-``feelings.yaml``) and scored on it. ``grid`` (default) searches cue weight, L2 and the
-sentence weight; ``review`` lists the F2 lines the others' model disagrees with, most
-confident first (for reviewing labels). Run: ``.venv/bin/python scripts/cv_feelings.py [FILE] [grid|review]``.
+Every author of the ``feelings_*.jsonl`` files (their ``author`` field) is held out in turn;
+the model is trained on the others plus ``feelings.yaml`` and scored on it. Each argument is
+a JSON variant: ``st`` trains on the sentences of long examples too, ``sw`` mixes in the
+sentences' reading pooled by ``pool`` (``attn`` with sharpness ``temp``, ``mean``,
+``strong``), ``neu`` scales the neutral probability. With ``TURNS=turns.json`` (from
+``scripts/feeling_turns.py`` on the dev conversations) it also scores those turns.
+Run: ``.venv/bin/python scripts/cv_feelings.py '{"st": true, "pool": "attn", "sw": 0.5}'``.
 """
-import itertools
 import json
+import os
 import sys
 from pathlib import Path
+
 import numpy as np
 import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from companion.dialogue import feelings as F
@@ -18,70 +23,89 @@ from companion.retrieval.embedding import get_embedder
 from companion.retrieval.topicmodel import train_topic_model
 
 U = ROOT / "knowledge" / "understanding"
-groups = {}
-for name in ["feelings_train.jsonl", "feelings_extra.jsonl"]:
-    for l in open(U / name):
-        if l.strip():
-            r = json.loads(l); groups.setdefault(r["author"], []).append((r["text"], r["feeling"]))
-F2 = sys.argv[1] if len(sys.argv) > 1 else str(U / "feelings_F2.jsonl")
-for l in open(F2):
-    if l.strip():
-        r = json.loads(l); groups.setdefault("train-F2", []).append((r["text"], r["feeling"]))
-raw = yaml.safe_load(open(U / "feelings.yaml"))
-yaml_ex = [(t, f) for f, ts in raw.items() for t in ts]
+groups: dict[str, list[tuple[str, str]]] = {}
+for name in F.TRAINING_FILES:
+    if name.endswith(".jsonl") and (U / name).is_file():
+        for line in open(U / name):
+            if line.strip():
+                r = json.loads(line)
+                groups.setdefault(r["author"], []).append((r["text"], r["feeling"]))
+yaml_ex = [(t, f) for f, ts in yaml.safe_load(open(U / "feelings.yaml")).items() for t in ts]
+turns = [e for e in json.load(open(os.environ["TURNS"])) if e["labels"]] \
+    if os.environ.get("TURNS") else []
 emb = get_embedder()
-cache = {}
+cache: dict[str, np.ndarray] = {}
+NEU = F.FEELINGS.index("neutral")
+
+
 def enc(texts):
     new = [t for t in dict.fromkeys(texts) if t not in cache]
     if new:
-        for t, v in zip(new, emb.encode(new)): cache[t] = v
+        cache.update(zip(new, emb.encode(new)))
     return np.stack([cache[t] for t in texts])
-allt = [t for g in groups.values() for t, _ in g] + [t for t, _ in yaml_ex]
-enc(allt)
-for t in list(allt): enc(F.sentences(t) or [t])
 
-def feats(texts, cue):
+
+def feats(texts, cue=F.CUE_SCALE):
     return np.hstack([enc(texts), cue * np.stack([F.cue_counts(t) for t in texts])])
 
-def fit(ex, cue, l2, steps=400, lr=0.03):
-    m = train_topic_model(feats([t for t, _ in ex], cue), [f for _, f in ex], F.FEELINGS,
-                          l2=l2, steps=steps, learning_rate=lr)
-    return m
 
-def probs(m, texts, cue, sent_w):
-    out = []
-    for t in texts:
-        parts = F.sentences(t)
-        tt = [t, *parts] if len(parts) > 1 else [t]
-        x = feats(tt, cue); lg = x @ m.weights + m.bias; lg -= lg.max(1, keepdims=True)
-        p = np.exp(lg); p /= p.sum(1, keepdims=True)
-        if len(p) == 1 or sent_w == 0: out.append(p[0]); continue
-        s = p[1:][int(np.argmin(p[1:, F.FEELINGS.index("neutral")]))]
-        mix = (1 - sent_w) * p[0] + sent_w * s; out.append(mix / mix.sum())
-    return np.stack(out)
+def fit(ex, v):
+    texts, labels, w = [t for t, _ in ex], [f for _, f in ex], [1.0] * len(ex)
+    if v.get("st"):
+        for t, f in ex:
+            parts = F.sentences(t)
+            if len(parts) > 1:
+                texts += parts
+                labels += [f] * len(parts)
+                w += [F.SENTENCE_TRAIN_WEIGHT / len(parts)] * len(parts)
+    return train_topic_model(feats(texts), labels, F.FEELINGS, sample_weights=w,
+                             l2=v.get("l2", 1e-3), steps=400, learning_rate=0.03)
 
-def loao(cue, l2, sent_w, steps=400, use_yaml=True, authors=None, report=False):
+
+def predict(m, text, v):
+    parts = F.sentences(text)
+    tt = [text, *parts] if len(parts) > 1 else [text]
+    lg = feats(tt) @ m.weights + m.bias
+    p = np.exp(lg - lg.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    out = p[0]
+    if len(p) > 1 and v.get("sw"):
+        s = p[1:]
+        if v.get("pool") == "attn":
+            a = np.exp(v.get("temp", F.SENTENCE_SHARPNESS) * (1 - s[:, NEU]))
+            s = a @ s / a.sum()
+        elif v.get("pool") == "mean":
+            s = s.mean(0)
+        else:  # the sentence least likely neutral
+            s = s[int(np.argmin(s[:, NEU]))]
+        out = (1 - v["sw"]) * out + v["sw"] * s
+    out = out.copy()
+    out[NEU] *= v.get("neu", 1.0)
+    return out / out.sum()
+
+
+def loao(v):
     accs = {}
-    for held in (authors or list(groups)):
-        train = [e for a, g in groups.items() if a != held for e in g] + (yaml_ex if use_yaml else [])
-        m = fit(train, cue, l2, steps)
-        test = groups[held]
-        p = probs(m, [t for t, _ in test], cue, sent_w)
-        pred = [F.FEELINGS[i] for i in p.argmax(1)]
-        accs[held] = float(np.mean([a == f for a, (_, f) in zip(pred, test)]))
-        if report:
-            yield_ = [(float(p[i].max()), F.FEELINGS[int(p[i].argmax())], f, t) for i, (t, f) in enumerate(test) if pred[i] != f]
-            accs[held + "_errors"] = sorted(yield_, reverse=True)
+    for held in groups:
+        m = fit([e for a, g in groups.items() if a != held for e in g] + yaml_ex, v)
+        accs[held] = float(np.mean([F.FEELINGS[int(predict(m, t, v).argmax())] == f
+                                    for t, f in groups[held]]))
     return accs
 
+
+def turn_accuracy(v):
+    m = fit([e for g in groups.values() for e in g] + yaml_ex, v)
+    hits = 0
+    for e in turns:
+        p = predict(m, e["text"], v) + np.array(
+            [F.LEAN_WEIGHT if f in e["lean"] else 0.0 for f in F.FEELINGS])
+        hits += F.FEELINGS[int(p.argmax())] in e["labels"]
+    return hits / len(turns)
+
+
 if __name__ == "__main__":
-    mode = sys.argv[2] if len(sys.argv) > 2 else "grid"
-    if mode == "review":
-        r = loao(0.3, 1e-3, 0.5, authors=["train-F2"], report=True)
-        print("F2 acc", r["train-F2"])
-        for c, p, f, t in r["train-F2_errors"]:
-            print(f"{c:.2f} pred={p:11s} label={f:11s} {t}")
-    else:
-        for cue, l2, sw in itertools.product([0.0, 0.3, 1.0], [1e-4, 1e-3, 1e-2], [0.0, 0.5]):
-            r = loao(cue, l2, sw)
-            print(f"cue={cue} l2={l2} sent={sw} mean={np.mean(list(r.values())):.3f}", {k: round(v, 3) for k, v in r.items()}, flush=True)
+    for v in [json.loads(a) for a in sys.argv[1:]] or [{}]:
+        r = loao(v)
+        extra = f" turns={turn_accuracy(v):.3f}" if turns else ""
+        print(json.dumps(v), f"mean={np.mean(list(r.values())):.3f}",
+              {k: round(x, 3) for k, x in r.items()}, extra, flush=True)

@@ -108,3 +108,46 @@ def test_reflections_name_a_feeling_only_and_never_repeat():
             assert line not in said and "{" not in line
             said.append(line)
     assert "annoyed about" not in " ".join(t for ts in texts.feelings.values() for t in ts)
+
+
+class _SentenceModel:
+    """Stands in for the fitted model: a sentence with "dread" reads anxious, all else neutral."""
+
+    def probabilities(self, vectors, texts):
+        rows = []
+        for text in texts:
+            row = np.full(len(FEELINGS), 0.02)
+            worried = "dread" in text and len(feelings.sentences(text)) == 1
+            row[FEELINGS.index("anxious" if worried else "neutral")] = 0.82
+            rows.append(row / row.sum())
+        return np.array(rows)
+
+
+def test_long_turn_is_read_sentence_by_sentence_toward_the_feeling_it_carries():
+    reader = FeelingReader(HashingEmbedder(), model=_SentenceModel())
+    turn = ("Clinic runs Monday to Thursday this block. Parking moved to the east garage. "
+            "I dread the Friday handover with the new attending. Lunch is at noon.")
+    probs = reader.probabilities(turn)
+    anxious, neutral = FEELINGS.index("anxious"), FEELINGS.index("neutral")
+    assert probs[anxious] > 0.3, "one worried sentence among three plain ones still counts"
+    assert probs[neutral] < 0.82
+    plain = reader.probabilities("Clinic runs Monday to Thursday. Parking moved east.")
+    assert plain[anxious] < 0.05, "a turn with no feeling sentence stays neutral"
+
+
+def test_training_also_learns_from_the_sentences_of_long_examples(tmp_path, monkeypatch):
+    lines = [{"text": "Rounds start at seven. I am so proud of how the code went.",
+              "feeling": "hopeful"},
+             {"text": "The rota is out for March.", "feeling": "neutral"}]
+    lines += [{"text": f"A plain sentence number {i}.", "feeling": f}
+              for i, f in enumerate(FEELINGS)]
+    (tmp_path / "feelings_train.jsonl").write_text(
+        "".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    encoded = []
+    embedder = HashingEmbedder()
+    monkeypatch.setattr(embedder, "encode", lambda texts: encoded.extend(texts)
+                        or HashingEmbedder().encode(texts))
+    feelings.fit(embedder, tmp_path)
+    assert "I am so proud of how the code went." in encoded
+    assert "The rota is out for March." in encoded and encoded.count(
+        "The rota is out for March.") == 1, "a one-sentence example is not doubled"
