@@ -11,6 +11,7 @@ only new, stronger evidence raises the full screen again.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -41,11 +42,24 @@ def parse_answer(answer: str) -> Answer:
     return key  # type: ignore[return-value]
 
 
+def model_evidence_key(statement: str) -> str:
+    """The memory key of model evidence: the statement that scored (a short digest).
+
+    Why per statement: a "no" to a check answers what the resident wrote then. One key
+    for all model evidence let an early false check silence a later, different
+    statement of real risk scored about as high (two dev conversations lost their
+    crisis turn that way). The digest keeps the words themselves out of the memory.
+    """
+    digest = hashlib.sha256(" ".join(statement.lower().split()).encode("utf-8"))
+    return "model:" + digest.hexdigest()[:16]
+
+
 @dataclass
 class SafetyMemory:
     """What the resident has answered in this session (kept by the dialogue session).
 
-    ``answered`` maps an evidence key ("rule:not-be-here", "model") to the strongest
+    ``answered`` maps an evidence key ("rule:not-be-here", ``model_evidence_key(...)``)
+    to the strongest
     evidence the resident has already answered "no" or "I'm safe" to.
     """
 

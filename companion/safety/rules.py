@@ -258,7 +258,11 @@ RULES: tuple[Rule, ...] = (
           r"knife|scalpel)s? (?:to|against|into) my (?:wrists?|arms?|throat|neck|thighs?|skin)\b"),
     _rule("overdose-self", "self-harm", "crisis", "contextual",
           _I + r" (?!(?:\w+ ){0,2}(?:worked|treated|seen|saw|managed|reversed|ran|run|"
-          r"responded to|narcan\w*|intubated) )(?:\w+ ){0,3}(?:overdos\w*|od'?d|attempted)\b"),
+          r"responded to|narcan\w*|intubated) )"
+          # "the/that/his overdose": a case the resident is talking about, not an act
+          r"(?!(?:\w+ ){0,3}(?:the|that|this|his|her|their|those|these) overdos)"
+          r"(?:\w+ ){0,3}(?:overdos\w*|od'?d|attempted)\b"
+          r"|\b(?:take|taking|took|taken) (?:an? )?(?:big |huge |massive )?overdose\b"),
     # --- harm to others
     _rule("harm-others-urge", "harm-others", "crisis", "explicit",
           r"\b(?:urges?|fantasi[sz]\w* about|thought about|thinking about|think about|picture|"

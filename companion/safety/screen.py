@@ -29,7 +29,7 @@ from typing import Literal, cast
 
 import numpy as np
 
-from companion.safety.check import SafetyMemory
+from companion.safety.check import SafetyMemory, model_evidence_key
 from companion.safety.lexicon import LexiconHit, SentenceContext, scan_sentences
 from companion.safety.resources import Resource, resources_or_fallback
 from companion.safety.sentences import normalise, split_sentences
@@ -66,7 +66,8 @@ class SafetyResult:
     ``concern`` (distress without risk signs: a supportive line, nothing interrupts)
     or ``none``. ``resources`` is non-empty whenever they should stay visible, which
     after an answered crisis can be true at level ``none``. ``evidence`` maps what
-    fired in this message ("rule:<name>", "model") to its strength (1.0 for a rule).
+    fired in this message ("rule:<name>", "model:<statement digest>") to its strength
+    (1.0 for a rule).
     """
 
     level: Level
@@ -207,19 +208,24 @@ class SafetyScreen:
         near = False
         # An explicit phrase already decided crisis; the model would only add latency.
         if self.semantic is not None and sentences and level != "crisis":
-            sem_level, sem_reasons, near, strength = self._semantic(sentences, contexts, hits)
+            sem_level, sem_reasons, near, strength, unit = self._semantic(
+                sentences, contexts, hits)
             level = _max(level, sem_level)
             reasons.extend(sem_reasons)
             if sem_level == "check":
-                evidence["model"] = strength
+                evidence[model_evidence_key(unit)] = strength
         if level != "crisis":
             suppressed = [hit for hit in hits if not hit.active and hit.level == "crisis"]
             reasons.extend(f"set aside:{hit.rule} ({hit.suppressed_by})" for hit in suppressed)
         return _Signals(level, reasons, near or _RANK[level] >= _RANK["check"], evidence)
 
     def _semantic(self, sentences: list[str], contexts: list[SentenceContext],
-                  hits: list[LexiconHit]) -> tuple[Level, list[str], bool, float]:
-        """Model evidence alone never decides crisis: at most it asks (``check``)."""
+                  hits: list[LexiconHit]) -> tuple[Level, list[str], bool, float, str]:
+        """Model evidence alone never decides crisis: at most it asks (``check``).
+
+        Also returns the sentence (or pair) that scored highest: a "no" answers that
+        statement, not whatever the model flags later in the session.
+        """
         units: list[tuple[str, tuple[int, ...]]] = [(s, (i,)) for i, s in enumerate(sentences)]
         units += [(f"{a} {b}", (i, i + 1))
                   for i, (a, b) in enumerate(zip(sentences, sentences[1:], strict=False))]
@@ -232,10 +238,11 @@ class SafetyScreen:
         reasons: list[str] = []
         near = False
         strength = 0.0
+        unit_text = ""
         # A sentence where a phrase rule fired but was set aside (negated, a patient,
         # a benign reason) is not re-flagged by its mere resemblance to crisis talk.
         set_aside = {hit.sentence for hit in hits if not hit.active and hit.level == "crisis"}
-        for (_, members), score in zip(units, scores, strict=True):
+        for (unit, members), score in zip(units, scores, strict=True):
             reason = next((contexts[i].figurative_or_other for i in members
                            if contexts[i].figurative_or_other), None)
             if reason or any(i in set_aside for i in members):
@@ -245,17 +252,19 @@ class SafetyScreen:
                     reasons.append(f"semantic: close to crisis example \"{score.nearest_crisis}\" "
                                    f"(margin {score.margin:.2f})")
                 level = "check"
-                strength = max(strength, min(1.0, score.margin / 0.3))
+                if min(1.0, score.margin / 0.3) > strength:
+                    strength, unit_text = min(1.0, score.margin / 0.3), unit
             elif score.margin >= NEAR_MARGIN and score.crisis >= NEAR_FLOOR:
                 near = True
             if (score.concern - score.safe >= CONCERN_MARGIN and score.concern >= CONCERN_FLOOR
                     and level == "none"):
                 level = "concern"
                 reasons.append(f"semantic: close to concern examples ({score.concern:.2f})")
-        return level, reasons, near, strength
+        return level, reasons, near, strength, unit_text
 
 
-    def _stance(self, sentences: list[str], scores) -> tuple[Level, list[str], bool, float]:
+    def _stance(self, sentences: list[str], scores
+                ) -> tuple[Level, list[str], bool, float, str]:
         """The trained head over every sentence and pair: its probability can only ask."""
         from companion.safety.stance import (
             blocked,
@@ -285,7 +294,7 @@ class SafetyScreen:
                     and score.concern >= CONCERN_FLOOR):
                 level = "concern"
                 reasons.append(f"semantic: close to concern examples ({score.concern:.2f})")
-        return level, reasons, strength >= threshold - NEAR_BELOW, strength
+        return level, reasons, strength >= threshold - NEAR_BELOW, strength, texts[best]
 
 
 def _max(a: Level, b: Level) -> Level:

@@ -142,7 +142,7 @@ class SafetyView:
     reasons: list[str] = field(default_factory=list)
     resources: list[ResourceInfo] = field(default_factory=list)
     evidence: dict[str, float] = field(default_factory=dict)
-    """What fired ("rule:<name>", "model") and how strongly (1.0 for a rule)."""
+    """What fired ("rule:<name>", "model:<statement digest>") and how strongly (1.0 for a rule)."""
     warning: str = ""
     """Set when the resources file is broken and the built-in resources are shown."""
 
