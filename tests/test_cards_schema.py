@@ -241,8 +241,9 @@ def test_kb_check_json_reports_errors_and_exits_nonzero(kb, capsys):
     assert code != 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"cards", "errors", "warnings", "by_topic", "by_audience", "flows",
-                        "flow_errors", "safety_problems"}
+                        "flow_errors", "flow_warnings", "safety_problems"}
     assert out["cards"] == 2
+    assert out["flow_warnings"] == []  # no flows here to name cards
     assert sorted((e["file"], e["field"]) for e in out["errors"]) == [
         ("bad.md", "sources"), ("good.md", "id")]
     for error in out["errors"]:

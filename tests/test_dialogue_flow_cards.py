@@ -196,3 +196,19 @@ def test_a_session_never_shows_two_cards_with_the_same_title_nor_a_mentor_card(t
     assert titles.count(original.title) == 1
     assert mentor.id not in [c["id"] for c in shown]
     assert len(titles) == len(set(titles))
+
+
+def test_kb_check_names_flow_cards_that_are_unknown_or_for_mentors(tmp_path):
+    from companion.dialogue.flows import card_problems, load_flow, load_flows
+
+    cards = load_cards()
+    mentor = next(c for c in cards if c.audience == "mentor")
+    text = TINY_FLOW.replace('    next: talk2\n', f'    cards: [no-such-card, {mentor.id}]\n'
+                             '    next: talk2\n')
+    (tmp_path / "tiny.yaml").write_text(text, encoding="utf-8")
+    problems = card_problems({"tiny": load_flow(tmp_path / "tiny.yaml")}, cards)
+    assert problems == [
+        "tiny.yaml: step 'talk' field 'cards': unknown card 'no-such-card'",
+        f"tiny.yaml: step 'talk' field 'cards': card '{mentor.id}' is for mentors; "
+        "residents are never shown it"]
+    assert card_problems(load_flows(), cards) == [], "the shipped flows name real cards"

@@ -23,20 +23,24 @@ def register(subparsers) -> None:
 def check_command(args) -> int:
     """Validate cards and flows; exit 1 when any file is broken (the app skips it).
 
-    Organisation-only sources are warnings, not errors: the card still works.
+    Organisation-only sources are warnings, not errors: the card still works; so are
+    flow cards that are missing or for mentors (they are not shown).
     """
     from companion.cards import check_cards
-    from companion.dialogue.flows import check_flows
+    from companion.dialogue.flows import card_problems, check_flows
     from companion.safety.checks import safety_problems
     from companion.textnorm import strip_controls
 
     report = check_cards()
     flows = check_flows()
     flow_errors = [line for error in flows.errors for line in error.splitlines() if line]
+    # A flow naming a missing or mentor-only card still works (the card is not shown).
+    flow_warnings = card_problems(flows.flows, report.cards)
     safety = safety_problems()  # crisis resources and the stance model
     if args.json:
         print(json.dumps({**report.to_dict(), "flows": len(flows.flows),
-                          "flow_errors": flow_errors, "safety_problems": safety}, indent=2))
+                          "flow_errors": flow_errors, "flow_warnings": flow_warnings,
+                          "safety_problems": safety}, indent=2))
     else:
         for problem in report.errors:
             print(strip_controls(f"error: {problem}"), file=sys.stderr)
@@ -46,6 +50,8 @@ def check_command(args) -> int:
             print(strip_controls(f"error: {safety_problem}"), file=sys.stderr)
         for warning in report.warnings:
             print(strip_controls(f"warning: {warning}"), file=sys.stderr)
+        for line in flow_warnings:
+            print(strip_controls(f"warning: flow {line}"), file=sys.stderr)
         print(f"{len(report.cards)} valid card(s), {len(report.errors)} error(s), "
               f"{len(report.warnings)} source warning(s)")
         print(f"{len(flows.flows)} valid flow(s), {len(flow_errors)} error(s)")

@@ -276,3 +276,27 @@ def load_flows(directory: Path | None = None, *, strict: bool = False) -> dict[s
     for problem in report.errors:
         log.warning("reflection flow skipped: %s", problem)
     return report.flows
+
+
+def card_problems(flows: dict[str, Flow], cards) -> list[str]:
+    """The card ids flows name (a step's or a branch's ``cards``) that no valid card has,
+    or that belong to a mentor-audience card a resident is never shown; one line each,
+    naming the file, the step and the field."""
+    from companion.cards import visible_to
+
+    by_id = {card.id: card for card in cards}
+    problems = []
+    for flow in flows.values():
+        for name, step in flow.steps.items():
+            named = [("cards", card_id) for card_id in step.cards] + [
+                (f"branches.{i}.cards", card_id)
+                for i, branch in enumerate(step.branches) for card_id in branch.cards]
+            for where, card_id in named:
+                card = by_id.get(card_id)
+                at = f"{strip_controls(flow.path.name)}: step '{name}' field '{where}'"
+                if card is None:
+                    problems.append(f"{at}: unknown card '{card_id}'")
+                elif not visible_to(card, "resident"):
+                    problems.append(f"{at}: card '{card_id}' is for mentors; residents "
+                                    "are never shown it")
+    return problems
