@@ -34,10 +34,6 @@ single resident utterances (``asks.jsonl``, five folds, each card keeping four o
 five utterances): its top topic is right for 0.55 of utterances at p >= 0.35, 0.68 at
 0.5, 0.75 at 0.6 and 0.80 at 0.7. A wrong mentor topic costs more than a missing one.
 (Dev conversations: topic support 0.56 with 50 topics at 0.35/0.3, 0.76 with 25 at 0.6.)"""
-ASK_ALONE_PROBABILITY = 0.6
-"""An ask whose own topic is this likely needs no agreement from the rest of the turn.
-While ``ASK_MIN_PROBABILITY`` is as high, every ask that qualifies is this clear and the
-agreement rule does not act; it matters again if the minimum is lowered."""
 QUOTE_MIN_PROBABILITY = 0.6
 """A sentence quoted for a topical turn must give the topic at least this probability."""
 MIN_QUOTE_WORDS = 5
@@ -145,13 +141,11 @@ def propose(text: str, turn_topics: Sequence[tuple[str, float]], scorer: Sentenc
     asks = [s for s in explicit_asks(text) if not is_admission(s) and words(s) >= MIN_QUOTE_WORDS]
     if asks:
         probs = scorer.probabilities(asks)
-        near = {t for t, _ in turn_topics[:RIVAL_TOPICS]}
         for sentence, row in zip(asks, probs, strict=True):
             i = int(np.argmax(row))
-            # The ask's own topic must be clear, and the turn as a whole must agree unless
-            # the ask alone is unmistakable.
-            agrees = not near or scorer.topic_ids[i] in near or row[i] >= ASK_ALONE_PROBABILITY
-            if row[i] >= ASK_MIN_PROBABILITY and agrees:
+            # The ask's own topic must be clear; at this minimum it needs no agreement
+            # from the rest of the turn.
+            if row[i] >= ASK_MIN_PROBABILITY:
                 proposals.append(Proposal(scorer.topic_ids[i], float(row[i]), shorten(sentence),
                                           as_question(shorten(sentence)), "ask"))
     if proposals or not turn_topics or turn_topics[0][1] < topic_min_score:
