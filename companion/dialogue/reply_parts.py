@@ -119,6 +119,8 @@ class ReplyParts:
             hits: retrieval results for the turn (resident audience), best first;
                 empty for a turn too short to retrieve on.
         """
+        from companion.retrieval.retriever import Hit  # heavy import, kept off start-up
+
         room = CARDS_PER_TURN
         out: list[dict] = []
         for card_id in steps[-1].cards:
@@ -130,9 +132,7 @@ class ReplyParts:
             if card is None or not self._showable(session, card):
                 continue
             session.shown_cards[card.id] = card.title
-            out.append({"id": card.id, "title": card.title, "now": card.now,
-                        "topic": card.topic, "topics": list(card.all_topics), "score": 1.0,
-                        "sources": list(card.sources), "text": card.body})
+            out.append(Hit(card, 1.0, card.body).to_dict())  # shown as a whole, fully fit
             room -= 1
         wanted = {t for t, _ in understood.topics[:CARD_TOPICS]}
         allowed = set().union(*(allowed_topics(session, step) for step in steps))
