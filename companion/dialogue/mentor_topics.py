@@ -18,6 +18,7 @@ from companion.dialogue import replies
 from companion.dialogue.rumination import WINDOW
 from companion.dialogue.session import Session
 from companion.dialogue.suggestions import (
+    MIN_QUOTE_WORDS,
     Proposal,
     SentenceTopics,
     link_cards,
@@ -64,7 +65,7 @@ class MentorTopics:
         of the repeated messages that carries a topic most clearly on its own."""
         turns = session.resident_turns[-WINDOW:]
         sentences = [s for turn in turns for s in replies.split_sentences(turn)
-                     if replies.words(s) >= 5 and not replies.is_admission(s)]
+                     if replies.words(s) >= MIN_QUOTE_WORDS and not replies.is_admission(s)]
         if not sentences:
             return
         probs = self.sentence_topics.probabilities(sentences)
