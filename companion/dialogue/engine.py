@@ -208,9 +208,8 @@ class Engine:
         cards = self.reply_parts.cards(session, (asked_step, step), [] if short else hits,
                                        understood)
         result = TurnResult(session_id=session.id, reply="", state="active",
-                            reflection=reflection, cards=cards,
-                            topics=[t.to_dict() for t in session.topics.values()],
-                            safety=safety_dict, feeling=understood.feeling,
+                            reflection=reflection, cards=cards, safety=safety_dict,
+                            feeling=understood.feeling,
                             understood_topics=[t for t, _ in understood.topics[:3]])
         if step.kind == "closing":
             parts.append(step.say)
