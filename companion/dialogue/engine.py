@@ -70,9 +70,8 @@ class Engine:
         self.texts = load_texts()
         self.understanding = Understanding(
             embedder, topic_model=getattr(retriever, "topic_model", None))
-        self._topic_vectors = self.understanding.topic_vectors
         sentence_topics = SentenceTopics(
-            embedder, getattr(retriever, "topic_model", None), self._topic_vectors)
+            embedder, getattr(retriever, "topic_model", None), self.understanding.topic_vectors)
         self.transcript = Transcript(journal)
         self.gate = TurnGate(screener, self.texts, self.transcript)
         self.reply_parts = ReplyParts(self.texts, sentence_topics, retriever)
