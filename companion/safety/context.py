@@ -70,22 +70,11 @@ _CLINICAL = re.compile(
     r"|\bpsych (?:saw|consult|hold|eval)|\brisk assessment\b|\bhospice\b|\bpalliative\b"
     r"|\b(?:ed|er|icu|picu|nicu|ward|clinic|rounds|consult)\b"
 )
-_REPORTED_SPEECH = re.compile(
-    r"\b(?:he|she|they|patient|pt|family|mother|father|son|daughter|wife|husband)\b"
-    r"[^.\"']{0,40}\b(?:said|says|told|tells|asked|asks|screamed|wrote|whispered)\b"
-)
 
 
 def is_clinical(sentence: str) -> bool:
     """The sentence talks about patients or clinical work, not the resident's own state."""
     return bool(_CLINICAL.search(sentence))
-
-
-def in_reported_speech(sentence: str, start: int) -> bool:
-    """The phrase at ``start`` sits inside quotes that a patient or someone else said."""
-    before = sentence[:start]
-    inside_quotes = before.count('"') % 2 == 1 or before.count(" '") > before.count("' ")
-    return inside_quotes and bool(_REPORTED_SPEECH.search(before))
 
 
 _EDUCATION = re.compile(

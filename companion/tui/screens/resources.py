@@ -77,7 +77,16 @@ def resources_markdown(resources: Sequence[ResourceInfo] | Sequence[Resource]) -
     return "\n".join(lines)
 
 
-class ResourcesScreen(ChoiceButtons, Screen[str]):
+class GroundingKey:
+    """``g`` (and the Grounding button) opens the grounding exercise over the resources."""
+
+    def action_grounding(self) -> None:
+        from companion.tui.screens.grounding import GroundingScreen
+
+        self.app.push_screen(GroundingScreen())  # type: ignore[attr-defined]  # a Screen mixin
+
+
+class ResourcesScreen(GroundingKey, ChoiceButtons, Screen[str]):
     """Dismisses with ``"continue"`` (resident says they are safe) or ``"end"``."""
 
     BINDINGS = [
@@ -128,13 +137,8 @@ class ResourcesScreen(ChoiceButtons, Screen[str]):
         else:
             super().on_button_pressed(event)
 
-    def action_grounding(self) -> None:
-        from companion.tui.screens.grounding import GroundingScreen
 
-        self.app.push_screen(GroundingScreen())
-
-
-class ResourcesPanel(ModalScreen[None]):
+class ResourcesPanel(GroundingKey, ModalScreen[None]):
     """The resources, from any screen (f2 or the palette); escape or f2 closes it.
 
     Read here, not from the model process, so they show even when the models are
@@ -191,11 +195,6 @@ class ResourcesPanel(ModalScreen[None]):
             self.action_plan()
         else:
             self.dismiss(None)
-
-    def action_grounding(self) -> None:
-        from companion.tui.screens.grounding import GroundingScreen
-
-        self.app.push_screen(GroundingScreen())
 
     def action_plan(self) -> None:
         from companion.tui.screens import companion_app
