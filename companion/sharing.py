@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from companion.agenda import (
     MEETING_MINUTES,
@@ -30,6 +30,9 @@ from companion.agenda import (
     to_markdown,
 )
 from companion.textnorm import strip_controls
+
+if TYPE_CHECKING:
+    from companion.journal.records import Meeting
 
 
 @dataclass(frozen=True)
@@ -138,9 +141,10 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
         if missing:
             raise AgendaError(f"no topic with id {', '.join(map(str, missing))} in the journal")
         chosen = [by_id[i] for i in topic_ids]
-    follow_ups = _follow_ups(journal, on)
-    last_meeting, last_marks = _last_meeting(journal)
-    recorded = journal.meetings()[0].created_at if last_meeting else ""
+    meetings = journal.meetings()  # newest first; decrypted once for everything below
+    follow_ups = _follow_ups(journal, meetings, on)
+    last_meeting, last_marks = _last_meeting(meetings)
+    recorded = meetings[0].created_at if last_meeting else ""
     minutes = allot_minutes(len(chosen), meeting_minutes, bool(follow_ups))
     topics = []
     for topic, slot in zip(chosen, minutes, strict=True):
@@ -173,14 +177,13 @@ def build_agenda(journal, resident: str = "", topic_ids: Sequence[int] | None = 
                   meeting_minutes=meeting_minutes, last_meeting=last_meeting)
 
 
-def _last_meeting(journal) -> tuple[date | None, dict[str, LastTime]]:
+def _last_meeting(meetings: Sequence[Meeting]) -> tuple[date | None, dict[str, LastTime]]:
     """The last recorded meeting's date and, per journal topic id it carried, its mark.
 
     A topic on that agenda the mentor did not mark is ``open``. The stored agenda is
     the reviewed file as imported; anything unreadable in it is ignored (a meeting
     recorded by hand has no agenda at all).
     """
-    meetings = journal.meetings()
     if not meetings:
         return None, {}
     last = meetings[0]
@@ -215,9 +218,8 @@ def _shared_before(topic, recorded: str) -> LastTime | None:
     return None
 
 
-def _follow_ups(journal, on: date) -> list[FollowUpItem]:
+def _follow_ups(journal, meetings: Sequence[Meeting], on: date) -> list[FollowUpItem]:
     """Last meeting's follow-ups with their status, then any older ones still open."""
-    meetings = journal.meetings()
     last = meetings[0].follow_ups if meetings else []
     seen = {f.id for f in last}
     items = list(last) + [f for f in journal.open_follow_ups() if f.id not in seen]

@@ -18,8 +18,7 @@ def register(subparsers) -> None:
 
 def print_plan_command(args) -> int:
     from companion.agenda import AgendaError
-    from companion.commands.companion_api import open_companion
-    from companion.commands.journal import CommandFailed
+    from companion.commands.companion_api import CommandFailed, open_companion
     from companion.journal import JournalError
 
     try:

@@ -100,8 +100,8 @@ class MentoringRecords(StoreBase):
         plan_change = _plan_change(need, decision, deadline)
         with self._tx() as conn:
             self._require(conn, "topics", "topic", topic_id)
-            session_id = conn.execute("SELECT session_id FROM topics WHERE id = ?",
-                                      (topic_id,)).fetchone()[0]
+            session_id, stored_plan = conn.execute(
+                "SELECT session_id, plan FROM topics WHERE id = ?", (topic_id,)).fetchone()
             sets: list[str] = []
             values: list[Any] = []
             for column, value in (("status", status), ("title", title),
@@ -113,9 +113,7 @@ class MentoringRecords(StoreBase):
                 sets.append("position = ?")
                 values.append(int(position))
             if plan_change:
-                row = conn.execute("SELECT plan FROM topics WHERE id = ?",
-                                   (topic_id,)).fetchone()
-                plan = {**self._plan(row[0], topic_id, session_id), **plan_change}
+                plan = {**self._plan(stored_plan, topic_id, session_id), **plan_change}
                 sets.append("plan = ?")
                 values.append(self._seal_json("topics", "plan", plan, topic_id, session_id))
             if sets:
