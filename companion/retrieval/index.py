@@ -32,7 +32,7 @@ import numpy as np
 
 from companion import paths
 from companion.cards import Card
-from companion.retrieval.asks import Ask
+from companion.retrieval.asks import Ask, TopicExample
 from companion.retrieval.chunks import CHUNKER_VERSION, Chunk
 from companion.retrieval.dense import HNSW_THRESHOLD, DenseIndex
 from companion.retrieval.embedding import Embedder
@@ -80,6 +80,8 @@ class Contents:
     asks: Sequence[Ask]
     topics: dict[str, str]
     """Topic id -> description (the taxonomy)."""
+    examples: Sequence[TopicExample] = ()
+    """Topic-labelled utterances (``topics_*.jsonl``): topic-model training only, no rows."""
 
     @property
     def texts(self) -> list[str]:
@@ -130,6 +132,8 @@ def expected_manifest(contents: Contents, model_name: str, fingerprint: str, dim
         "cards": {card.id: card.content_hash for card in contents.cards},
         "chunks": [[chunk.card_id, chunk.ordinal] for chunk in contents.chunks],
         "asks": [[ask.card_id, _text_key(ask.text), ask.topic] for ask in contents.asks],
+        "examples": [[_text_key(e.text), e.topic] for e in contents.examples
+                     if e.topic in contents.topics],
     }
 
 
@@ -154,6 +158,8 @@ def stale_reason(manifest: dict, expected: dict) -> str | None:
         return "passage list changed"
     if manifest.get("asks") != expected["asks"]:
         return "resident utterances (asks.jsonl) changed"
+    if manifest.get("examples", []) != expected["examples"]:
+        return "topic-labelled utterances (topics_*.jsonl) changed"
     if manifest.get("topics") != expected["topics"] or \
             manifest.get("trainer") != expected["trainer"]:
         return "topics or topic-model training changed"
@@ -275,22 +281,40 @@ def _reusable_topic_vectors(directory: Path, manifest: dict) -> dict[tuple, np.n
         model = TopicModel.load(path)
     except (OSError, ValueError):
         return {}
+    reuse: dict[tuple, np.ndarray] = {}
     keys = manifest.get("topic_texts", [])
-    if model.descriptions is None or len(model.descriptions) != len(keys):
-        return {}
-    return dict(zip([("topic", str(key)) for key in keys], model.descriptions, strict=True))
+    if model.descriptions is not None and len(model.descriptions) == len(keys):
+        reuse.update(zip([("topic", str(key)) for key in keys], model.descriptions,
+                         strict=True))
+    examples = [("example", str(key)) for key, *_ in manifest.get("examples", [])]
+    if model.examples is not None and len(model.examples) == len(examples):
+        reuse.update(zip(examples, model.examples, strict=True))
+    return reuse
+
+
+def trained_examples(contents: Contents) -> list[TopicExample]:
+    """The topic-labelled utterances the topic model learns from (those of known topics)."""
+    return [e for e in contents.examples if e.topic in contents.topics]
 
 
 def train_for(contents: Contents, vectors: np.ndarray, topic_vectors: np.ndarray,
-              **options) -> TopicModel:
-    """The topic model for an index: its rows plus the topic descriptions.
+              example_vectors: np.ndarray | None = None, **options) -> TopicModel:
+    """The topic model for an index: its rows, the topic descriptions and the examples.
 
-    ``options`` go to :func:`train_topic_model` (the tuning script varies them).
+    ``example_vectors`` are those of :func:`trained_examples`, in order (none: no
+    examples). ``options`` go to :func:`train_topic_model` (the tuning script varies them).
     """
     topic_ids = list(contents.topics)
-    model = train_topic_model(np.vstack([vectors, topic_vectors]),
-                              contents.labels() + topic_ids, topic_ids, **options)
+    examples = trained_examples(contents) if example_vectors is not None else []
+    parts = [vectors, topic_vectors]
+    if examples and example_vectors is not None:
+        parts.append(example_vectors)
+    model = train_topic_model(np.vstack(parts),
+                              contents.labels() + topic_ids + [e.topic for e in examples],
+                              topic_ids, **options)
     model.descriptions = np.asarray(topic_vectors, dtype=np.float32)
+    if examples:
+        model.examples = np.asarray(example_vectors, dtype=np.float32)
     return model
 
 
@@ -307,8 +331,9 @@ def build_and_save(expected: dict, contents: Contents, embedder: Embedder,
     for i, key in enumerate(keys):
         if key in reuse:
             vectors[i] = reuse[key]
-    described = topic_texts(contents.topics)
-    topic_keys = [("topic", _text_key(text)) for text in described]
+    described = topic_texts(contents.topics) + [e.text for e in trained_examples(contents)]
+    topic_keys = [("topic", _text_key(text)) for text in topic_texts(contents.topics)] + \
+                 [("example", _text_key(e.text)) for e in trained_examples(contents)]
     topic_todo = [i for i, key in enumerate(topic_keys) if key not in reuse]
     total = len(todo) + len(topic_todo)
     vectors[todo] = encode_passages([texts[i] for i in todo], embedder, progress, total=total)
@@ -320,13 +345,15 @@ def build_and_save(expected: dict, contents: Contents, embedder: Embedder,
                                                 progress, done=len(todo), total=total)
     logger.info("embedded %d rows, reused %d", total, len(keys) + len(described) - total)
     index = DenseIndex.build(vectors, embedder.dimension, hnsw_threshold)
-    model = train_for(contents, vectors, topic_vectors)
+    described_count = len(contents.topics)
+    model = train_for(contents, vectors, topic_vectors[:described_count],
+                      topic_vectors[described_count:])
     directory.mkdir(parents=True, exist_ok=True)
     digest = index.save(directory / INDEX_FILE)
     model.save(directory / TOPIC_FILE)
     manifest = {**expected, "faiss_sha256": digest,
                 "topic_model_sha256": file_sha256(directory / TOPIC_FILE),
-                "topic_texts": [key for _, key in topic_keys],
+                "topic_texts": [key for kind, key in topic_keys if kind == "topic"],
                 "count": index.count, "passages": len(contents.chunks),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     write_manifest(directory / MANIFEST_FILE, manifest)
@@ -406,23 +433,26 @@ def repository_contents(knowledge: Path | None = None) -> Contents:
         CardError: a card file is malformed.
     """
     from companion.cards import load_cards
-    from companion.retrieval.asks import load_asks
+    from companion.retrieval.asks import load_asks, load_topic_examples
     from companion.taxonomy import load_topics
 
     if knowledge is None:  # an installed wheel has no checkout: <prefix>/share
         knowledge = checkout_knowledge() or paths.knowledge_dir()
     return contents_of(load_cards(knowledge / "cards"),
                        load_asks(knowledge / "understanding" / "asks.jsonl"),
-                       load_topics(knowledge / "topics.yaml"))
+                       load_topics(knowledge / "topics.yaml"),
+                       load_topic_examples(knowledge / "understanding"))
 
 
-def contents_of(cards: Sequence[Card], asks: Sequence[Ask], topics: dict[str, str]) -> Contents:
+def contents_of(cards: Sequence[Card], asks: Sequence[Ask], topics: dict[str, str],
+                examples: Sequence[TopicExample] = ()) -> Contents:
     """Contents in index order: cards by id, each card's passages, then the utterances."""
     from companion.retrieval.asks import asks_for
     from companion.retrieval.chunks import chunk_cards
 
     cards = sorted(cards, key=lambda card: card.id)  # rows independent of file order
-    return Contents(cards, chunk_cards(cards), asks_for(cards, asks), dict(topics))
+    return Contents(cards, chunk_cards(cards), asks_for(cards, asks), dict(topics),
+                    tuple(examples))
 
 
 def bundled_staleness(directory: Path = SHIPPED_DIR) -> str | None:
@@ -459,13 +489,13 @@ def index_status(directory: Path | None = None) -> str:
     """
     from companion import models
     from companion.cards import CardError, load_cards
-    from companion.retrieval.asks import AsksError, load_asks
+    from companion.retrieval.asks import AsksError, load_asks, load_topic_examples
     from companion.taxonomy import TaxonomyError, load_topics
 
     directory = Path(directory) if directory is not None else paths.index_dir()
     contents: Contents | None = None
     try:
-        contents = contents_of(load_cards(), load_asks(), load_topics())
+        contents = contents_of(load_cards(), load_asks(), load_topics(), load_topic_examples())
         fingerprint = models.model_fingerprint(models.embedding_model_path())
     except (CardError, AsksError, TaxonomyError, models.ModelMissingError) as exc:
         contents, fingerprint, problem = None, "", str(exc).splitlines()[0]
