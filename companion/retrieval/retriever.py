@@ -52,7 +52,7 @@ class RankingConfig:
     score_topic_weight: float = 0.15
     """The topic term inside a hit's score, the scale the relevance floors were measured
     on (0.15 when they were): ordering weighs the topic more without moving the floors."""
-    by_topic: bool = True
+    by_topic: bool = False
     """Show the best card of each topic before a second card of any topic (hybrid)."""
     relevance_floor: float | None = None
     """A card whose fused score is below this is not shown (hybrid mode); None: the
@@ -71,7 +71,8 @@ class RankingConfig:
     """Turn embeddings kept, so a growing conversation embeds only its new turn."""
 
 
-MEASURED_RANKING = {"all-MiniLM-L6-v2": RankingConfig(alpha=0.2, topic_weight=1.5)}
+MEASURED_RANKING = {"all-MiniLM-L6-v2": RankingConfig(alpha=0.2, topic_weight=1.5,
+                                                        by_topic=True)}
 """Ranking weights chosen per embedding model (scores live on the model's scale): for
 MiniLM on half A of T4, an independent author's 300 dev-kind lines, with the topic model
 trained without T4 (README); a model not listed keeps ``RankingConfig``'s defaults."""
