@@ -31,7 +31,8 @@ for name in F.TRAINING_FILES:
                 r = json.loads(line)
                 groups.setdefault(r["author"], []).append((r["text"], r["feeling"]))
 yaml_ex = [(t, f) for f, ts in yaml.safe_load(open(U / "feelings.yaml")).items() for t in ts]
-turns = [e for e in json.load(open(os.environ["TURNS"])) if e["labels"]] \
+turns = [{**e, "lean": e["read"]["lean"]} for e in json.load(open(os.environ["TURNS"]))
+         if e["labels"] and e.get("reported") and e.get("read")] \
     if os.environ.get("TURNS") else []
 emb = get_embedder()
 cache: dict[str, np.ndarray] = {}
