@@ -34,9 +34,17 @@ from companion import paths
 from companion.cards import Card
 from companion.retrieval.asks import Ask
 from companion.retrieval.chunks import CHUNKER_VERSION, Chunk
-from companion.retrieval.dense import HNSW_THRESHOLD, DenseIndex, file_sha256
+from companion.retrieval.dense import HNSW_THRESHOLD, DenseIndex
 from companion.retrieval.embedding import Embedder
 from companion.retrieval.topicmodel import TRAINER_VERSION, TopicModel, train_topic_model
+from companion.shipped import (
+    bundled_fingerprint,
+    checkout_knowledge,
+    damaged_file,
+    file_sha256,
+    write_manifest,
+)
+from companion.shipped import read_manifest as _read_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -156,28 +164,18 @@ def stale_reason(manifest: dict, expected: dict) -> str | None:
 
 def read_manifest(directory: Path) -> dict | None:
     """The manifest, None if absent; raises ValueError when unreadable."""
-    path = directory / MANIFEST_FILE
-    if not path.is_file():
-        return None
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"manifest {path} is unreadable: {exc}") from exc
-    if not isinstance(manifest, dict):
-        raise ValueError(f"manifest {path} is not a JSON object")
-    return manifest
+    return _read_manifest(directory / MANIFEST_FILE)
 
 
 def _files_intact(directory: Path, manifest: dict) -> str | None:
     """Why the files in ``directory`` do not match their manifest, or None."""
-    for name, key in ((INDEX_FILE, "faiss_sha256"), (TOPIC_FILE, "topic_model_sha256")):
-        path = directory / name
-        if not path.is_file():
-            return f"{'index' if name == INDEX_FILE else 'topic model'} file {path} is missing"
-        if file_sha256(path) != manifest.get(key):
-            return f"{'index' if name == INDEX_FILE else 'topic model'} file {path} is corrupt " \
-                   "(checksum mismatch)"
-    return None
+    damaged = damaged_file(directory, manifest, {INDEX_FILE: "faiss_sha256",
+                                                 TOPIC_FILE: "topic_model_sha256"})
+    if damaged is None:
+        return None
+    path, how = damaged
+    what = "index" if path.name == INDEX_FILE else "topic model"
+    return f"{what} file {path} is {'missing' if how == 'missing' else 'corrupt (' + how + ')'}"
 
 
 def load_if_fresh(directory: Path, expected: dict) -> tuple[Loaded | None, str | None]:
@@ -331,9 +329,7 @@ def build_and_save(expected: dict, contents: Contents, embedder: Embedder,
                 "topic_texts": [key for _, key in topic_keys],
                 "count": index.count, "passages": len(contents.chunks),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    tmp = directory / (MANIFEST_FILE + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    os.replace(tmp, directory / MANIFEST_FILE)
+    write_manifest(directory / MANIFEST_FILE, manifest)
     logger.info("built %s index of %d rows in %s", index.kind, index.count, directory)
     return Loaded(index, model)
 
@@ -413,10 +409,8 @@ def repository_contents(knowledge: Path | None = None) -> Contents:
     from companion.retrieval.asks import load_asks
     from companion.taxonomy import load_topics
 
-    if knowledge is None:
-        knowledge = Path(__file__).resolve().parents[2] / "knowledge"
-        if not (knowledge / "cards").is_dir():  # an installed wheel: <prefix>/share
-            knowledge = paths.knowledge_dir()
+    if knowledge is None:  # an installed wheel has no checkout: <prefix>/share
+        knowledge = checkout_knowledge() or paths.knowledge_dir()
     return contents_of(load_cards(knowledge / "cards"),
                        load_asks(knowledge / "understanding" / "asks.jsonl"),
                        load_topics(knowledge / "topics.yaml"))
@@ -435,9 +429,8 @@ def bundled_staleness(directory: Path = SHIPPED_DIR) -> str | None:
     """:func:`shipped_staleness` for the checkout's own knowledge base and bundled model."""
     from companion import models
 
-    fingerprint = models.model_fingerprint(models.embedding_model_path())
-    return shipped_staleness(repository_contents(), models.EMBEDDING_MODEL_NAME, fingerprint,
-                             directory=directory)
+    return shipped_staleness(repository_contents(), models.EMBEDDING_MODEL_NAME,
+                             bundled_fingerprint(), directory=directory)
 
 
 def _summary(manifest: dict) -> str:
