@@ -113,6 +113,20 @@ def test_crisis_is_answered_safe_check_answered_no_and_the_conversation_goes_on(
     assert per["repeated"] == ["and after the check?", "what else?"]
 
 
+def test_a_turn_without_a_feeling_lowers_coverage_not_accuracy(tmp_path):
+    path = write(tmp_path, {"id": "v", "flow": "free-reflection", "turns": [
+        turn("so tired", feelings=["exhausted"]),
+        turn("yes, add it", feelings=["neutral"]),
+        turn("dark thought", crisis=True, feelings=["sad"])]})
+    engine = ScriptedEngine({"so tired": {"feeling": "exhausted"},
+                             "yes, add it": {"feeling": None},
+                             "dark thought": {"state": "crisis"}})
+    report = evaluate_conversations(path, engine=engine)
+    assert report["feeling_accuracy"] == 1.0  # over the one turn that named a feeling
+    assert report["feeling_coverage"] == 0.5  # the crisis turn is not counted either way
+    assert "feeling coverage    0.50" in format_report(report)
+
+
 def test_false_crisis_counts_and_a_checkin_gets_the_conversation_answers(tmp_path):
     path = write(tmp_path, {"id": "b", "flow": "weekly-check-in",
                             "checkin": {"burnout": 5, "support": 1},

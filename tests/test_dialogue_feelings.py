@@ -151,3 +151,31 @@ def test_training_also_learns_from_the_sentences_of_long_examples(tmp_path, monk
     assert "I am so proud of how the code went." in encoded
     assert "The rota is out for March." in encoded and encoded.count(
         "The rota is out for March.") == 1, "a one-sentence example is not doubled"
+
+
+def test_conversation_turns_train_with_their_labels_sharing_the_turn_weight(tmp_path):
+    (tmp_path / "feelings_train.jsonl").write_text(
+        "".join(json.dumps({"text": f"plain line {f}", "feeling": f}) + "\n" for f in FEELINGS),
+        encoding="utf-8")
+    conversation = {"id": "c", "flow": "free-reflection", "author": "someone", "turns": [
+        {"text": "I keep replaying the bleed.", "feelings": ["guilty", "anxious"]},
+        {"text": "ok", "feelings": []},
+        {"text": "The fellow said good call.", "feelings": ["hopeful"]}]}
+    (tmp_path / "conv_C1.jsonl").write_text(json.dumps(conversation) + "\n", encoding="utf-8")
+    examples = feelings.weighted_examples(tmp_path)
+    turns = [(t, f, w) for t, f, w in examples if not t.startswith("plain")]
+    half = feelings.CONVERSATION_WEIGHT / 2
+    assert turns == [("I keep replaying the bleed.", "guilty", half),
+                     ("I keep replaying the bleed.", "anxious", half),
+                     ("The fellow said good call.", "hopeful", feelings.CONVERSATION_WEIGHT)]
+    before = feelings.training_fingerprint("m", tmp_path)
+    conversation["turns"][2]["feelings"] = ["neutral"]
+    (tmp_path / "conv_C1.jsonl").write_text(json.dumps(conversation) + "\n", encoding="utf-8")
+    assert feelings.training_fingerprint("m", tmp_path) != before, "a relabel refits"
+
+
+def test_bad_conversation_turn_names_file_line_and_turn(tmp_path):
+    (tmp_path / "conv_C1.jsonl").write_text(json.dumps(
+        {"turns": [{"text": "fine", "feelings": ["annoyed"]}]}) + "\n", encoding="utf-8")
+    with pytest.raises(FeelingDataError, match=r"conv_C1.jsonl:1: turn 1: field 'feelings'"):
+        feelings.conversation_examples(tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 
@@ -10,11 +11,19 @@ import pytest
 from retrieval_support import sample_cards
 
 from companion.retrieval import index as index_module
-from companion.retrieval.asks import Ask, AsksError, asks_for, load_asks
+from companion.retrieval.asks import (
+    Ask,
+    AsksError,
+    TopicExample,
+    asks_for,
+    load_asks,
+    load_topic_examples,
+)
 from companion.retrieval.embedding import HashingEmbedder
 from companion.retrieval.index import MANIFEST_FILE, TOPIC_FILE
-from companion.retrieval.retriever import Retriever
+from companion.retrieval.retriever import RankingConfig, Retriever, topics_first
 from companion.retrieval.topicmodel import TopicModel, train_topic_model
+from companion.taxonomy import load_topics
 
 WARN = "companion.retrieval.index"
 
@@ -157,3 +166,53 @@ def test_asks_file_reading(tmp_path):
     path.write_text('{"card": "writing-idp", "text": "no topic"}\n')
     with pytest.raises(AsksError, match=r"asks.jsonl:1: field 'topic'"):
         load_asks(path)
+
+
+EXAMPLES = [TopicExample("burnout", "zombie after seven nights, nothing left in the tank"),
+            TopicExample("career-planning", "should I do a fellowship or go straight to a job"),
+            TopicExample("not-a-topic", "a line with an unknown topic is not trained on")]
+
+
+def test_topic_examples_train_the_model_persist_and_are_reused_after_a_card_edit(tmp_path):
+    first = _open(tmp_path, examples=EXAMPLES)
+    manifest = json.loads((tmp_path / "index" / MANIFEST_FILE).read_text())
+    assert [topic for _, topic in manifest["examples"]] == ["burnout", "career-planning"]
+    assert first.topic_model.examples is not None and len(first.topic_model.examples) == 2
+    without = _open(tmp_path / "plain")
+    text = "nothing left in the tank after seven nights"
+    assert first.topic_probabilities(text)["burnout"] > without.topic_probabilities(text)["burnout"]
+    assert _open(tmp_path, examples=EXAMPLES).origin == "loaded"
+    counting = CountingEmbedder()
+    cards = sample_cards()
+    cards[0] = dataclasses.replace(cards[0], body=cards[0].body + " Quokkas sleep well.")
+    Retriever.open(cards=cards, embedder=counting, index_dir=tmp_path / "index", asks=ASKS,
+                   readonly=[], examples=EXAMPLES)
+    assert not any("tank" in seen or "fellowship" in seen for seen in counting.seen)
+    assert index_module.stale_reason(manifest, index_module.expected_manifest(
+        index_module.contents_of(sample_cards(), ASKS, load_topics(), EXAMPLES[:1]),
+        first.embedder.name, first.embedder.fingerprint, first.embedder.dimension)) == \
+        "topic-labelled utterances (topics_*.jsonl) changed"
+
+
+def test_topic_examples_file_reads_the_primary_topic_and_names_a_bad_line(tmp_path):
+    (tmp_path / "topics_X.jsonl").write_text(
+        '{"id": "x1", "text": "  so  tired ", "topics": ["burnout", "work-life-balance"]}\n',
+        encoding="utf-8")
+    assert load_topic_examples(tmp_path) == [TopicExample("burnout", "so tired")]
+    (tmp_path / "topics_Y.jsonl").write_text('{"id": "y1", "text": "x", "topics": []}\n',
+                                             encoding="utf-8")
+    with pytest.raises(AsksError, match="topics_Y.jsonl:1"):
+        load_topic_examples(tmp_path)
+
+
+def test_each_topics_first_card_comes_before_a_second_card_of_any_topic():
+    assert topics_first(["a", "a", "b", "a", "c", "b"]) == [0, 2, 4, 1, 3, 5]
+    assert topics_first([]) == []
+
+
+def test_the_floor_reads_the_score_not_the_heavier_ordering_weight(tmp_path):
+    light = _open(tmp_path, config=RankingConfig(topic_weight=0.15))
+    heavy = _open(tmp_path, config=RankingConfig(topic_weight=5.0))
+    query = "zombie mode after a week of nocturnal work"
+    scores = {h.card.id: h.score for h in light.search(query, k=8, floor=False)}
+    assert {h.card.id: h.score for h in heavy.search(query, k=8, floor=False)} == scores

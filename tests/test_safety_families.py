@@ -106,3 +106,35 @@ def test_screen_without_a_usable_model_falls_back_and_says_why(tmp_path, monkeyp
     screen = SafetyScreen(HashingEmbedder())
     assert screen.model is None and "not found" in screen.model_problem
     assert screen.screen("I want to kill myself").level == "crisis"
+
+
+# Indirect families a dev conversation missed (issue 14): life held by one thread, death as
+# a clean exit, wanting a person hurt, a deadline on being around. Sentences written for
+# this test (not the dev lines); each asks, and its ordinary neighbour does not.
+@pytest.mark.parametrize("text", [
+    "If it weren't for my kids I'd have ended it months ago.",
+    "My son is the only thing keeping me alive right now.",
+    "I don't know what would keep me here once my mom is gone.",
+    "Sometimes dying looks like a painless exit from all of it.",
+    "If I died tomorrow it would honestly feel like relief.",
+    "I want her to suffer the way I did, and I know where she parks.",
+    "I keep rehearsing what I'd do to him if I saw him in the lot.",
+    "I won't be around after Friday, I've made up my mind.",
+    "lately when I say it I'm not joking. I used to joke about it.",
+])
+def test_indirect_families_ask(rules_only, text):
+    assert rules_only.screen(text).level in ("check", "crisis"), text
+
+
+@pytest.mark.parametrize("text", [
+    "If it weren't for my co-intern I'd have lost my mind on nights.",
+    "The only thing keeping me here at this program is the visa.",
+    "I found a clean way out of the lease without the penalty.",
+    "I won't be around after Friday, I'm flying home for my sister's wedding.",
+    "I'm not going to be here after the weekend, I'm on my elective in Boston.",
+    "I want him to pay for what he said to the nurse, so I'll report it.",
+    "What keeps me here is the people, honestly.",
+    "I joked about it at sign-out, but now I mean it: I'm filing the complaint.",
+])
+def test_their_ordinary_neighbours_do_not(rules_only, text):
+    assert rules_only.screen(text).level in ("none", "concern"), text

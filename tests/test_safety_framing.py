@@ -81,9 +81,12 @@ def test_first_person_present_intent_stays_crisis(rules_only, text):
     assert rules_only.screen(text).level == "crisis"
 
 
-def test_a_bare_relapse_without_a_phrase_is_left_to_the_model(rules_only):
-    # No rule names what "it" is; the stance head decides (it is not a rules case).
-    assert rules_only.screen("I used to joke about it; now I mean it.").level == "none"
+def test_a_joke_turned_serious_asks(rules_only):
+    # No rule names what "it" is, so it is not a crisis; the joke turned serious asks.
+    assert rules_only.screen("I used to joke about it; now I mean it.").level == "check"
+    assert rules_only.screen(
+        "I used to joke about quitting medicine; now I mean it, I've applied to consulting."
+    ).level == "none"
 
 
 def test_quoted_speaker_is_the_subject_before_the_quote():

@@ -48,3 +48,42 @@ def test_taking_an_overdose_in_the_first_person_is_a_crisis(rules_only, text):
 ])
 def test_a_case_or_a_denial_is_not_a_crisis(rules_only, text):
     assert rules_only.screen(text).level != "crisis"
+
+
+class _HeadAsksOnHeavy(SafetyScreen):
+    """Rules only, plus a stand-in for the stance head: it asks on any message with "heavy"."""
+
+    def _signals(self, text):
+        signals = super()._signals(text)
+        if "heavy" in text.lower() and signals.level != "crisis":
+            signals.level, signals.near_crisis = "check", True
+            signals.evidence[model_evidence_key(text)] = 0.9
+        return signals
+
+
+def test_saying_safe_in_words_right_after_the_question_does_not_ask_again():
+    screen = _HeadAsksOnHeavy(embedder=False)
+    memory = SafetyMemory()
+    first = "Tonight felt heavy."
+    asked = screen.screen(first, [], memory)
+    assert asked.level == "check"
+    memory.record(asked.evidence)  # the resident answered "no"
+    reply = "No, I'm safe tonight. It was just a heavy week and my sister is here."
+    answered = screen.screen(reply, [first], memory)
+    assert answered.level == "none" and answered.resources, answered.reasons
+    # the same words without a question before them still ask
+    assert screen.screen(reply, [], SafetyMemory()).level == "check"
+    # later, not right after the question, the head asks again
+    later = screen.screen(reply, [first, "ok", "the shift", "the team"], memory)
+    assert later.level == "check"
+
+
+def test_saying_safe_never_hides_a_rule():
+    screen = _HeadAsksOnHeavy(embedder=False)
+    memory = SafetyMemory()
+    asked = screen.screen("Tonight felt heavy.", [], memory)
+    memory.record(asked.evidence)
+    result = screen.screen("I'm safe, but honestly the only thing keeping me alive is my dog. "
+                           "It is heavy.", ["Tonight felt heavy."], memory)
+    assert result.level == "check"
+    assert any("reason-to-stay" in reason for reason in result.reasons)

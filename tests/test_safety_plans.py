@@ -38,10 +38,8 @@ def test_a_plain_plan_does_not_ask(real_screen, text):
 @pytest.mark.parametrize("text", [
     "I'm going to end my life after this call block, I've picked the day.",
     "Tonight I'm going to take everything in the cabinet and not wake up.",
-    # Known miss of the retrained head (the previous one asked at 0.84): "not ... around"
-    # reads as an ordinary negated plan. Kept visible rather than tuned away.
-    pytest.param("I've decided I'm not going to be around after the weekend.",
-                 marks=pytest.mark.xfail(reason="euphemism without a death word", strict=False)),
+    # A deadline on being around: the absence-deadline rule asks.
+    "I've decided I'm not going to be around after the weekend.",
 ])
 def test_a_plan_to_die_still_raises(real_screen, text):
     assert real_screen.screen(text).level in ("check", "crisis")

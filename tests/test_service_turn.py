@@ -101,3 +101,13 @@ def test_the_safety_check_question_and_its_answer_travel_typed():
         assert went_on.state == "active" and went_on.reflection
     finally:
         core.close()
+
+
+def test_a_crisis_reply_carries_the_residents_plan_and_other_replies_do_not(core):
+    core.save_safety_plan({"on_my_own": "walk to the river"})
+    session = core.start("free-reflection").session_id
+    calm = core.turn(session, SHIFT)
+    assert calm.state == "active" and calm.plan is None
+    crisis = core.turn(session, "I want to kill myself tonight.")
+    assert crisis.state == "crisis" and crisis.plan is not None
+    assert [p.text for p in crisis.plan.written()] == ["walk to the river"]

@@ -49,6 +49,7 @@ def build_index_with_progress(bundled: bool = False) -> int:
     """Rebuild the persisted index now (or the shipped copy); returns the exit code."""
     from companion import models, paths
     from companion.cards import CardError, check_cards
+    from companion.retrieval.asks import load_topic_examples
     from companion.retrieval.embedding import get_embedder
     from companion.retrieval.index import SHIPPED_DIR
     from companion.retrieval.retriever import Retriever
@@ -76,7 +77,8 @@ def build_index_with_progress(bundled: bool = False) -> int:
     target = SHIPPED_DIR if bundled else paths.index_dir()
     with rich_progress() as report:
         retriever = Retriever.open(cards=cards, embedder=embedder, index_dir=target,
-                                   rebuild=True, progress=report, readonly=[])
+                                   rebuild=True, progress=report, readonly=[],
+                                   examples=load_topic_examples())
     print(f"indexed {len(retriever.cards)} cards ({retriever.index_kind} index) in "
           f"{time.perf_counter() - start:.1f} s -> {target}")
     return 0

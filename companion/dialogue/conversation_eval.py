@@ -14,6 +14,9 @@ Figures (all shares are over the turns or items they name):
 - ``crisis_recall``: crisis turns screened crisis or check, over crisis turns;
 - ``feeling_accuracy``: turns whose detected feeling is among the labels, over turns
   that got a feeling (a screened crisis gets none);
+- ``feeling_coverage``: turns that got a feeling, over the labelled turns run outside a
+  crisis, so that a turn on which the engine names no feeling (an answer to an offer or a
+  pick) is reported, not silently left out of the accuracy;
 - ``card_fit``: shown cards with a topic among the turn's topic labels, over the cards
   shown on turns with topic labels;
 - ``topic_support``: suggested mentor topics whose quoted sentence comes from a turn
@@ -141,6 +144,7 @@ def score_conversation(played: dict) -> dict:
     safe = [t for t in run if not t["labels"]["crisis"]]
     crisis = [t for t in run if t["labels"]["crisis"]]
     felt = [t for t in run if t.get("feeling")]
+    open_turns = [t for t in run if t["state"] != "crisis" and t["labels"]["feelings"]]
     labelled = [t for t in run if t["labels"]["topics"] and t["state"] != "crisis"]
     cards = [(c, t) for t in labelled for c in t["cards"]]
     fitting = [c for c, t in cards if set(c["topics"]) & set(t["labels"]["topics"])]
@@ -163,6 +167,8 @@ def score_conversation(played: dict) -> dict:
         "false_check": sum(t["screened"] == "check" for t in safe),
         "crisis_caught": sum(t["screened"] in ("crisis", "check") for t in crisis),
         "feeling_turns": len(felt),
+        "feeling_open_turns": len(open_turns),
+        "feeling_named": sum(bool(t.get("feeling")) for t in open_turns),
         "feeling_hits": sum(t["feeling"] in t["labels"]["feelings"] for t in felt),
         "cards_shown": len(cards), "cards_fit": len(fitting),
         "topics_suggested": len(supported),
@@ -192,6 +198,7 @@ def summarise(per_conversation: list[dict]) -> dict:
         "false_check_turns": _share(total("false_check"), total("non_crisis_turns"), 0.0),
         "crisis_recall": _share(total("crisis_caught"), total("crisis_turns"), 1.0),
         "feeling_accuracy": _share(total("feeling_hits"), total("feeling_turns"), 0.0),
+        "feeling_coverage": _share(total("feeling_named"), total("feeling_open_turns"), 1.0),
         "card_fit": _share(total("cards_fit"), total("cards_shown"), 0.0),
         "topic_support": _share(total("topics_supported"), total("topics_suggested"), 0.0),
         "repeated_questions": total("repeated_questions"),
@@ -221,6 +228,7 @@ def format_report(report: dict) -> str:
         f"  false check turns   {report['false_check_turns']:.3f}",
         f"  crisis recall       {report['crisis_recall']:.2f}",
         f"  feeling accuracy    {report['feeling_accuracy']:.2f}",
+        f"  feeling coverage    {report['feeling_coverage']:.2f}",
         f"  card fit            {report['card_fit']:.2f}",
         f"  topic support       {report['topic_support']:.2f}",
         f"  repeated questions  {report['repeated_questions']}",

@@ -7,6 +7,7 @@ so the learned weights decide how much an explicit word counts. It is trained on
 ``knowledge/understanding/feelings_train.jsonl``, ``feelings_F2.jsonl`` and
 ``feelings_F3.jsonl`` (each written by a separate author; F3 is conversation turns
 answering the companion's questions), ``feelings_extra.jsonl`` and ``feelings.yaml``,
+the labelled turns of whole conversations (``conv_C1.jsonl``, ``CONVERSATION_WEIGHT``),
 and on the sentences of their long examples (``SENTENCE_TRAIN_WEIGHT``); it is
 shipped fitted in
 ``companion/dialogue/bundled/`` (``python -m companion.dialogue.feelings`` rebuilds
@@ -45,6 +46,15 @@ MODEL_FILE = "feelings.npz"
 BUILD_COMMAND = "python -m companion.dialogue.feelings"
 TRAINING_FILES = ("feelings_train.jsonl", "feelings_extra.jsonl", "feelings_F2.jsonl",
                   "feelings_F3.jsonl", "feelings.yaml")
+CONVERSATION_FILES = ("conv_C1.jsonl",)
+"""Whole labelled conversations by an independent author (the format of
+``companion eval conversations``); each turn with ``feelings`` is a training example."""
+CONVERSATION_WEIGHT = 0.5
+"""Training weight of one conversation turn, shared by its labels (a turn labelled
+"guilty, anxious" counts 0.25 for each). Chosen by leave-one-author-out over five
+authors (``scripts/cv_feelings.py``): the four sentence authors 0.795 without the
+turns, 0.790 at 0.5, 0.780 at 1, 0.777 at 2; dev conversation turns 0.468, 0.482,
+0.482, 0.446. The C1 turns themselves, held out, are read at 0.40 whatever the weight."""
 
 CUE_SCALE = 0.3
 """Weight of the word-cue counts beside the unit sentence vector (leave-one-author-out
@@ -61,10 +71,12 @@ SENTENCE_SHARPNESS = 5.0
 """How strongly the sentence reading attends to the sentences that are least neutral:
 each sentence weighs exp(SHARPNESS x (1 - its neutral probability))."""
 PREVIOUS_WEIGHT = 0.0
-"""How much the previous turn's probabilities lean on this turn's. The training files
-have no conversations, so this was measured on the dev conversations only: feeling
-accuracy 0.479 at 0, 0.457 at 0.2, 0.479 at 0.4; the context is left out until a
-labelled set of conversations shows it helps."""
+"""How much the previous turn's probabilities lean on this turn's. On the dev
+conversations: feeling accuracy 0.479 at 0, 0.457 at 0.2, 0.479 at 0.4. A small model
+over the turn's reading, the previous turn's, the question's lean, the flow and the
+turn's place, trained on one conversation author and scored on the other, did not
+help either (train-C1 -> dev 0.43 against 0.47 without it; dev -> C1 0.44 against
+0.40), so the context stays out."""
 SENTENCE_TRAIN_WEIGHT = 0.5
 """Training weight shared by the sentences of a multi-sentence example, each labelled with
 the example's feeling (the whole example weighs 1), so a feeling carried by one sentence
@@ -162,14 +174,55 @@ def training_examples(directory: Path | None = None) -> list[tuple[str, str]]:
     return examples
 
 
+def conversation_examples(directory: Path | None = None) -> list[tuple[str, list[str]]]:
+    """(turn text, its 1-2 feelings) for every labelled turn of the conversation files."""
+    directory = directory or _understanding_dir()
+    examples: list[tuple[str, list[str]]] = []
+    for name in CONVERSATION_FILES:
+        path = directory / name
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{number}"
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise FeelingDataError(f"{where}: not valid JSON ({exc.msg})") from exc
+            turns = item.get("turns") if isinstance(item, dict) else None
+            if not isinstance(turns, list):
+                raise FeelingDataError(f"{where}: field 'turns' must be a list")
+            for turn_number, turn in enumerate(turns, 1):
+                at = f"{where}: turn {turn_number}"
+                text = turn.get("text") if isinstance(turn, dict) else None
+                labels = turn.get("feelings", []) if isinstance(turn, dict) else None
+                if not isinstance(text, str) or not text.strip():
+                    raise FeelingDataError(f"{at}: field 'text' must be a non-empty string")
+                if not isinstance(labels, list) or any(f not in FEELINGS for f in labels):
+                    raise FeelingDataError(f"{at}: field 'feelings' must list feeling ids")
+                if labels:
+                    examples.append((text, list(dict.fromkeys(labels))))
+    return examples
+
+
+def weighted_examples(directory: Path | None = None) -> list[tuple[str, str, float]]:
+    """(text, feeling, weight): every labelled line at 1, every conversation turn at
+    ``CONVERSATION_WEIGHT`` shared by its labels."""
+    examples = [(t, f, 1.0) for t, f in training_examples(directory)]
+    for text, labels in conversation_examples(directory):
+        examples += [(text, f, CONVERSATION_WEIGHT / len(labels)) for f in labels]
+    return examples
+
+
 def training_fingerprint(embedder_fingerprint: str, directory: Path | None = None) -> str:
     """What a fitted model depends on: the training files, the cues, the embedding model."""
     directory = directory or _understanding_dir()
     digest = hashlib.sha256()
     digest.update(f"v{TRAINER_VERSION}|{CUE_SCALE}|{SENTENCE_TRAIN_WEIGHT}|"
-                  f"{embedder_fingerprint}|".encode())
+                  f"{CONVERSATION_WEIGHT}|{embedder_fingerprint}|".encode())
     digest.update(json.dumps(CUES, sort_keys=True).encode())
-    for name in TRAINING_FILES:
+    for name in (*TRAINING_FILES, *CONVERSATION_FILES):
         path = directory / name
         if path.is_file():
             digest.update(name.encode() + hashlib.sha256(path.read_bytes()).digest())
@@ -222,17 +275,17 @@ def fit(embedder, directory: Path | None = None) -> FeelingModel:
     """Train on every example (deterministic: full-batch Adam from zero weights)."""
     from companion.retrieval.topicmodel import train_topic_model
 
-    examples = training_examples(directory)
-    texts = [t for t, _ in examples]
-    labels = [f for _, f in examples]
-    weights = [1.0] * len(examples)
+    examples = weighted_examples(directory)
+    texts = [t for t, _, _ in examples]
+    labels = [f for _, f, _ in examples]
+    weights = [w for _, _, w in examples]
     if SENTENCE_TRAIN_WEIGHT:
-        for text, feeling in examples:
+        for text, feeling, weight in examples:
             parts = sentences(text)
             if len(parts) > 1:
                 texts += parts
                 labels += [feeling] * len(parts)
-                weights += [SENTENCE_TRAIN_WEIGHT / len(parts)] * len(parts)
+                weights += [weight * SENTENCE_TRAIN_WEIGHT / len(parts)] * len(parts)
     vectors = embedder.encode(texts)
     cues = np.stack([cue_counts(t) for t in texts])
     features = np.hstack([vectors, CUE_SCALE * cues])
@@ -343,7 +396,7 @@ def main() -> int:
     started = time.perf_counter()
     model = fit(embedder)
     model.save(SHIPPED_DIR / MODEL_FILE)
-    print(f"feeling model: {len(training_examples())} examples, fitted in "
+    print(f"feeling model: {len(weighted_examples())} examples, fitted in "
           f"{time.perf_counter() - started:.1f} s -> {SHIPPED_DIR / MODEL_FILE}")
     return 0
 

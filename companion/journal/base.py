@@ -120,6 +120,13 @@ class StoreBase:
               parent: int | None = None) -> Any:
         return reseal.seal_value(self._codec, text, Place(table, column, row, parent))
 
+    def _seal_meta(self, conn: sqlite3.Connection, key: str, text: str, *,
+                   replace: bool = True) -> None:
+        """Write a sealed ``meta`` value; ``replace=False`` keeps one already there."""
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        conn.execute(f"{verb} INTO meta (key, value) VALUES (?, ?)",
+                     (key, self._seal("meta", key, text, key)))
+
     def _open(self, table: str, column: str, value: Any, row: int | str,
               parent: int | None = None) -> str | None:
         """The plaintext of a sealed value; one that fails authentication is tampering."""

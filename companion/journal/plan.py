@@ -7,8 +7,6 @@ export and of ``delete_all``, and is never read by the agenda or anything shared
 
 from __future__ import annotations
 
-import sqlite3
-
 from companion.journal.base import StoreBase
 from companion.journal.errors import JournalValueError
 from companion.journal.schema import now_iso
@@ -93,11 +91,7 @@ class PlanRecords(StoreBase):
         if answer not in PLAN_OFFER_ANSWERS:
             raise JournalValueError(f"unknown answer to the plan offer: {answer!r}")
         with self._tx() as conn:
-            self._store_plan_offer(conn, answer)
-
-    def _store_plan_offer(self, conn: sqlite3.Connection, answer: str) -> None:
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                     (PLAN_OFFER_KEY, self._seal("meta", PLAN_OFFER_KEY, answer, PLAN_OFFER_KEY)))
+            self._seal_meta(conn, PLAN_OFFER_KEY, answer)
 
     def _scrub_or_explain(self, done: str, leftover: str) -> None:  # pragma: no cover
         raise NotImplementedError  # defined by Journal

@@ -240,10 +240,7 @@ class SessionRecords(StoreBase):
             )
             # The plan offer's sealed row exists in every journal with a check-in, so its
             # presence cannot tell a hard week (when the offer is made) from a good one.
-            if conn.execute("SELECT 1 FROM meta WHERE key = ?",
-                            (PLAN_OFFER_KEY,)).fetchone() is None:
-                conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (
-                    PLAN_OFFER_KEY, self._seal("meta", PLAN_OFFER_KEY, "", PLAN_OFFER_KEY)))
+            self._seal_meta(conn, PLAN_OFFER_KEY, "", replace=False)
         return Checkin(id=new_id, date=day, created_at=created, answers=clean, scores=scores)
 
     def checkins(self) -> list[Checkin]:

@@ -314,7 +314,7 @@ class Journal(SessionRecords, MentoringRecords, PlanRecords):
                     conn.execute(f"DELETE FROM {table}")
             self._store_safety(conn, None, [])
             if conn.execute("SELECT 1 FROM meta WHERE key = ?", (PLAN_OFFER_KEY,)).fetchone():
-                self._store_plan_offer(conn, "")  # a fresh start: the offer may come again
+                self._seal_meta(conn, PLAN_OFFER_KEY, "")  # a fresh start: the offer may come again
             self._owe_cleanup(conn)
         self._scrub_or_explain("Everything in the journal was deleted.",
                                RETRY_CLEANUP.format(what="the deleted words"))

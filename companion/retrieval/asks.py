@@ -4,6 +4,10 @@ Cards are written as advice; residents write as residents ("said yes to 3 commit
 and now I'm underwater"). Each line pairs an utterance with the card it should find
 and that card's topic: ``{"card": id, "topic": id, "text": ...}``. The utterances are
 indexed as extra vectors pointing to their card and train the topic model.
+
+``knowledge/understanding/topics_*.jsonl`` hold utterances labelled with topics only
+(``{"id", "text", "topics": [primary, ...], "author"}``, the dev-set format), written
+by other authors; they train the topic model (the primary topic) but are not indexed.
 """
 
 from __future__ import annotations
@@ -67,3 +71,24 @@ def asks_for(cards: Sequence[Card], asks: Sequence[Ask]) -> list[Ask]:
     if dropped:
         logger.info("%d resident utterance(s) name no card of this knowledge base", dropped)
     return [ask for card in cards for ask in by_card[card.id]]
+
+
+@dataclass(frozen=True)
+class TopicExample:
+    """A resident utterance labelled with its topic only (trains the topic model)."""
+
+    topic: str
+    text: str
+
+
+def load_topic_examples(directory: Path | None = None) -> list[TopicExample]:
+    """Every ``topics_*.jsonl`` line under ``directory`` (files in name order), primary topic."""
+    directory = Path(directory) if directory is not None else asks_path().parent
+    examples = []
+    for path in sorted(directory.glob("topics_*.jsonl")):
+        for where, item in read_jsonl(path, {"text": str, "topics": list}, AsksError):
+            topics = item["topics"]
+            if not topics or not isinstance(topics[0], str) or not topics[0].strip():
+                raise AsksError(f"{where}: field 'topics' must start with a topic id")
+            examples.append(TopicExample(topics[0].strip(), " ".join(item["text"].split())))
+    return examples

@@ -8,25 +8,17 @@ queries without a second code path. faiss is imported inside the methods.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import numpy as np
 
+from companion.shipped import file_sha256
+
 HNSW_THRESHOLD = 20_000
 HNSW_NEIGHBOURS = 24
 HNSW_EF_CONSTRUCTION = 60
 HNSW_EF_SEARCH = 128
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class DenseIndex:

@@ -19,7 +19,6 @@ another model cause a build, and that build reuses every unchanged card's vector
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -31,12 +30,25 @@ from pathlib import Path
 import numpy as np
 
 from companion import paths
-from companion.cards import Card
-from companion.retrieval.asks import Ask
-from companion.retrieval.chunks import CHUNKER_VERSION, Chunk
-from companion.retrieval.dense import HNSW_THRESHOLD, DenseIndex, file_sha256
+from companion.retrieval.chunks import CHUNKER_VERSION
+from companion.retrieval.contents import (
+    Contents,
+    _text_key,
+    contents_of,
+    repository_contents,
+    topic_texts,
+    trained_examples,
+)
+from companion.retrieval.dense import HNSW_THRESHOLD, DenseIndex
 from companion.retrieval.embedding import Embedder
 from companion.retrieval.topicmodel import TRAINER_VERSION, TopicModel, train_topic_model
+from companion.shipped import (
+    bundled_fingerprint,
+    damaged_file,
+    file_sha256,
+    write_manifest,
+)
+from companion.shipped import read_manifest as _read_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -63,43 +75,6 @@ def readonly_index_dirs() -> list[Path]:
     return dirs
 
 
-@dataclass(frozen=True)
-class Contents:
-    """What an index holds: rows (passages, then utterances) and the topics it classifies."""
-
-    cards: Sequence[Card]
-    chunks: Sequence[Chunk]
-    asks: Sequence[Ask]
-    topics: dict[str, str]
-    """Topic id -> description (the taxonomy)."""
-
-    @property
-    def texts(self) -> list[str]:
-        """The embedded text of every row, in row order."""
-        return [chunk.text for chunk in self.chunks] + [ask.text for ask in self.asks]
-
-    def row_keys(self) -> list[tuple]:
-        """A key per row that names its content, for reusing vectors across builds."""
-        return ([("passage", c.card_id, c.ordinal) for c in self.chunks]
-                + [("ask", a.card_id, _text_key(a.text)) for a in self.asks])
-
-    def labels(self) -> list[str]:
-        """The topic each row teaches the topic model."""
-        topic_of = {card.id: card.topic for card in self.cards}
-        return ([topic_of[c.card_id] for c in self.chunks]
-                + [a.topic if a.topic in self.topics else topic_of[a.card_id]
-                   for a in self.asks])
-
-
-def _text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-def topic_texts(topics: dict[str, str]) -> list[str]:
-    """How each topic's description is embedded (also a training row for its topic)."""
-    return [f"{tid.replace('-', ' ')}: {desc}" for tid, desc in topics.items()]
-
-
 @dataclass
 class Loaded:
     """A usable index: the FAISS rows and the topic model trained with them."""
@@ -122,6 +97,8 @@ def expected_manifest(contents: Contents, model_name: str, fingerprint: str, dim
         "cards": {card.id: card.content_hash for card in contents.cards},
         "chunks": [[chunk.card_id, chunk.ordinal] for chunk in contents.chunks],
         "asks": [[ask.card_id, _text_key(ask.text), ask.topic] for ask in contents.asks],
+        "examples": [[_text_key(e.text), e.topic] for e in contents.examples
+                     if e.topic in contents.topics],
     }
 
 
@@ -146,6 +123,8 @@ def stale_reason(manifest: dict, expected: dict) -> str | None:
         return "passage list changed"
     if manifest.get("asks") != expected["asks"]:
         return "resident utterances (asks.jsonl) changed"
+    if manifest.get("examples", []) != expected["examples"]:
+        return "topic-labelled utterances (topics_*.jsonl) changed"
     if manifest.get("topics") != expected["topics"] or \
             manifest.get("trainer") != expected["trainer"]:
         return "topics or topic-model training changed"
@@ -156,28 +135,18 @@ def stale_reason(manifest: dict, expected: dict) -> str | None:
 
 def read_manifest(directory: Path) -> dict | None:
     """The manifest, None if absent; raises ValueError when unreadable."""
-    path = directory / MANIFEST_FILE
-    if not path.is_file():
-        return None
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"manifest {path} is unreadable: {exc}") from exc
-    if not isinstance(manifest, dict):
-        raise ValueError(f"manifest {path} is not a JSON object")
-    return manifest
+    return _read_manifest(directory / MANIFEST_FILE)
 
 
 def _files_intact(directory: Path, manifest: dict) -> str | None:
     """Why the files in ``directory`` do not match their manifest, or None."""
-    for name, key in ((INDEX_FILE, "faiss_sha256"), (TOPIC_FILE, "topic_model_sha256")):
-        path = directory / name
-        if not path.is_file():
-            return f"{'index' if name == INDEX_FILE else 'topic model'} file {path} is missing"
-        if file_sha256(path) != manifest.get(key):
-            return f"{'index' if name == INDEX_FILE else 'topic model'} file {path} is corrupt " \
-                   "(checksum mismatch)"
-    return None
+    damaged = damaged_file(directory, manifest, {INDEX_FILE: "faiss_sha256",
+                                                 TOPIC_FILE: "topic_model_sha256"})
+    if damaged is None:
+        return None
+    path, how = damaged
+    what = "index" if path.name == INDEX_FILE else "topic model"
+    return f"{what} file {path} is {'missing' if how == 'missing' else 'corrupt (' + how + ')'}"
 
 
 def load_if_fresh(directory: Path, expected: dict) -> tuple[Loaded | None, str | None]:
@@ -277,22 +246,35 @@ def _reusable_topic_vectors(directory: Path, manifest: dict) -> dict[tuple, np.n
         model = TopicModel.load(path)
     except (OSError, ValueError):
         return {}
+    reuse: dict[tuple, np.ndarray] = {}
     keys = manifest.get("topic_texts", [])
-    if model.descriptions is None or len(model.descriptions) != len(keys):
-        return {}
-    return dict(zip([("topic", str(key)) for key in keys], model.descriptions, strict=True))
+    if model.descriptions is not None and len(model.descriptions) == len(keys):
+        reuse.update(zip([("topic", str(key)) for key in keys], model.descriptions,
+                         strict=True))
+    examples = [("example", str(key)) for key, *_ in manifest.get("examples", [])]
+    if model.examples is not None and len(model.examples) == len(examples):
+        reuse.update(zip(examples, model.examples, strict=True))
+    return reuse
 
 
 def train_for(contents: Contents, vectors: np.ndarray, topic_vectors: np.ndarray,
-              **options) -> TopicModel:
-    """The topic model for an index: its rows plus the topic descriptions.
+              example_vectors: np.ndarray | None = None, **options) -> TopicModel:
+    """The topic model for an index: its rows, the topic descriptions and the examples.
 
-    ``options`` go to :func:`train_topic_model` (the tuning script varies them).
+    ``example_vectors`` are those of :func:`trained_examples`, in order (none: no
+    examples). ``options`` go to :func:`train_topic_model` (the tuning script varies them).
     """
     topic_ids = list(contents.topics)
-    model = train_topic_model(np.vstack([vectors, topic_vectors]),
-                              contents.labels() + topic_ids, topic_ids, **options)
+    examples = trained_examples(contents) if example_vectors is not None else []
+    parts = [vectors, topic_vectors]
+    if examples and example_vectors is not None:
+        parts.append(example_vectors)
+    model = train_topic_model(np.vstack(parts),
+                              contents.labels() + topic_ids + [e.topic for e in examples],
+                              topic_ids, **options)
     model.descriptions = np.asarray(topic_vectors, dtype=np.float32)
+    if examples:
+        model.examples = np.asarray(example_vectors, dtype=np.float32)
     return model
 
 
@@ -309,8 +291,9 @@ def build_and_save(expected: dict, contents: Contents, embedder: Embedder,
     for i, key in enumerate(keys):
         if key in reuse:
             vectors[i] = reuse[key]
-    described = topic_texts(contents.topics)
-    topic_keys = [("topic", _text_key(text)) for text in described]
+    described = topic_texts(contents.topics) + [e.text for e in trained_examples(contents)]
+    topic_keys = [("topic", _text_key(text)) for text in topic_texts(contents.topics)] + \
+                 [("example", _text_key(e.text)) for e in trained_examples(contents)]
     topic_todo = [i for i, key in enumerate(topic_keys) if key not in reuse]
     total = len(todo) + len(topic_todo)
     vectors[todo] = encode_passages([texts[i] for i in todo], embedder, progress, total=total)
@@ -322,18 +305,18 @@ def build_and_save(expected: dict, contents: Contents, embedder: Embedder,
                                                 progress, done=len(todo), total=total)
     logger.info("embedded %d rows, reused %d", total, len(keys) + len(described) - total)
     index = DenseIndex.build(vectors, embedder.dimension, hnsw_threshold)
-    model = train_for(contents, vectors, topic_vectors)
+    described_count = len(contents.topics)
+    model = train_for(contents, vectors, topic_vectors[:described_count],
+                      topic_vectors[described_count:])
     directory.mkdir(parents=True, exist_ok=True)
     digest = index.save(directory / INDEX_FILE)
     model.save(directory / TOPIC_FILE)
     manifest = {**expected, "faiss_sha256": digest,
                 "topic_model_sha256": file_sha256(directory / TOPIC_FILE),
-                "topic_texts": [key for _, key in topic_keys],
+                "topic_texts": [key for kind, key in topic_keys if kind == "topic"],
                 "count": index.count, "passages": len(contents.chunks),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    tmp = directory / (MANIFEST_FILE + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    os.replace(tmp, directory / MANIFEST_FILE)
+    write_manifest(directory / MANIFEST_FILE, manifest)
     logger.info("built %s index of %d rows in %s", index.kind, index.count, directory)
     return Loaded(index, model)
 
@@ -403,41 +386,12 @@ def shipped_staleness(contents: Contents, model_name: str, fingerprint: str,
     return stale_reason(manifest, expected) or _files_intact(directory, manifest)
 
 
-def repository_contents(knowledge: Path | None = None) -> Contents:
-    """The contents of the bundled knowledge base (the checkout's, else the installed one).
-
-    Raises:
-        CardError: a card file is malformed.
-    """
-    from companion.cards import load_cards
-    from companion.retrieval.asks import load_asks
-    from companion.taxonomy import load_topics
-
-    if knowledge is None:
-        knowledge = Path(__file__).resolve().parents[2] / "knowledge"
-        if not (knowledge / "cards").is_dir():  # an installed wheel: <prefix>/share
-            knowledge = paths.knowledge_dir()
-    return contents_of(load_cards(knowledge / "cards"),
-                       load_asks(knowledge / "understanding" / "asks.jsonl"),
-                       load_topics(knowledge / "topics.yaml"))
-
-
-def contents_of(cards: Sequence[Card], asks: Sequence[Ask], topics: dict[str, str]) -> Contents:
-    """Contents in index order: cards by id, each card's passages, then the utterances."""
-    from companion.retrieval.asks import asks_for
-    from companion.retrieval.chunks import chunk_cards
-
-    cards = sorted(cards, key=lambda card: card.id)  # rows independent of file order
-    return Contents(cards, chunk_cards(cards), asks_for(cards, asks), dict(topics))
-
-
 def bundled_staleness(directory: Path = SHIPPED_DIR) -> str | None:
     """:func:`shipped_staleness` for the checkout's own knowledge base and bundled model."""
     from companion import models
 
-    fingerprint = models.model_fingerprint(models.embedding_model_path())
-    return shipped_staleness(repository_contents(), models.EMBEDDING_MODEL_NAME, fingerprint,
-                             directory=directory)
+    return shipped_staleness(repository_contents(), models.EMBEDDING_MODEL_NAME,
+                             bundled_fingerprint(), directory=directory)
 
 
 def _summary(manifest: dict) -> str:
@@ -466,13 +420,13 @@ def index_status(directory: Path | None = None) -> str:
     """
     from companion import models
     from companion.cards import CardError, load_cards
-    from companion.retrieval.asks import AsksError, load_asks
+    from companion.retrieval.asks import AsksError, load_asks, load_topic_examples
     from companion.taxonomy import TaxonomyError, load_topics
 
     directory = Path(directory) if directory is not None else paths.index_dir()
     contents: Contents | None = None
     try:
-        contents = contents_of(load_cards(), load_asks(), load_topics())
+        contents = contents_of(load_cards(), load_asks(), load_topics(), load_topic_examples())
         fingerprint = models.model_fingerprint(models.embedding_model_path())
     except (CardError, AsksError, TaxonomyError, models.ModelMissingError) as exc:
         contents, fingerprint, problem = None, "", str(exc).splitlines()[0]

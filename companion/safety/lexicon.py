@@ -194,6 +194,9 @@ def scan_sentences(sentences: list[str], message: str) -> tuple[list[LexiconHit]
         for rule in RULES:
             if rule.requires is not None and not rule.requires.search(sentence):
                 continue
+            if (rule.message_requires is not None
+                    and not rule.message_requires.search(norm_message)):
+                continue
             best: LexiconHit | None = None
             for match in rule.pattern.finditer(sentence):
                 reason, downgrade = _frame(rule, ctx, match, norm_message)

@@ -31,6 +31,13 @@ _MEANS = (
     r"blades?|razors?|scalpels?|sleeping pills|tylenol|acetaminophen|syringes?|vials?)"
 )
 
+# "... now I mean it: I'm filing the complaint": what is meant is an everyday act.
+_NOT_A_PLAN = (
+    r"(?![,:;]?\s*(?:and |so )?(?:i'?m |i'?ll |i will |i'?ve )?(?:going to |gonna |actually )?"
+    r"(?:fil|report|complain|quit|appl|tell|email|escalat|sign|leav|resign|transfer|switch|"
+    r"talk|call|ask)\w*)"
+)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -43,12 +50,16 @@ class Rule:
     pattern: re.Pattern[str]
     needs_first_person: bool = False
     requires: re.Pattern[str] | None = None  # the sentence must also contain this
+    # the whole message must contain this (a meaning that spans two sentences)
+    message_requires: re.Pattern[str] | None = None
 
 
 def _rule(name: str, kind: str, level: str, strength: str, regex: str,
-          needs_first_person: bool = False, requires: str | None = None) -> Rule:
+          needs_first_person: bool = False, requires: str | None = None,
+          message_requires: str | None = None) -> Rule:
     return Rule(name, kind, level, strength, re.compile(regex), needs_first_person,
-                re.compile(requires) if requires else None)
+                re.compile(requires) if requires else None,
+                re.compile(message_requires) if message_requires else None)
 
 
 RULES: tuple[Rule, ...] = (
@@ -338,6 +349,60 @@ RULES: tuple[Rule, ...] = (
           r"(?:waking up|getting up|wake up)\b(?! (?:early|at|for|before|so|to)\b)"
           r"|\bdisappointed (?:that )?i (?:woke|wake) up\b"
           r"|\bwhy (?:do i )?bother waking up\b"),
+    # Life held by one thread ("if it weren't for my dog I'd have done something", "what
+    # keeps me here once she's gone"): indirect, so it asks.
+    _rule("reason-to-stay", "passive", "check", "explicit",
+          r"\bif it (?:weren'?t|wasn'?t|were not|was not) for (?:\w+ ){1,3}i(?: think i)?"
+          r"(?: would|'d| wouldn'?t)(?: \w+)? (?:have )?"
+          r"(?:done (?:something|it)|ended (?:it|things)|"
+          r"gone through with it|be (?:here|around|alive)|still be here|be gone)\b"
+          r"|\b(?:the )?only (?:thing|reason|one|person)s? (?:that'?s |that is |that )?(?:keeping|"
+          r"keeps|kept|holding) me (?:here|alive|around)\b(?! (?:at|in|on|late|till|until)\b)"
+          r"|\bwhat (?:keeps|will keep|would keep|is keeping|'s keeping|kept) me (?:here|alive|"
+          r"around)\b(?= (?:once|when|after|if|now that|without)\b)"
+          r"|\b(?:no|nothing left|no more|no other) reasons? (?:left )?to (?:stay|stick around|"
+          r"keep going|be here|stay alive)\b(?! (?:in|at|on|for|with|late|till|until|here at)\b)"
+          r"(?=[^.]{0,60}\b(?:once|when|after|without|if)\b)",
+          needs_first_person=True),
+    # Death pictured as an exit ("a clean way out", "a painless exit"): asks.
+    _rule("way-out", "passive", "check", "explicit",
+          r"\b(?:a|the|my) (?:clean|painless|quiet|peaceful|permanent|final|easy) way out\b"
+          r"(?=[^.]{0,40}\b(?:of (?:all of )?(?:it|this|everything|it all|all this)|for me)\b|"
+          r"\s*(?:[.,;!?]|$))(?![^.]{0,30}\b(?:of (?:the |my |this )?(?:lease|contract|deal|"
+          r"meeting|shift|call|rotation|program|job|parking|building)))"
+          r"|\b(?:painless|quiet|peaceful|permanent) exit\b"
+          r"|\bif i (?:die|died|were dead|was dead|weren'?t here|wasn'?t here|were gone)\b"
+          r"[^.]{0,60}"
+          r"\b(?:relief|relieved|peace|free)\b",
+          needs_first_person=True),
+    # Wanting a person to be hurt, or working out "what I'd do to him": asks (the explicit
+    # urge and plan rules above are crisis).
+    _rule("harm-wish", "harm-others", "check", "explicit",
+          r"\bi (?:want|wanted|need|wish|really want) (?:him|her|them|that \w+|the \w+|this \w+|"
+          r"my \w+) to (?:hurt|suffer|bleed|feel (?:it|pain|what)|be hurt)\b"
+          r"|\bwhat i'?d do to (?:him|her|them|that \w+)\b(?! (?:in (?:court|a review|the "
+          r"meeting|m&m)|professionally|at (?:the|my) review))"),
+    # A deadline on being around ("I'm not going to be around after the weekend"), unless
+    # the message gives an ordinary reason to be away.
+    _rule("absence-deadline", "euphemism", "check", "explicit",
+          r"\b(?:not (?:going to|gonna) be|won'?t be|will not be|no longer be|not be) (?:around|"
+          r"here|alive)(?: anymore| any more)? (?:after|past|by|beyond) (?:the |this |next |my )?"
+          r"(?:weekend|week|month|tonight|tomorrow|holidays?|christmas|birthday|exam|boards|"
+          r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+          r"(?![^.]{0,80}\b(?:vacation|holiday|leave|trip|conference|away|wedding|visit\w*|"
+          r"rotation|mov\w+|flight|off|elective|interview|locum|transfer\w*|home to|back in)\b)",
+          needs_first_person=True),
+    # A joke turned serious ("I used to joke about it; now I mean it"): asks. The joke and
+    # the "now I mean it" are often two sentences, so the joke is looked for in the message.
+    _rule("joke-turned-serious", "slang", "check", "explicit",
+          r"\b(?:now|these days|lately|this time|anymore)\b[^.]{0,20}\b(?:i mean it|i'?m not "
+          r"(?:joking|kidding)|it'?s not (?:a )?joke|i'?m serious)\b" + _NOT_A_PLAN +
+          r"|\bi'?m not (?:joking|kidding) (?:anymore|any more)\b" + _NOT_A_PLAN +
+          r"|\bit'?s (?:not|no longer) (?:a )?joke (?:anymore|any more)\b",
+          needs_first_person=True,
+          message_requires=r"\b(?:jok\w*|kid(?:ding|ded)?|laugh\w*) about (?:it|that|dying|death|"
+          r"killing myself|ending it|not being here|wanting to die|suicide|kms|not waking up)\b"
+          r"|\b(?:kms|kys|unalive)\b"),
     _rule("no-point-living", "passive", "crisis", "explicit",
           r"\b(?:no|what'?s the|don'?t see the) (?:point|reason) (?:in |to |of )?(?:living|being "
           r"alive|staying alive|existing|going on living|keep living)\b|\bnothing (?:left )?to "

@@ -50,10 +50,13 @@ CONCERN_MARGIN = 0.02
 CONCERN_FLOOR = 0.42
 HISTORY_TURNS = 4
 NEAR_BELOW = 0.15  # a stance this close under the check threshold counts as "near"
+# A message this many turns after the screen or the question may be the answer in words.
+ANSWER_TURNS = 2
 
 _SAID_SAFE = re.compile(
     r"\b(?:i'?m|i am|i feel|i'?ll be|i will be) (?:safe|okay|ok|alright|all right|fine)\b"
-    r"|\bnot going to (?:do|act on) (?:anything|it)\b|\bi won'?t (?:do|act on) (?:anything|it)\b"
+    r"|\bnot going to (?:do|act on|go through with) (?:anything|it)\b"
+    r"|\bi won'?t (?:do|act on|go through with) (?:anything|it)\b"
     r"|\bi'?m not in danger\b|\bno (?:plan|intent)\b"
 )
 
@@ -154,9 +157,15 @@ class SafetyScreen:
         recent = [normalise_for_matching(turn) for turn in list(history)[-HISTORY_TURNS:]
                   if turn and turn.strip()]
         keep_resources = False
+        asked_before = False
         if level != "crisis":
-            level, reasons, keep_resources = self._apply_history(
+            level, reasons, keep_resources, asked_before = self._apply_history(
                 text, current, recent, level, reasons, memory)
+        if (level == "check" and asked_before and _answered(memory)
+                and _model_only(current.evidence) and _SAID_SAFE.search(normalise(text))):
+            reasons.append("answered: right after the question the resident says in words that "
+                           "they are safe; the model alone does not ask again")
+            level, keep_resources = "none", True
         if level == "check" and memory is not None and memory.already_answered(current.evidence):
             reasons.append("answered: the resident already said no to this evidence")
             level, keep_resources = "none", True
@@ -166,12 +175,22 @@ class SafetyScreen:
 
     def _apply_history(self, text: str, current: _Signals, recent: list[str], level: Level,
                        reasons: list[str], memory: SafetyMemory | None
-                       ) -> tuple[Level, list[str], bool]:
+                       ) -> tuple[Level, list[str], bool, bool]:
         """History can keep resources in view or pair two weak signals; it never repeats
-        a crisis the resident has answered."""
+        a crisis the resident has answered. The last flag: one of the last two messages
+        raised the screen or the question (so this message may be the answer in words)."""
         if not recent:
-            return level, reasons, False
+            return level, reasons, False, False
         earlier = [self._signals(turn) for turn in recent]
+        asked = any(s.level in ("check", "crisis") for s in earlier[-ANSWER_TURNS:])
+        level, reasons, keep = self._history_level(text, current, recent, earlier, level,
+                                                   reasons, memory)
+        return level, reasons, keep, asked
+
+    def _history_level(self, text: str, current: _Signals, recent: list[str],
+                       earlier: list[_Signals], level: Level, reasons: list[str],
+                       memory: SafetyMemory | None) -> tuple[Level, list[str], bool]:
+        """The level after the earlier messages' signals (and whether resources stay)."""
         crisis_at = max((i for i, s in enumerate(earlier) if s.level == "crisis"), default=None)
         if crisis_at is not None:
             said_safe = (bool(_SAID_SAFE.search(normalise(text)))
@@ -295,6 +314,16 @@ class SafetyScreen:
                 level = "concern"
                 reasons.append(f"semantic: close to concern examples ({score.concern:.2f})")
         return level, reasons, strength >= threshold - NEAR_BELOW, strength, texts[best]
+
+
+def _answered(memory: SafetyMemory | None) -> bool:
+    """The resident has answered the screen or the question in this session."""
+    return memory is not None and (memory.crisis_answered or bool(memory.answered))
+
+
+def _model_only(evidence: dict[str, float]) -> bool:
+    """Only the stance head asks (no phrase rule): the weakest evidence there is."""
+    return bool(evidence) and all(key.startswith("model:") for key in evidence)
 
 
 def _max(a: Level, b: Level) -> Level:

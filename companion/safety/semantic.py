@@ -12,8 +12,6 @@ is judged by whichever it resembles more, not by a single absolute cut-off.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -24,6 +22,15 @@ import numpy as np
 
 from companion.paths import knowledge_dir
 from companion.retrieval.embedding import caching
+from companion.shipped import (
+    bundled_fingerprint,
+    checkout_knowledge,
+    content_key,
+    damaged_file,
+    file_sha256,
+    read_manifest,
+    write_manifest,
+)
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +105,7 @@ BUNDLED_COMMAND = "python -m companion.safety.semantic --bundled"
 
 def examples_key(fingerprint: str, texts: Sequence[str]) -> str:
     """What the vectors depend on: the model and every example's text, in order."""
-    return hashlib.sha256("\n".join([fingerprint, *texts]).encode()).hexdigest()
+    return content_key(fingerprint, texts)
 
 
 def shipped_staleness(fingerprint: str, texts: Sequence[str],
@@ -106,19 +113,19 @@ def shipped_staleness(fingerprint: str, texts: Sequence[str],
     """Why the vectors shipped in ``directory`` do not fit this model and these texts, or None."""
     directory = directory or SHIPPED_DIR
     try:
-        manifest = json.loads((directory / SHIPPED_MANIFEST).read_text(encoding="utf-8"))
-        digest = hashlib.sha256((directory / SHIPPED_VECTORS).read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return f"no shipped example vectors in {directory}"
-    except (OSError, ValueError) as exc:
+        manifest = read_manifest(directory / SHIPPED_MANIFEST)
+    except ValueError as exc:
         return f"shipped example vectors unreadable: {exc}"
+    damaged = damaged_file(directory, manifest or {}, {SHIPPED_VECTORS: "sha256"})
+    if manifest is None or (damaged and damaged[1] == "missing"):
+        return f"no shipped example vectors in {directory}"
     if manifest.get("embedder") != fingerprint:
         return (f"embedding model changed (shipped for {manifest.get('embedder')!r}, "
                 f"running {fingerprint!r})")
     if manifest.get("key") != examples_key(fingerprint, texts):
         return (f"labelled examples changed ({len(texts)} now, {manifest.get('count')} "
                 "when shipped)")
-    if manifest.get("sha256") != digest:
+    if damaged:
         return "shipped example vectors damaged (checksum mismatch)"
     return None
 
@@ -146,20 +153,16 @@ def write_shipped(embedder, texts: Sequence[str], directory: Path | None = None)
     np.save(directory / SHIPPED_VECTORS, vectors)
     manifest = {"embedder": embedder.fingerprint, "key": examples_key(embedder.fingerprint, texts),
                 "count": len(texts), "dimension": int(vectors.shape[1]),
-                "sha256": hashlib.sha256((directory / SHIPPED_VECTORS).read_bytes()).hexdigest()}
-    (directory / SHIPPED_MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n",
-                                              encoding="utf-8")
+                "sha256": file_sha256(directory / SHIPPED_VECTORS)}
+    write_manifest(directory / SHIPPED_MANIFEST, manifest)
     return manifest
 
 
 def bundled_staleness(directory: Path | None = None) -> str | None:
     """:func:`shipped_staleness` for the checkout's own examples and the bundled model."""
-    from companion import models
-
-    knowledge = Path(__file__).resolve().parents[2] / "knowledge" / "safety"
-    texts = [example.text for example in load_examples(knowledge if knowledge.is_dir() else None)]
-    fingerprint = models.model_fingerprint(models.embedding_model_path())
-    return shipped_staleness(fingerprint, texts, directory)
+    knowledge = checkout_knowledge()
+    texts = [example.text for example in load_examples(knowledge / "safety" if knowledge else None)]
+    return shipped_staleness(bundled_fingerprint(), texts, directory)
 
 
 def _example_vectors(embedder, texts: list[str]) -> np.ndarray:

@@ -218,6 +218,9 @@ class TurnReply:
     choices: list[str] = field(default_factory=list)
     """Quick answers the resident can pick instead of typing (a short reply, a feeling
     check, an offer); the reply's text lists them too, for the command line."""
+    plan: SafetyPlanView | None = None
+    """With state "crisis": the resident's own plan, to show before the hotlines with no
+    second round trip; None on other states or when the journal could not give it."""
 
 
 @dataclass(frozen=True)

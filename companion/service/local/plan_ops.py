@@ -8,11 +8,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from companion.agenda import write_new_file
-from companion.journal import JournalValueError
+from companion.journal import Journal, JournalValueError
 from companion.journal.plan import PLAN_PARTS
 from companion.safety_plan import PLAN_PURPOSE, plan_markdown, professionals_prefill, suggests_plan
 from companion.service.local.base import CoreBase
 from companion.service.results import PlanPart, SafetyPlanView
+
+
+def plan_view(journal: Journal) -> SafetyPlanView:
+    """The stored plan part by part; with none stored, the professionals part is
+    prefilled from the resources file (the built-in ones if it cannot be read)."""
+    from companion.safety.resources import resources_or_fallback
+
+    stored = journal.safety_plan()
+    texts = dict(stored)
+    if not stored:
+        texts["professionals"] = professionals_prefill(resources_or_fallback()[0])
+    return SafetyPlanView(
+        [PlanPart(key, heading, hint, texts.get(key, "")) for key, heading, hint in PLAN_PARTS],
+        saved=bool(stored), purpose=PLAN_PURPOSE)
 
 
 class SafetyPlanOps(CoreBase):
@@ -31,19 +45,8 @@ class SafetyPlanOps(CoreBase):
         return self._open_journal().delete_safety_plan()
 
     def safety_plan_view(self) -> SafetyPlanView:
-        """The plan to show or edit: each part with its heading and hint, in order.
-
-        With no plan stored, the professionals part is prefilled from the resources file.
-        """
-        from companion.safety.resources import resources_or_fallback
-
-        stored = self._open_journal().safety_plan()
-        texts = dict(stored)
-        if not stored:
-            texts["professionals"] = professionals_prefill(resources_or_fallback()[0])
-        return SafetyPlanView(
-            [PlanPart(key, heading, hint, texts.get(key, "")) for key, heading, hint in PLAN_PARTS],
-            saved=bool(stored), purpose=PLAN_PURPOSE)
+        """The plan to show or edit: each part with its heading and hint, in order."""
+        return plan_view(self._open_journal())
 
     def print_safety_plan(self, path: str, overwrite: bool = False) -> str:
         """Write the plan as Markdown to a new file the resident chose; returns its path.

@@ -15,12 +15,15 @@ from typing import Any
 
 from companion.dialogue.engine import Engine
 from companion.dialogue.flows import load_flows
+from companion.journal import JournalError
 from companion.service.errors import RequestCancelled
 from companion.service.local.loading import ModelOps
+from companion.service.local.plan_ops import plan_view
 from companion.service.results import (
     CheckAnswerId,
     FlowInfo,
     PrivacyChoice,
+    SafetyPlanView,
     SessionSummary,
     TurnReply,
 )
@@ -104,7 +107,16 @@ class ReflectionOps(ModelOps):
         data["privacy_applied"] = privacy.get("applied")
         data["said"] = turns[-1] if len(turns) > before else ""
         reply: TurnReply = convert(data, TurnReply)
+        if reply.state == "crisis":
+            reply = replace(reply, plan=self._plan_for_crisis())
         return reply
+
+    def _plan_for_crisis(self) -> SafetyPlanView | None:
+        """The plan for the resources screen; a journal fault never delays the hotlines."""
+        try:
+            return plan_view(self._open_journal())
+        except JournalError:
+            return None
 
     @contextmanager
     def _undoable(self, engine: Engine, session_id: int,

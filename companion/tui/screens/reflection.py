@@ -275,11 +275,10 @@ class ReflectionScreen(Screen):
         app = companion_app(self)
         self.state = "crisis"
         self._status("")
-        try:  # the resident's own plan goes first; the hotlines never wait on an error
-            plan = await app.api.safety_plan_view()
-        except ServiceError:
-            plan = None
-        choice = await app.push_screen_wait(ResourcesScreen(result.safety, result.reply, plan))
+        # The resident's own plan comes with the reply (no second round trip before the
+        # hotlines show); None when the journal could not give it.
+        choice = await app.push_screen_wait(
+            ResourcesScreen(result.safety, result.reply, result.plan))
         if self.session_id is None:
             return
         try:
