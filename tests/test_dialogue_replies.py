@@ -74,6 +74,10 @@ def test_what_happened(text, kind):
     ("more guilty", "guilty"), ("No, numb.", "numb"), ("angry", "frustrated"),
     ("yes", "same"), ("That's right", "same"), ("I'm not sure what you mean", None),
     ("It was a long and difficult night", None),
+    # A bare "ok" to "Did I get that right?" is a yes, not a correction to neutral;
+    # "I'm ok" still says how the resident is.
+    ("ok", "same"), ("Okay.", "same"), ("yeah ok", "same"), ("sort of", "same"),
+    ("I'm ok", "neutral"), ("no, fine", "neutral"),
 ])
 def test_feeling_corrections_in_a_word(text, feeling):
     assert replies.feeling_correction(text) == feeling

@@ -133,3 +133,13 @@ def test_other_authors_unknown_kinds_count_against_kind_only(tmp_path):
         load_labelled_set(path)
     score = evaluate(load_labelled_set(path, strict_kinds=False), scan)
     assert score.recall == 1.0 and score.kind_accuracy == 0.0
+
+
+def test_p3_tuning_half_is_the_odd_ids_of_one_author():
+    """P3 (author tune-P3) was split by id before any tuning (scripts/split_privacy_p3.py):
+    odd ids here, even ids kept out as the check half, scored once."""
+    rows = [json.loads(line) for line in
+            (DATA / "privacy_P3_tune.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 120 and {r["author"] for r in rows} == {"tune-P3"}
+    assert all(int(r["id"].rsplit("-", 1)[1]) % 2 == 1 for r in rows)
+    assert len(load_labelled_set(DATA / "privacy_P3_tune.jsonl", strict_kinds=False)) == 120

@@ -180,8 +180,10 @@ _FEELING_WORDS = {
     "hopeful": ("hopeful", "good", "proud", "happy", "relieved", "excited", "better"),
     "neutral": ("fine", "ok", "okay", "neutral", "calm"),
 }
-_CONFIRM = re.compile(r"^\s*(?:yes|yeah|yep|yup|right|exactly|spot on|that'?s (?:right|it)|"
-                      r"pretty much|you did)\W*$", re.IGNORECASE)
+# A bare "ok" answers "Did I get that right?" (a yes); "I'm ok" still names a feeling.
+_CONFIRM = re.compile(r"^\s*(?:(?:yes|yeah|yep|yup)(?:\W+(?:ok|okay))?|ok|okay|sure|right|"
+                      r"exactly|spot on|that'?s (?:right|it)|pretty much|sort of|kind of|"
+                      r"i guess|you did)\W*$", re.IGNORECASE)
 
 
 def feeling_correction(text: str) -> str | None:

@@ -23,6 +23,9 @@ twins". A name once known to be a patient's is caught everywhere in the
 message; a name once introduced as a colleague's is left alone everywhere
 (unless it is also anchored as a patient's). Work is one pass over the tokens
 with bounded look-behind and look-ahead, so the finder is linear in the text.
+
+Modules: ``name_tokens.py`` (tokens), ``people_context.py`` (what surrounds a run),
+``people_words.py`` (word lists); this one finds and judges the runs.
 """
 
 from __future__ import annotations
@@ -32,120 +35,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from companion.privacy import people_words as words
-from companion.privacy.gazetteer import (
-    NameInfo,
-    common_first_names,
-    first_names_not_words,
-    is_word,
-    lookup,
+from companion.privacy.gazetteer import common_first_names, first_names_not_words, is_word, lookup
+from companion.privacy.name_tokens import gazetteer_name, joined, name_head, name_like, tokenize
+from companion.privacy.people_context import (
+    NAMED,
+    PATIENT_NOUNS,
+    PLACE_PREPOSITIONS,
+    TITLES,
+    NameContext,
 )
 from companion.privacy.recognizer import ScanWork
 from companion.privacy.spans import Span
 
-_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ\u0100-\u024f\u1e00-\u1eff"  # Latin with accents: "Wałęsa", "Nguyễn"
-_TOKEN = re.compile(rf"[{_LETTER}]+(?:['’-][{_LETTER}]+)*")
-_SENTENCE_BREAK = re.compile(r"[.!?;:\"“”()\[\]\n]|--|—|–")
-_ABBREVIATIONS = frozenset("dr mr mrs ms mx st vs prof jr sr no e.g i.e feb jan aug sept oct "
-                           "nov dec apr mar jun jul".split())
-_TITLES = frozenset("mr mrs ms miss mx mister madam".split())
-_PATIENT_NOUNS = frozenset("patient patients pt pts".split())
-_NAMED = frozenset("named called".split())
 _WORD_ENDINGS = ("ly", "ed", "ing", "ful", "ness", "est", "ous", "ive", "able", "ible", "ment",
                  "tion", "sion", "ity", "ish", "less")
-_WORK_CUES = frozenset("reading read reread watching watched rewatched watch playing played play "
-                       "beat finished finish book novel show movie film game song album series "
-                       "episode season podcast listening listened".split())
-_PLACE_PREPOSITIONS = frozenset("in at from near into outside".split())
-_PETS = frozenset("dog dogs cat cats puppy kitten horse pet bird parrot rabbit hamster".split())
 _PARTICLES = frozenset("de da del della di do dos das du la le van von der den ter bin ibn al el "
                        "st".split())
-_ANCHORS = _TITLES | _PATIENT_NOUNS | _NAMED | words.FAMILY | frozenset([","])
+_ANCHORS = TITLES | PATIENT_NOUNS | NAMED | words.FAMILY | frozenset([","])
 
 STRONG = 0.85
 FULL_NAME = 0.8
 SINGLE_IN_CONTEXT = 0.6
-LOOKAROUND = 4
-CONTEXT_TOKENS = 10
-"""Tokens read either side of a run (bounded, so the finder stays linear)."""
-
-
-@dataclass
-class _Token:
-    start: int
-    end: int
-    text: str
-    base: str        # without a possessive 's
-    low: str
-    possessive: bool
-    shape: str       # "title", "upper", "lower", "other"
-    sentence_start: bool
-    info: NameInfo | None
-
-
-def _shape(base: str) -> str:
-    if len(base) > 1 and base.isupper():
-        return "upper"
-    if base[0].isupper() and not base[1:].isupper():
-        return "title"
-    if base.islower():
-        return "lower"
-    return "other"
-
-
-def tokenize(text: str, work: ScanWork | None = None) -> list[_Token]:
-    """Word tokens with their shape, possessive, sentence position and gazetteer entry."""
-    tokens: list[_Token] = []
-    append = tokens.append
-    previous_end = 0
-    previous_low = ""
-    breaker = _SENTENCE_BREAK.search
-    for match in _TOKEN.finditer(text):
-        word = match.group()
-        start = match.start()
-        possessive = len(word) > 2 and (word.endswith("'s") or word.endswith("’s"))
-        base = word[:-2] if possessive else word
-        low = base.lower()
-        if start == previous_end + 1 and text[previous_end] == " ":
-            breaks = False  # the usual case: one space between two words
-        else:
-            gap = text[previous_end:start]
-            breaks = bool(breaker(gap)) and not (gap.strip() == "."
-                                                 and previous_low in _ABBREVIATIONS)
-        shape = "lower" if base.islower() else _shape(base)
-        append(_Token(start, start + len(base), word, base, low, possessive, shape,
-                      not tokens or breaks, lookup(base) if shape == "title" else None))
-        previous_end = match.end()
-        previous_low = low
-    if work is not None:
-        work.tokens += len(tokens)
-    return tokens
-
-
-def _name_like(token: _Token) -> bool:
-    """Could be part of a person's name: capitalised, not a known non-name word."""
-    return (token.shape == "title" and len(token.base) > 1 and token.low not in words.NOT_NAMES
-            and token.low not in words.CLINICIAN_CUES and token.low not in words.FAMILY)
-
-
-def _gazetteer_name(token: _Token) -> bool:
-    return token.info is not None and (token.info.is_first or token.info.is_last)
-
-
-def _name_head(head: _Token, rest: list[_Token]) -> bool:
-    """A sentence's capitalised first word starts a name: a first name ("Maria Lopez"), or a
-    surname followed by another known name ("Nguyen Van Minh", "Okafor Chidi" written family
-    name first); "Helping Mateo Rivas" starts with a word."""
-    if head.info is None:
-        # "Fatoumata Diallo signed out", "Harpreet Kaur's son": no listed name, but no
-        # English word either ("Helping", "Discharged" are), and a known name follows.
-        return (head.low not in words.NOT_NAMES and not is_word(head.low)
-                and any(_gazetteer_name(t) for t in rest))
-    return head.info.is_first or (head.info.is_last and any(_gazetteer_name(t) for t in rest))
-
-
-def _joined(text: str, left: _Token, right: _Token) -> bool:
-    """Two tokens written as parts of one name: separated by one space, no possessive between."""
-    return not left.possessive and text[left.end:right.start] == " "
 
 
 @dataclass
@@ -156,162 +66,9 @@ class _Run:
     strong: bool
 
 
-class _Finder:
-    def __init__(self, text: str, tokens: list[_Token], colleagues: frozenset[str]):
-        self.text = text
-        self.tokens = tokens
-        self.colleagues = set(colleagues)
-        self.patients: set[str] = set()
-
-    # -- what surrounds a run ---------------------------------------------------------------
-    def _gap(self, left: int, right: int) -> str:
-        return self.text[self.tokens[left].end:self.tokens[right].start]
-
-    def _before(self, index: int) -> list[_Token]:
-        """Up to LOOKAROUND tokens before ``index`` in the same sentence, nearest first."""
-        out: list[_Token] = []
-        j = index
-        while j > 0 and len(out) < LOOKAROUND and not self.tokens[j].sentence_start:
-            j -= 1
-            out.append(self.tokens[j])
-        return out
-
-    def _after(self, index: int) -> list[_Token]:
-        out: list[_Token] = []
-        j = index + 1
-        while j < len(self.tokens) and len(out) < LOOKAROUND and not self.tokens[j].sentence_start:
-            out.append(self.tokens[j])
-            j += 1
-        return out
-
-    def _colleague_before(self, first: int) -> bool:
-        """"Dr. Patel", "Nurse Kelly", "my co-resident Priya", "my wife Anna", "the nurse, Lisa"."""
-        before = self._before(first)
-        if not before:
-            return False
-        nearest = before[0]
-        if nearest.low in _TITLES and len(before) > 1:
-            nearest, before = before[1], before[1:]  # "our social worker, Ms. Rivera"
-        if nearest.low in words.CLINICIAN_CUES:
-            if nearest.low == "pt" and nearest.shape != "upper":
-                return False  # "pt Jones" is a patient; "PT Sarah" is physical therapy
-            if nearest.low == "father" and len(before) > 1 and before[1].low in words.OTHERS:
-                return False  # "her father, Walter" is family
-            return True
-        if nearest.low in words.FAMILY:
-            owner = before[1].low if len(before) > 1 else ""
-            return owner in words.OWN
-        if nearest.low in _PETS or nearest.low in _WORK_CUES:
-            return True  # "our old dog, Max"; "reading Anna Karenina" (a title, not a person)
-        return self._appositive_role(first)
-
-    def _appositive_role(self, first: int) -> bool:
-        """"The charge nurse on the step-down unit, Linda, has taught me": a role noun earlier
-        in the sentence and the name set off by commas."""
-        if first == 0 or not self._gap(first - 1, first).startswith(","):
-            return False
-        sentence: list[_Token] = []
-        for token in reversed(self.tokens[max(0, first - 2 * LOOKAROUND):first]):
-            sentence.append(token)
-            if token.sentence_start:
-                break
-        return any(t.low in words.CLINICIAN_CUES and t.low != "pt" for t in sentence)
-
-    def _patient_anchor_before(self, first: int) -> bool:
-        """"mrs arsenault", "pt otieno", "patient named Ruth", "her dad, Walter Kowalski"."""
-        before = self._before(first)
-        if not before:
-            return False
-        nearest = before[0]
-        if nearest.low in _TITLES:
-            return not self._colleague_before(first)
-        if nearest.low in _PATIENT_NOUNS and nearest.shape != "upper":
-            return True
-        if nearest.low in _NAMED:
-            return True
-        if nearest.low in words.FAMILY and len(before) > 1:
-            owner = before[1]
-            return owner.low in words.OTHERS or owner.possessive
-        if nearest.low in words.ADDRESS_FORMS and (
-                len(before) == 1 or before[1].low not in words.OWN):
-            return True  # "grandma rosa asked...": what the ward calls her, not the resident's
-        return False
-
-    def _veto_after(self, last: int) -> bool:
-        """An eponym noun, an institution, a role, or a title after the possessive."""
-        return self._thing_after(last) or self._role_after(last)
-
-    def _thing_after(self, last: int) -> bool:
-        after = self._after(last)
-        token = self.tokens[last]
-        if not after:
-            return False
-        nxt = after[0]
-        if (nxt.low in words.EPONYM_NOUNS or nxt.low in words.ORGANISATION_NOUNS
-                or nxt.low in words.PLACE_TAILS):
-            return True  # "Whipple procedure", "Henry Ford Hospital", "Bright Angel trail"
-        # "Grey's Anatomy", "St. Jude's Hospital"; "Svetlana's INR" is hers
-        return (token.possessive and nxt.shape in {"title", "upper"}
-                and nxt.low not in words.FUNCTION
-                and not (nxt.shape == "upper" and len(nxt.low) <= 5))
-
-    def _role_after(self, last: int) -> bool:
-        """"Denise, the charge nurse", "Ms. Thompson from pharmacy", "Kevin (our pharmacist)"."""
-        after = self._after(last)
-        token = self.tokens[last]
-        if not after:
-            return False
-        nxt = after[0]
-        gap = self.text[token.end:nxt.start]
-        if gap.strip() in {",", "(", "-", "–", "—", ", the", ""} or gap.startswith((",", " (")):
-            role = [t for t in after[:3] if t.low not in {"the", "our", "my", "a", "an"}]
-            if role and (role[0].low in words.CLINICIAN_CUES
-                         or role[0].low in {"from", "on", "in"} and len(role) > 1
-                         and role[1].low in {"pharmacy", "nursing", "case", "social", "it", "hr",
-                                             "gme", "admin", "billing", "security"}):
-                return True
-        if nxt.low == "from" and len(after) > 1 and after[1].low in {
-                "pharmacy", "nursing", "case", "social", "billing", "it", "hr", "gme",
-                "nephrology", "cardiology", "neurology", "surgery", "psych", "palliative"}:
-            return True
-        return False
-
-    def _patient_anchor_after(self, last: int) -> bool:
-        """"Gonzalez's husband", "the Okafor twins", "Walter was admitted", "Maria in bed 4"."""
-        token = self.tokens[last]
-        after = self._after(last)
-        if not after:
-            return False
-        nxt = after[0]
-        if token.possessive and nxt.low in words.PATIENT_POSSESSIONS:
-            return True
-        if nxt.low in {"family", "twins", "kids", "children", "household", "boy", "girl"} \
-                and self._gap(last, last + 1) == " ":
-            return True
-        lows = [t.low for t in after[:3]]
-        if len(lows) > 1 and lows[0] == "in" and lows[1] in {"bed", "bay", "room", "pod", "rm"}:
-            return True  # "lakshmi in bay 3"
-        if lows[:1] and lows[0] in {"was", "is", "got", "had", "has", "just"}:
-            lows = lows[1:]
-        return bool(lows) and lows[0] in {
-            "admitted", "readmitted", "discharged", "intubated", "extubated", "diagnosed",
-            "transferred", "coded", "died", "passed", "crashed", "arrested", "decompensated",
-            "seized", "refused", "pulled", "screamed", "cried", "asked", "wanted", "told",
-            "thanked", "held", "kept", "begged", "signed"}
-
-    def _resident_family_sentence(self, index: int) -> bool:
-        """"My mom was diagnosed ... back home in Manila": the resident's own family."""
-        lo = max(0, index - CONTEXT_TOKENS)
-        near = self.tokens[lo:index + CONTEXT_TOKENS + 1]
-        own = any(a.low in words.OWN and b.low in words.FAMILY
-                  for a, b in zip(near, near[1:], strict=False))
-        return own and not any(t.low in _PATIENT_NOUNS for t in near)
-
-    def _patient_sentence(self, index: int) -> bool:
-        """A patient word within CONTEXT_TOKENS tokens of ``index`` (bounded window)."""
-        lo = max(0, index - CONTEXT_TOKENS)
-        hi = min(len(self.tokens), index + CONTEXT_TOKENS + 1)
-        return any(t.low in words.PATIENT_CONTEXT_WORDS for t in self.tokens[lo:hi])
+class _Finder(NameContext):
+    """Finds the runs of tokens that are a patient's name (the context questions are
+    ``NameContext``'s)."""
 
     # -- runs ----------------------------------------------------------------------------------
     def runs(self) -> list[_Run]:
@@ -322,7 +79,7 @@ class _Finder:
         while i < n:
             token = tokens[i]
             if token.shape == "title":
-                candidate = _name_like(token)
+                candidate = name_like(token)
             elif token.shape == "lower":
                 candidate = ((i > 0 and tokens[i - 1].low in _ANCHORS and self._lower_anchored(i))
                              or (token.low in common_first_names() and self._lower_full_name(i))
@@ -333,7 +90,7 @@ class _Finder:
                 j = self._extend(i)
                 head = tokens[i]
                 if (j > i and head.sentence_start
-                        and not _name_head(head, tokens[i + 1:j + 1])
+                        and not name_head(head, tokens[i + 1:j + 1])
                         and not self._patient_anchor_before(i)):
                     i += 1  # "Helping Mateo Rivas": the capitalised first word is no name
                     continue
@@ -351,19 +108,19 @@ class _Finder:
         tokens = self.tokens
         n = len(tokens)
         j = i
-        while j + 1 < n and j - i < 5 and _joined(self.text, tokens[j], tokens[j + 1]):
+        while j + 1 < n and j - i < 5 and joined(self.text, tokens[j], tokens[j + 1]):
             nxt = tokens[j + 1]
             if nxt.sentence_start:
                 break
-            if _name_like(nxt) or self._lower_surname(j + 1) or self._eponym_surname(j + 1):
+            if name_like(nxt) or self._lower_surname(j + 1) or self._eponym_surname(j + 1):
                 j += 1
                 continue
             k = j + 1  # particles: "de", "la", "van", "bin" between two capitalised parts
             while (k < n and k - j <= 2 and tokens[k].low in _PARTICLES
                    and tokens[k].shape == "lower"):
                 k += 1
-            if (k > j + 1 and k < n and _joined(self.text, tokens[k - 1], tokens[k])
-                    and _name_like(tokens[k])):
+            if (k > j + 1 and k < n and joined(self.text, tokens[k - 1], tokens[k])
+                    and name_like(tokens[k])):
                 j = k
                 continue
             break
@@ -404,7 +161,7 @@ class _Finder:
         if token.shape != "lower" or index + 1 >= len(self.tokens):
             return False
         nxt = self.tokens[index + 1]
-        if nxt.shape != "lower" or not _joined(self.text, token, nxt) or nxt.sentence_start:
+        if nxt.shape != "lower" or not joined(self.text, token, nxt) or nxt.sentence_start:
             return False
         if token.low in words.NOT_NAMES or nxt.low in words.NOT_NAMES:
             return False
@@ -427,7 +184,7 @@ class _Finder:
         if self.text[self.tokens[index - 1].end:token.start] != " ":
             return False  # "my fave patient, weirdly sad": a comma ends the anchor
         token.info = lookup(token.low)
-        if not _gazetteer_name(token):
+        if not gazetteer_name(token):
             if is_word(token.low) or not token.low.isalpha() or token.low.endswith(_WORD_ENDINGS):
                 return False  # "patient pre-rounded", "pt we'd", "patient thank-you"
         return self._patient_anchor_before(index)
@@ -452,12 +209,12 @@ class _Finder:
         strong = self._patient_anchor_before(first) or self._patient_anchor_after(last)
         if strong:
             before = self._before(first)
-            if before and before[0].low in _TITLES:
+            if before and before[0].low in TITLES:
                 first -= 1  # "mrs arsenault": the title is part of what identifies her
             return _Run(first, last, STRONG, True)
         if any(t.low in self.colleagues for t in tokens):
             return None
-        known = [t for t in tokens if _gazetteer_name(t)]
+        known = [t for t in tokens if gazetteer_name(t)]
         head = tokens[0]
         if not known:
             return self._unlisted(first, last)
@@ -465,9 +222,9 @@ class _Finder:
                 self._patient_sentence(first) or self._after(last)[0].shape == "upper"):
             return _Run(first, last, SINGLE_IN_CONTEXT, False)  # "Ana's fundraiser is ..."
         if len(tokens) >= 2:
-            if head.sentence_start and not _name_head(head, tokens[1:]):
+            if head.sentence_start and not name_head(head, tokens[1:]):
                 return None
-            if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
+            if first > 0 and self.tokens[first - 1].low in PLACE_PREPOSITIONS:
                 return None  # "the final boss in Elden Ring", "from Tilden Falls": not a person
             return _Run(first, last, FULL_NAME, False)
         if head.sentence_start or head.info is None:
@@ -476,7 +233,7 @@ class _Finder:
                 head.info.is_first and self._person_object(first)
                 and self._patient_sentence(first)):
             return None  # a rare name alone is more often a word or a brand
-        if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
+        if first > 0 and self.tokens[first - 1].low in PLACE_PREPOSITIONS:
             return None  # "passed last night in Lima", "a professor from Stanford": a place
         if self._resident_family_sentence(first):
             return None
@@ -484,23 +241,6 @@ class _Finder:
             return _Run(first, last, SINGLE_IN_CONTEXT, False)
         return None
 
-    def _owns_something(self, index: int) -> bool:
-        """"Aminata's hemoglobin", "Kawika's ukulele": a possessive before a lower-case noun
-        (or a lab: "Svetlana's INR") that is no eponym noun ("Bell's palsy")."""
-        token = self.tokens[index]
-        after = self._after(index)
-        if not token.possessive or not after or is_word(token.low):
-            return False
-        nxt = after[0]
-        if (nxt.low in words.EPONYM_NOUNS or nxt.low in words.FUNCTION
-                or nxt.low in words.WORK_POSSESSIONS):
-            return False
-        return nxt.shape == "lower" or (nxt.shape == "upper" and len(nxt.low) <= 5)
-
-    def _person_object(self, index: int) -> bool:
-        """A rare first name where a person goes: "the family meeting for Adaeze"."""
-        return index > 0 and self.tokens[index - 1].low in {
-            "for", "with", "about", "to", "told", "visited", "saw", "see", "and", "beside"}
 
     def _unlisted(self, first: int, last: int) -> _Run | None:
         """Names neither gazetteer lists ("Tevita Fifita", "Kawika's ukulele"): no English
@@ -509,7 +249,7 @@ class _Finder:
         tokens = self.tokens[first:last + 1]
         if any(is_word(t.low) or len(t.low) < 3 for t in tokens):
             return None
-        if first > 0 and self.tokens[first - 1].low in _PLACE_PREPOSITIONS:
+        if first > 0 and self.tokens[first - 1].low in PLACE_PREPOSITIONS:
             return None
         if not self._patient_sentence(first):
             return None
@@ -527,7 +267,7 @@ class _Finder:
                 if not 0 <= k < len(self.tokens) or k in covered:
                     continue
                 token, joiner = self.tokens[k], self.tokens[sep]
-                if (joiner.low == "and" and _name_like(token) and not is_word(token.low)
+                if (joiner.low == "and" and name_like(token) and not is_word(token.low)
                         and token.low not in self.colleagues and not token.possessive):
                     out.append(_Run(k, k, SINGLE_IN_CONTEXT, False))
                     covered.add(k)
@@ -542,7 +282,7 @@ class _Finder:
         for span in anchored:
             if span.kind == "patient":
                 self.patients.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", span.text)
-                                     if w.lower() not in _TITLES)
+                                     if w.lower() not in TITLES)
         out = [self._span(run.first, run.last, run.score) for run in runs
                if run.strong or not any(t.low in self.colleagues and t.low not in self.patients
                                         for t in self.tokens[run.first:run.last + 1])]
