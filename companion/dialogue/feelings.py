@@ -35,6 +35,7 @@ import numpy as np
 import yaml
 
 from companion import paths
+from companion.labelled import read_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -151,17 +152,8 @@ def training_examples(directory: Path | None = None) -> list[tuple[str, str]]:
                     raise FeelingDataError(f"{path.name}: field '{feeling}' must be a list")
                 examples += [(str(t), feeling) for t in texts if str(t).strip()]
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{path.name}:{number}"
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FeelingDataError(f"{where}: not valid JSON ({exc.msg})") from exc
-            text, feeling = item.get("text"), item.get("feeling")
-            if not isinstance(text, str) or not text.strip():
-                raise FeelingDataError(f"{where}: field 'text' must be a non-empty string")
+        for where, item in read_jsonl(path, {"text": str}, FeelingDataError):
+            text, feeling = item["text"], item.get("feeling")
             if feeling not in FEELINGS:
                 raise FeelingDataError(f"{where}: field 'feeling' must be one of "
                                        f"{', '.join(FEELINGS)}")
@@ -182,17 +174,8 @@ def conversation_examples(directory: Path | None = None) -> list[tuple[str, list
         path = directory / name
         if not path.is_file():
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{path.name}:{number}"
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FeelingDataError(f"{where}: not valid JSON ({exc.msg})") from exc
-            turns = item.get("turns") if isinstance(item, dict) else None
-            if not isinstance(turns, list):
-                raise FeelingDataError(f"{where}: field 'turns' must be a list")
+        for where, item in read_jsonl(path, {"turns": list}, FeelingDataError):
+            turns = item["turns"]
             for turn_number, turn in enumerate(turns, 1):
                 at = f"{where}: turn {turn_number}"
                 text = turn.get("text") if isinstance(turn, dict) else None
