@@ -126,3 +126,29 @@ def test_real_engine_never_quotes_an_admission_and_shows_the_branch_cards(real_r
         assert not admission_sentences(topic["resident_words"]), topic["resident_words"]
     assert "knowledge-transfer-reporting-a-safety-event" in shown
     assert "skill-development-disclosure-after-an-error" in shown
+
+
+EXPECTED_Q = "Was it a death the team expected?"
+FEELINGS_Q = "How has it been for you since, and what do you need most right now?"
+
+
+def test_an_expected_death_is_not_treated_as_an_event_to_report(engine):
+    results = run(engine, ["A patient died on my shift last night.", "Yes, my attending knows.",
+                           "Yes, it was expected"])
+    asked = [r.question for r in results]
+    assert asked[2] == EXPECTED_Q and asked[3] == FEELINGS_Q
+    assert PRACTICAL["report"] not in asked and PRACTICAL["disclosure"] not in asked
+
+
+@pytest.mark.parametrize("first, answers", [
+    ("A patient died on my shift last night.", ["Yes, my attending knows.",
+                                                "No, it came as a shock"]),
+    ("A patient died unexpectedly on my shift last night.", ["Yes, my attending knows."]),
+    ("A patient died after I missed how fast his lactate rose.", ["Yes, my attending knows."]),
+])
+def test_an_unexpected_death_goes_on_to_reporting(engine, first, answers):
+    results = run(engine, [first, *answers])
+    asked = [r.question for r in results]
+    assert asked[-1] == PRACTICAL["report"]
+    assert asked.count(EXPECTED_Q) == (1 if first.endswith("last night.") and len(answers) > 1
+                                       else 0)
