@@ -108,18 +108,7 @@ def test_scripts_cover_every_flow():
     assert set(SCRIPTS) == set(load_flows())
 
 
-# Known regression, found at the end of 2026-12-02 and not yet fixed: with the topic model
-# retrained on T4 (fa4a1ba) and the stricter mentor-topic floors (806d0eb) together, these
-# scripts get no fitting mentor topic (or, weekly check-in, no card); each change alone
-# passed. The floors were read off the old model's probabilities and need re-measuring on
-# the new one. strict: the mark must go once they pass again.
-REGRESSED = {"after-hard-shift", "weekly-check-in", "after-adverse-event"}
-
-
-@pytest.mark.parametrize("flow_id", [
-    pytest.param(f, marks=pytest.mark.xfail(strict=True, reason="topic floors vs new topic "
-                                            "model, see REGRESSED")) if f in REGRESSED else f
-    for f in SCRIPTS])
+@pytest.mark.parametrize("flow_id", list(SCRIPTS))
 def test_scripted_session(engine, journal, real_retriever, flow_id):
     messages, must_ask, expected_topics = SCRIPTS[flow_id]
     result = engine.start(flow_id)

@@ -71,11 +71,17 @@ class RankingConfig:
     """Turn embeddings kept, so a growing conversation embeds only its new turn."""
 
 
-MEASURED_RANKING = {"all-MiniLM-L6-v2": RankingConfig(alpha=0.2, topic_weight=1.5,
-                                                        by_topic=True)}
-"""Ranking weights chosen per embedding model (scores live on the model's scale): for
-MiniLM on half A of T4, an independent author's 300 dev-kind lines, with the topic model
-trained without T4 (README); a model not listed keeps ``RankingConfig``'s defaults."""
+TOPIC_FIRST = RankingConfig(alpha=0.2, topic_weight=1.5, by_topic=True)
+"""Weights chosen for MiniLM on single utterances (half A of T4, README): better hit@k on
+held-out lines, but in whole conversations it shows about half as many fitting cards
+(dev 44 vs 103, held-out 31 vs 57 and 32 vs 63; 9 of 20 batch-C conversations with no
+card at all), since a lower BM25 weight moves scores under the measured floors and one
+card per topic leaves one card for the turn's topic. Kept for ``scripts/tune_retrieval.py``
+and comparison; not the product's."""
+
+MEASURED_RANKING: dict[str, RankingConfig] = {}
+"""Ranking weights chosen per embedding model (scores live on the model's scale); a model
+not listed keeps ``RankingConfig``'s defaults, which whole conversations favour (above)."""
 
 
 @dataclass(frozen=True)
