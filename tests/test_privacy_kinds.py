@@ -44,6 +44,13 @@ def found(text: str) -> list[tuple[str, str]]:
         ("born in 1929, she outlived her children", ("date", "1929")),
         ("she was admitted on 6/14/2025 with sepsis", ("date", "6/14/2025")),
         ("he died on 4 January 2025 after a long fight", ("date", "4 January 2025")),
+        # the article goes with a bare day (how every labelled set marks it): "since [DATE]"
+        ("he'd been rationing his insulin since the 3rd", ("date", "the 3rd")),
+        ("we lost Mr. Kowalczyk on the 14th", ("date", "the 14th")),
+        ("transfused on the twenty-first, he died", ("date", "the twenty-first")),
+        # day first, unambiguous when the day is over 12
+        ("The surgery was booked for 22/08 and then cancelled. I had to tell him.",
+         ("date", "22/08")),
         # ages over 89
         ("the 93-year-old in the corner bed", ("age", "93-year-old")),
         ("aged 91 and still doing the crossword", ("age", "91")),
@@ -53,6 +60,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("she turned 100 on our unit", ("age", "100")),
         ("She is 96 and told me she was ready.", ("age", "96")),
         ("My patient was 92 when she died peacefully.", ("age", "92")),
+        ("Mrs. Choi (92, sharp as anything) asked why we were whispering", ("age", "92")),
+        ("Mrs. Achebe, ninety-two, asked me what I'd do", ("age", "ninety-two")),
         # contacts
         ("called the daughter at 617-555-0142", ("phone", "617-555-0142")),
         ("fax to (212) 555-0114 never went through", ("phone", "(212) 555-0114")),
@@ -116,6 +125,7 @@ def test_full_example_from_the_issue():
         "Ms. Thompson, the charge nurse, helped me through the night.",
         "I was in the call room 3 times tonight and the conference room 2 was locked.",
         "Our social worker, Mr. Freeman from case management, found a bed at rehab.",
+        "I got 22/30 on the pharmacology quiz and 14/20 on the next one.",
     ],
 )
 def test_clean_clinical_sentences_are_not_flagged(text):

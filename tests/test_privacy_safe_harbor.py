@@ -60,7 +60,7 @@ def found(text: str, **kwargs) -> list[tuple[str, str]]:
         ("Admitted Wed 4/16 with chest pain, and he had been hiding it.", ("date", "Wed 4/16")),
         ("He was intubated Friday the 12th after the family left.", ("date", "Friday the 12th")),
         ("We scoped her on the fourteenth and again on the twenty-second.",
-         ("date", "twenty-second")),
+         ("date", "the twenty-second")),
         ("His daughter's graduation was 5/30 and he wanted to be there.", ("date", "5/30")),
         ("The colonoscopy on 04.11.2021 was read as normal.", ("date", "04.11.2021")),
         # phones: extensions, a pager after a comma, a national trunk number

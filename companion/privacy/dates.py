@@ -171,7 +171,7 @@ DATE_RECOGNIZERS: tuple[Recognizer, ...] = (
         # "transfused on the twenty-first": a spelled day of the month (not "first", "second",
         # "third" alone: "on the second floor", "on the third try")
         "date-ordinal-word", "date",
-        re.compile(rf"\b(?:on|since|until|till|by|from|to|and)\s+the\s+(?P<v>{_SPELLED_ORDINAL})"
+        re.compile(rf"\b(?:on|since|until|till|by|from|to|and)\s+(?P<v>the\s+{_SPELLED_ORDINAL})"
                    r"\b(?!\s+(?:time|day|hour|floor|week|admission|patient|round|try|attempt|dose"
                    r"|cycle|grade|year|month|night|shift|call|one"
                    r"|of\s+(?:the|my|his|her|them)))", I),
@@ -183,6 +183,12 @@ DATE_RECOGNIZERS: tuple[Recognizer, ...] = (
         0.7, validate=_numeric_partial, trigger=re.compile(r"\d/\d"),
     ),
     Recognizer(
+        # "booked for 22/08": day first, unambiguous only when the day is over 12
+        "date-numeric-day-first", "date",
+        re.compile(r"(?<![\w/.:,$])(?P<d>1[3-9]|2\d|3[01])/(?P<m>0?[1-9]|1[0-2])(?![\w/%]|[.,]\d)"),
+        0.7, validate=_numeric_partial, trigger=re.compile(r"\d/\d"),
+    ),
+    Recognizer(
         "date-month-day", "date",
         re.compile(rf"(?<![\w])(?:{_MONTH_NAME}\s+(?:the\s+)?{_DAY_NUM}{_ORDINAL}?"
                    rf"|{_DAY_NUM}{_ORDINAL}?\s+(?:of\s+)?{_MONTH_NAME})(?![\w])"),
@@ -191,7 +197,7 @@ DATE_RECOGNIZERS: tuple[Recognizer, ...] = (
     ),
     Recognizer(
         "date-ordinal-day", "date",
-        re.compile(rf"\b(?:on|since|until|till|by|from|to)\s+the\s+(?P<v>{_DAY_NUM}{_ORDINAL})\b"
+        re.compile(rf"\b(?:on|since|until|till|by|from|to)\s+(?P<v>the\s+{_DAY_NUM}{_ORDINAL})\b"
                    rf"(?!\s+(?:of\s+)?{_MONTH_NAME}|\s+(?:time|day|hour|floor|percentile|week"
                    r"|admission|patient|round|try|attempt|dose|cycle)\b)", I),
         0.7, group="v", validate=_patient_event, trigger=re.compile(r"\d(?:st|nd|rd|th)\b", I),

@@ -283,6 +283,14 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         0.85, group="v", trigger=_DIGIT,
     ),
     Recognizer(
+        # "Mrs. Choi (92, sharp as anything)", "Mrs. Achebe, ninety-two, asked": an age over 89
+        # set off after a titled name, in digits or words
+        "age-title-apposition", "age",
+        re.compile(rf"\b(?:Mr|Mrs|Ms|Miss)\.?\s+[A-Z][\w'’-]+(?:\s*\(|,\s+)"
+                   rf"(?P<v>{_OLD_NUM}|{_OLD_WORD})(?=\s*[,;)])", I),
+        0.85, group="v",
+    ),
+    Recognizer(
         # "the guy in 14", "the lady in 7": a person placed in a bare number
         "room-person-in", "room",
         re.compile(r"\b(?:guy|man|woman|lady|gentleman|kid|boy|girl|patient|pt|baby|one)\s+in\s+"
