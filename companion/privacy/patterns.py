@@ -276,17 +276,12 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         0.85, group="v", trigger=_DIGIT,
     ),
     Recognizer(
+        # "Mr. Halloran, 97, asked", "Mrs. Choi (92, sharp as anything)", "Mrs. Achebe,
+        # ninety-two, asked": an age over 89 set off after a person, in digits or words
         "age-apposition", "age",
         re.compile(rf"\b(?:patient|pt|man|woman|lady|gentleman|grandmother|grandfather|veteran"
-                   rf"|widow|widower|mother|father|grandma|grandpa|Mr\.?\s+\w+|Mrs\.?\s+\w+"
-                   rf"|Ms\.?\s+\w+),\s+(?P<v>{_OLD_NUM})\s*,", I),
-        0.85, group="v", trigger=_DIGIT,
-    ),
-    Recognizer(
-        # "Mrs. Choi (92, sharp as anything)", "Mrs. Achebe, ninety-two, asked": an age over 89
-        # set off after a titled name, in digits or words
-        "age-title-apposition", "age",
-        re.compile(rf"\b(?:Mr|Mrs|Ms|Miss)\.?\s+[A-Z][\w'’-]+(?:\s*\(|,\s+)"
+                   rf"|widow|widower|mother|father|grandma|grandpa"
+                   rf"|(?:Mr|Mrs|Ms|Miss)\.?\s+[\w'’-]+)(?:,\s+|\s*\()"
                    rf"(?P<v>{_OLD_NUM}|{_OLD_WORD})(?=\s*[,;)])", I),
         0.85, group="v",
     ),
@@ -349,7 +344,7 @@ RECOGNIZERS = anchored(RECOGNIZERS, {
     "age-pronoun": (f"{OLD_AGE} ninety hundred", 60, 16),
     "age-decade": ("nineties hundreds <digits>", 24, 12),
     "age-at": (OLD_AGE, 12, 24),
-    "age-apposition": (OLD_AGE, 40, 8),
+    "age-apposition": (f"{OLD_AGE} ninety hundred", 40, 24),
 })
 _ANCHORS = {
     "email": (re.compile("@"), 64, 256),

@@ -48,7 +48,7 @@ class RankingConfig:
     """How much a match with a resident utterance counts against a passage match."""
     topic_weight: float = 0.15
     """Weight of the topic model's probability for the card's topic when ordering cards
-    (``MEASURED_RANKING`` holds the weights chosen for a model)."""
+    (``TOPIC_FIRST`` holds a heavier choice, measured and set aside)."""
     score_topic_weight: float = 0.15
     """The topic term inside a hit's score, the scale the relevance floors were measured
     on (0.15 when they were): ordering weighs the topic more without moving the floors."""
@@ -76,12 +76,8 @@ TOPIC_FIRST = RankingConfig(alpha=0.2, topic_weight=1.5, by_topic=True)
 held-out lines, but in whole conversations it shows about half as many fitting cards
 (dev 44 vs 103, held-out 31 vs 57 and 32 vs 63; 9 of 20 batch-C conversations with no
 card at all), since a lower BM25 weight moves scores under the measured floors and one
-card per topic leaves one card for the turn's topic. Kept for ``scripts/tune_retrieval.py``
-and comparison; not the product's."""
-
-MEASURED_RANKING: dict[str, RankingConfig] = {}
-"""Ranking weights chosen per embedding model (scores live on the model's scale); a model
-not listed keeps ``RankingConfig``'s defaults, which whole conversations favour (above)."""
+card per topic leaves one card for the turn's topic. Not the product's: pass it as
+``config`` to compare; ``RankingConfig``'s defaults are what conversations favour."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +136,7 @@ class Retriever:
         topic_index = {t: i for i, t in enumerate(topic_model.topic_ids)}
         self._card_topic = np.array([topic_index.get(card.topic, -1) for card in self._cards],
                                     dtype=np.int64)
-        self.config = config or MEASURED_RANKING.get(embedder.name, RankingConfig())
+        self.config = config or RankingConfig()
         # Turn vectors are remembered by the embedder, so a growing conversation embeds
         # only its new turn; the index itself was built with the embedder as given.
         self.embedder = caching(embedder, self.config.cache_size)
